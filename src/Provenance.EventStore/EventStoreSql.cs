@@ -1,0 +1,28 @@
+namespace Provenance.EventStore;
+
+/// <summary>The store's SQL, with the schema name already quoted in.</summary>
+internal sealed class EventStoreSql(string schema)
+{
+    private const string EventColumns =
+        "position, id, stream_id, stream_version, type, schema_version, data::text, metadata::text, recorded_at";
+
+    public string Append { get; } =
+        $"SELECT outcome, current_version, first_position, last_position, recorded_at, stored_request_hash, stored_stream_id " +
+        $"FROM {schema}.append_events(@stream_id, @stream_type, @expected, @ids, @types, @schema_versions, @data, @metadata, @idempotency_key, @request_hash)";
+
+    public string FindIdempotencyKey { get; } =
+        $"SELECT request_hash, stream_id, stream_version, first_position, last_position, created_at FROM {schema}.idempotency_keys WHERE key = @key";
+
+    public string GetStream { get; } =
+        $"SELECT type, version, created_at, updated_at FROM {schema}.streams WHERE id = @stream_id AND version > 0";
+
+    public string ReadStream { get; } =
+        $"SELECT {EventColumns} FROM {schema}.events " +
+        "WHERE stream_id = @stream_id AND (@to_version IS NULL OR stream_version <= @to_version) " +
+        "AND (@as_of IS NULL OR recorded_at <= @as_of) ORDER BY stream_version";
+
+    public string ReadAll { get; } =
+        $"SELECT {EventColumns} FROM {schema}.events WHERE position > @after ORDER BY position LIMIT @limit";
+
+    public string HeadPosition { get; } = $"SELECT position FROM {schema}.log_head";
+}

@@ -1,0 +1,232 @@
+using System.Runtime.CompilerServices;
+using Npgsql;
+using NpgsqlTypes;
+using Provenance.EventStore.Appending;
+using Provenance.EventStore.Serialization;
+
+namespace Provenance.EventStore;
+
+/// <summary>
+/// The event store on PostgreSQL: atomic appends with an expected version, gapless global order,
+/// idempotent appends, and streamed reads of one stream or of the whole log.
+/// </summary>
+public sealed class PostgresEventStore
+{
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly EventSerializer _serializer;
+    private readonly EventStoreOptions _options;
+    private readonly EventStoreSql _sql;
+
+    /// <summary>Creates the store over a data source whose role may read and append.</summary>
+    public PostgresEventStore(NpgsqlDataSource dataSource, EventSerializer serializer, EventStoreOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        ArgumentNullException.ThrowIfNull(serializer);
+        ArgumentNullException.ThrowIfNull(options);
+        _dataSource = dataSource;
+        _serializer = serializer;
+        _options = options;
+        _sql = new EventStoreSql(SqlIdentifier.Quote(options.Schema));
+    }
+
+    /// <summary>
+    /// Appends <paramref name="events"/> to one stream in one transaction. Either all are written,
+    /// at consecutive stream versions and global positions, or none is.
+    /// </summary>
+    /// <exception cref="StreamVersionConflictException">The stream is not at <paramref name="expected"/>.</exception>
+    /// <exception cref="StreamTypeMismatchException">The stream exists with another type.</exception>
+    /// <exception cref="IdempotencyKeyReusedException">The idempotency key was used for another request.</exception>
+    public async Task<AppendResult> AppendAsync(
+        Guid streamId,
+        string streamType,
+        ExpectedVersion expected,
+        IReadOnlyList<object> events,
+        EventMetadata metadata,
+        IdempotencyToken? idempotency = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(streamType);
+        ArgumentNullException.ThrowIfNull(events);
+        ArgumentNullException.ThrowIfNull(metadata);
+        if (events.Count == 0)
+        {
+            throw new ArgumentException("An append needs at least one event.", nameof(events));
+        }
+
+        var ids = new Guid[events.Count];
+        var types = new string[events.Count];
+        var versions = new int[events.Count];
+        var data = new string[events.Count];
+        var metadataJson = new string[events.Count];
+        var metadataText = _serializer.SerializeMetadata(metadata with { IdempotencyKey = idempotency?.Key });
+        for (var i = 0; i < events.Count; i++)
+        {
+            var (type, json) = _serializer.Serialize(events[i]);
+            ids[i] = Guid.CreateVersion7();
+            types[i] = type.Name;
+            versions[i] = type.SchemaVersion;
+            data[i] = json;
+            metadataJson[i] = metadataText;
+        }
+
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand(_sql.Append, connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter<Guid>("stream_id", streamId));
+        command.Parameters.Add(new NpgsqlParameter<string>("stream_type", streamType));
+        command.Parameters.Add(new NpgsqlParameter<long>("expected", expected.Value));
+        command.Parameters.Add(new NpgsqlParameter<Guid[]>("ids", ids));
+        command.Parameters.Add(new NpgsqlParameter<string[]>("types", types));
+        command.Parameters.Add(new NpgsqlParameter<int[]>("schema_versions", versions));
+        command.Parameters.Add(new NpgsqlParameter<string[]>("data", data) { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+        command.Parameters.Add(new NpgsqlParameter<string[]>("metadata", metadataJson) { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+        command.Parameters.Add(new NpgsqlParameter("idempotency_key", NpgsqlDbType.Text) { Value = (object?)idempotency?.Key ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter("request_hash", NpgsqlDbType.Bytea) { Value = (object?)idempotency?.RequestHash ?? DBNull.Value });
+
+        AppendOutcome outcome;
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            outcome = AppendOutcome.Read(reader);
+        }
+
+        switch (outcome.Code)
+        {
+            case AppendOutcome.Appended:
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                return outcome.ToResult(streamId, replayed: false);
+            case AppendOutcome.VersionConflict:
+                await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
+                throw new StreamVersionConflictException(streamId, expected, outcome.Version);
+            case AppendOutcome.TypeMismatch:
+                await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
+                throw new StreamTypeMismatchException(streamId, streamType);
+            case AppendOutcome.DuplicateKey:
+                await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
+                if (!outcome.StoredRequestHash.AsSpan().SequenceEqual(idempotency!.RequestHash))
+                {
+                    throw new IdempotencyKeyReusedException(idempotency.Key);
+                }
+
+                return outcome.ToResult(outcome.StoredStreamId, replayed: true);
+            default:
+                throw new InvalidOperationException($"Unknown append outcome {outcome.Code}.");
+        }
+    }
+
+    /// <summary>What an idempotency key was first used for, or null when it is unused.</summary>
+    public async Task<IdempotencyLookup?> FindIdempotencyKeyAsync(string key, CancellationToken cancellationToken = default)
+    {
+        await using var command = _dataSource.CreateCommand(_sql.FindIdempotencyKey);
+        command.Parameters.Add(new NpgsqlParameter<string>("key", key));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        var result = new AppendResult(
+            reader.GetGuid(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4),
+            reader.GetFieldValue<DateTimeOffset>(5), Replayed: true);
+        return new IdempotencyLookup(reader.GetFieldValue<byte[]>(0), result);
+    }
+
+    /// <summary>The stream's header, or null when it does not exist.</summary>
+    public async Task<StreamInfo?> GetStreamAsync(Guid streamId, CancellationToken cancellationToken = default)
+    {
+        await using var command = _dataSource.CreateCommand(_sql.GetStream);
+        command.Parameters.Add(new NpgsqlParameter<Guid>("stream_id", streamId));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        return new StreamInfo(
+            streamId, reader.GetString(0), reader.GetInt64(1),
+            reader.GetFieldValue<DateTimeOffset>(2), reader.GetFieldValue<DateTimeOffset>(3));
+    }
+
+    /// <summary>
+    /// The events of one stream in version order, optionally only up to a version and/or only those
+    /// recorded at or before an instant.
+    /// </summary>
+    public async IAsyncEnumerable<RecordedEvent> ReadStreamAsync(
+        Guid streamId,
+        long? toVersion = null,
+        DateTimeOffset? asOf = null,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await using var command = _dataSource.CreateCommand(_sql.ReadStream);
+        command.Parameters.Add(new NpgsqlParameter<Guid>("stream_id", streamId));
+        command.Parameters.Add(new NpgsqlParameter("to_version", NpgsqlDbType.Bigint) { Value = (object?)toVersion ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter("as_of", NpgsqlDbType.TimestampTz) { Value = (object?)asOf ?? DBNull.Value });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            yield return ReadEvent(reader);
+        }
+    }
+
+    /// <summary>
+    /// The whole log after <paramref name="afterPosition"/> in position order, fetched page by page
+    /// so that a log of any size streams in bounded memory. Stops after <paramref name="maxCount"/>
+    /// events when given.
+    /// </summary>
+    public async IAsyncEnumerable<RecordedEvent> ReadAllAsync(
+        long afterPosition = 0,
+        long? maxCount = null,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var remaining = maxCount ?? long.MaxValue;
+        var after = afterPosition;
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        while (remaining > 0)
+        {
+            var pageSize = (int)Math.Min(_options.ReadPageSize, remaining);
+            await using var command = new NpgsqlCommand(_sql.ReadAll, connection);
+            command.Parameters.Add(new NpgsqlParameter<long>("after", after));
+            command.Parameters.Add(new NpgsqlParameter<int>("limit", pageSize));
+            var read = 0;
+            await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    var recorded = ReadEvent(reader);
+                    after = recorded.Position;
+                    read++;
+                    yield return recorded;
+                }
+            }
+
+            remaining -= read;
+            if (read < pageSize)
+            {
+                yield break;
+            }
+        }
+    }
+
+    /// <summary>The position of the last event in the log (0 when it is empty).</summary>
+    public async Task<long> GetHeadPositionAsync(CancellationToken cancellationToken = default)
+    {
+        await using var command = _dataSource.CreateCommand(_sql.HeadPosition);
+        return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
+    private RecordedEvent ReadEvent(NpgsqlDataReader reader)
+    {
+        var type = reader.GetString(4);
+        var schemaVersion = reader.GetInt32(5);
+        return new RecordedEvent(
+            Position: reader.GetInt64(0),
+            EventId: reader.GetGuid(1),
+            StreamId: reader.GetGuid(2),
+            StreamVersion: reader.GetInt64(3),
+            EventType: type,
+            SchemaVersion: schemaVersion,
+            Data: _serializer.Deserialize(type, schemaVersion, reader.GetString(6)),
+            Metadata: _serializer.DeserializeMetadata(reader.GetString(7)),
+            RecordedAt: reader.GetFieldValue<DateTimeOffset>(8));
+    }
+}

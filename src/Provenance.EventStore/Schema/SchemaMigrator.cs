@@ -1,0 +1,144 @@
+using Npgsql;
+
+namespace Provenance.EventStore.Schema;
+
+/// <summary>
+/// Creates and upgrades the event store's schema: numbered, forward-only migrations, each in its
+/// own transaction, recorded in <c>schema_migrations</c> with a checksum. Safe when several
+/// instances start at once (a session advisory lock serializes them). Never destructive.
+/// </summary>
+public sealed class SchemaMigrator
+{
+    private const long AdvisoryLockKey = 0x5052_4F56_4D49_4752; // "PROVMIGR"
+
+    private readonly NpgsqlDataSource _ownerDataSource;
+    private readonly string _schema;
+    private readonly IReadOnlyList<Migration> _migrations;
+
+    /// <summary>Creates a migrator that connects through a data source of the schema's owner role.</summary>
+    /// <param name="ownerDataSource">Connections as the role that owns (or may create) the schema.</param>
+    /// <param name="options">The store's options (the schema name).</param>
+    /// <param name="extraMigrations">Migrations of other assemblies (projections), numbered after the store's.</param>
+    public SchemaMigrator(NpgsqlDataSource ownerDataSource, EventStoreOptions options, IEnumerable<Migration>? extraMigrations = null)
+    {
+        ArgumentNullException.ThrowIfNull(ownerDataSource);
+        ArgumentNullException.ThrowIfNull(options);
+        _ownerDataSource = ownerDataSource;
+        _schema = SqlIdentifier.Quote(options.Schema);
+        var all = Migration.FromAssembly(typeof(SchemaMigrator).Assembly).Concat(extraMigrations ?? []).OrderBy(m => m.Version).ToList();
+        var duplicate = all.GroupBy(m => m.Version).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+        {
+            throw new InvalidOperationException($"Two migrations are numbered {duplicate.Key}.");
+        }
+
+        _migrations = all;
+    }
+
+    /// <summary>The migrations this migrator knows, in order.</summary>
+    public IReadOnlyList<Migration> Migrations => _migrations;
+
+    /// <summary>
+    /// Applies every pending migration, then grants <paramref name="applicationRole"/> (when given)
+    /// the least it needs: reading everything, appending to the log, no UPDATE or DELETE on it.
+    /// Returns the versions applied by this call.
+    /// </summary>
+    public async Task<IReadOnlyList<int>> MigrateAsync(string? applicationRole, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _ownerDataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(connection, $"SELECT pg_advisory_lock({AdvisoryLockKey})", cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await ExecuteAsync(connection,
+                $"CREATE SCHEMA IF NOT EXISTS {_schema}; " +
+                $"CREATE TABLE IF NOT EXISTS {_schema}.schema_migrations (" +
+                "version integer PRIMARY KEY, name text NOT NULL, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())",
+                cancellationToken).ConfigureAwait(false);
+
+            var applied = await ReadAppliedAsync(connection, cancellationToken).ConfigureAwait(false);
+            var appliedNow = new List<int>();
+            foreach (var migration in _migrations)
+            {
+                if (applied.TryGetValue(migration.Version, out var checksum))
+                {
+                    if (checksum != migration.Checksum)
+                    {
+                        throw new InvalidOperationException(
+                            $"Migration {migration.Version} ({migration.Name}) was changed after it was applied. " +
+                            "Applied migrations are immutable: add a new migration instead.");
+                    }
+
+                    continue;
+                }
+
+                await ApplyAsync(connection, migration, cancellationToken).ConfigureAwait(false);
+                appliedNow.Add(migration.Version);
+            }
+
+            if (!string.IsNullOrWhiteSpace(applicationRole))
+            {
+                await GrantAsync(connection, applicationRole, cancellationToken).ConfigureAwait(false);
+            }
+
+            return appliedNow;
+        }
+        finally
+        {
+            await ExecuteAsync(connection, $"SELECT pg_advisory_unlock({AdvisoryLockKey})", CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<Dictionary<int, string>> ReadAppliedAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        var applied = new Dictionary<int, string>();
+        await using var command = new NpgsqlCommand($"SELECT version, checksum FROM {_schema}.schema_migrations", connection);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            applied.Add(reader.GetInt32(0), reader.GetString(1));
+        }
+
+        return applied;
+    }
+
+    private async Task ApplyAsync(NpgsqlConnection connection, Migration migration, CancellationToken cancellationToken)
+    {
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using (var command = new NpgsqlCommand(migration.Sql.Replace("{schema}", _schema, StringComparison.Ordinal), connection, transaction))
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await using (var record = new NpgsqlCommand(
+            $"INSERT INTO {_schema}.schema_migrations (version, name, checksum) VALUES (@version, @name, @checksum)", connection, transaction))
+        {
+            record.Parameters.Add(new NpgsqlParameter<int>("version", migration.Version));
+            record.Parameters.Add(new NpgsqlParameter<string>("name", migration.Name));
+            record.Parameters.Add(new NpgsqlParameter<string>("checksum", migration.Checksum));
+            await record.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task GrantAsync(NpgsqlConnection connection, string role, CancellationToken cancellationToken)
+    {
+        var grantee = SqlIdentifier.Quote(role);
+        // The application role appends and reads; it never updates or deletes the log. Streams and
+        // the log head move forward inside append_events, which runs with the caller's rights.
+        await ExecuteAsync(connection,
+            $"GRANT USAGE ON SCHEMA {_schema} TO {grantee}; " +
+            $"GRANT SELECT ON ALL TABLES IN SCHEMA {_schema} TO {grantee}; " +
+            $"GRANT INSERT ON {_schema}.events, {_schema}.idempotency_keys TO {grantee}; " +
+            $"GRANT INSERT, UPDATE ON {_schema}.streams TO {grantee}; " +
+            $"GRANT UPDATE ON {_schema}.log_head TO {grantee}; " +
+            $"REVOKE UPDATE, DELETE, TRUNCATE ON {_schema}.events, {_schema}.idempotency_keys FROM {grantee}",
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,8 @@
+using Provenance.EventStore;
+
+namespace Provenance.EventStore.Tests;
+
+internal static class Metadata
+{
+    public static EventMetadata Test { get; } = new("tester", "steward", "corr-1");
+}
