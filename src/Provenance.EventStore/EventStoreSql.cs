@@ -18,8 +18,8 @@ internal sealed class EventStoreSql(string schema)
 
     public string ReadStream { get; } =
         $"SELECT {EventColumns} FROM {schema}.events " +
-        "WHERE stream_id = @stream_id AND (@to_version IS NULL OR stream_version <= @to_version) " +
-        "AND (@as_of IS NULL OR recorded_at <= @as_of) ORDER BY stream_version";
+        "WHERE stream_id = @stream_id AND stream_version > @after_version AND (@to_version IS NULL OR stream_version <= @to_version) " +
+        "AND (@as_of IS NULL OR recorded_at <= @as_of) ORDER BY stream_version LIMIT @limit";
 
     public string ReadAll { get; } =
         $"SELECT {EventColumns} FROM {schema}.events WHERE position > @after ORDER BY position LIMIT @limit";

@@ -148,17 +148,22 @@ public sealed class PostgresEventStore
     }
 
     /// <summary>
-    /// The events of one stream in version order, optionally only up to a version and/or only those
-    /// recorded at or before an instant.
+    /// The events of one stream in version order: after <paramref name="afterVersion"/>, up to
+    /// <paramref name="toVersion"/>, recorded at or before <paramref name="asOf"/>, at most
+    /// <paramref name="maxCount"/> of them (each limit optional).
     /// </summary>
     public async IAsyncEnumerable<RecordedEvent> ReadStreamAsync(
         Guid streamId,
+        long afterVersion = 0,
         long? toVersion = null,
         DateTimeOffset? asOf = null,
+        int? maxCount = null,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         await using var command = _dataSource.CreateCommand(_sql.ReadStream);
         command.Parameters.Add(new NpgsqlParameter<Guid>("stream_id", streamId));
+        command.Parameters.Add(new NpgsqlParameter<long>("after_version", afterVersion));
+        command.Parameters.Add(new NpgsqlParameter("limit", NpgsqlDbType.Integer) { Value = (object?)maxCount ?? DBNull.Value });
         command.Parameters.Add(new NpgsqlParameter("to_version", NpgsqlDbType.Bigint) { Value = (object?)toVersion ?? DBNull.Value });
         command.Parameters.Add(new NpgsqlParameter("as_of", NpgsqlDbType.TimestampTz) { Value = (object?)asOf ?? DBNull.Value });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);

@@ -1,0 +1,70 @@
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Provenance.Api.Infrastructure.Commands;
+using Provenance.Api.Infrastructure.Database;
+using Provenance.Api.Infrastructure.Json;
+using Provenance.Api.Infrastructure.Mediation;
+using Provenance.Api.Infrastructure.Problems;
+using Provenance.Api.Seeding;
+using Provenance.Domain.Common;
+using Provenance.EventStore;
+using Provenance.EventStore.Serialization;
+
+namespace Provenance.Api.Extensions;
+
+internal static class ApplicationServices
+{
+    public static WebApplicationBuilder AddApplicationServices(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var configuration = builder.Configuration;
+
+        services.AddOptions<DatabaseOptions>()
+            .Configure(o =>
+            {
+                o.ConnectionString = configuration.GetConnectionString("Provenance");
+                o.MigrationsConnectionString = configuration.GetConnectionString("ProvenanceMigrations");
+                configuration.GetSection("Provenance:Database").Bind(o);
+            })
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddOptions<SeedOptions>().Bind(configuration.GetSection("Provenance:Seed")).ValidateDataAnnotations().ValidateOnStart();
+
+        services.AddSingleton(sp => new EventStoreOptions { Schema = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.Schema });
+        services.AddSingleton(sp => NpgsqlDataSource.Create(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString!));
+        services.AddSingleton(_ =>
+        {
+            var registry = new EventTypeRegistry();
+            foreach (var (type, name, version) in EventCatalog.All)
+            {
+                registry.Register(type, name, version);
+            }
+
+            return new EventSerializer(registry, ProvenanceJson.Options);
+        });
+        services.AddSingleton<PostgresEventStore>();
+        services.AddSingleton(TimeProvider.System);
+        services.AddScoped<RequestContext>();
+        services.AddScoped<Ledger>();
+        services.AddMediation();
+
+        // Hosted services start in registration order, all before the server listens.
+        services.AddHostedService<MigrationHostedService>();
+        services.AddHostedService<SeedLoader>();
+
+        services.Configure<JsonOptions>(o => ProvenanceJson.Configure(o.SerializerOptions));
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemMapping.Customize);
+        services.AddExceptionHandler<ProblemExceptionHandler>();
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
+        services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "Provenance ledger API";
+            document.Info.Description = "Training-data provenance for healthcare AI: an append-only, event-sourced ledger.";
+            return Task.CompletedTask;
+        }));
+        services.AddHttpClient();
+        return builder;
+    }
+}

@@ -1,0 +1,18 @@
+using Provenance.EventStore.Appending;
+
+namespace Provenance.Api.Infrastructure.Commands;
+
+/// <summary>
+/// What every write answers: the stream written, its new version (the ETag), and the global
+/// positions of the events. A replayed idempotent request gets the first request's result.
+/// </summary>
+public sealed record CommandResult(Guid Id, long Version, long FirstPosition, long LastPosition, DateTimeOffset RecordedAt)
+{
+    internal bool Replayed { get; init; }
+
+    internal static CommandResult From(AppendResult result) =>
+        new(result.StreamId, result.StreamVersion, result.FirstPosition, result.LastPosition, result.RecordedAt)
+        {
+            Replayed = result.Replayed,
+        };
+}

@@ -1,0 +1,20 @@
+using Provenance.EventStore;
+
+namespace Provenance.Api.Infrastructure.Commands;
+
+/// <summary>
+/// The one place that turns decided events into an append: it builds the metadata from the
+/// request context and carries the idempotency token to the store.
+/// </summary>
+internal sealed class Ledger(PostgresEventStore store, RequestContext context)
+{
+    public PostgresEventStore Store { get; } = store;
+
+    public async Task<CommandResult> AppendAsync(
+        Guid streamId, string streamType, ExpectedVersion expected, IReadOnlyList<object> events, CancellationToken cancellationToken)
+    {
+        var metadata = new EventMetadata(context.ActorId, context.ActorRole, context.CorrelationId, context.CausationId);
+        var result = await Store.AppendAsync(streamId, streamType, expected, events, metadata, context.Idempotency, cancellationToken);
+        return CommandResult.From(result);
+    }
+}

@@ -1,0 +1,67 @@
+using System.ComponentModel.DataAnnotations;
+using Npgsql;
+
+namespace Provenance.Api.Infrastructure.Database;
+
+/// <summary>
+/// Where the ledger lives. <c>ConnectionStrings:Provenance</c> is the run-time role (reads and
+/// appends only); <c>ConnectionStrings:ProvenanceMigrations</c>, when set, is the owner role that
+/// migrates the schema at start-up and grants the run-time role its rights.
+/// </summary>
+internal sealed class DatabaseOptions : IValidatableObject
+{
+    public string? ConnectionString { get; set; }
+
+    public string? MigrationsConnectionString { get; set; }
+
+    public string Schema { get; set; } = "provenance";
+
+    public bool MigrateOnStartup { get; set; } = true;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (string.IsNullOrWhiteSpace(ConnectionString))
+        {
+            yield return new ValidationResult(
+                "ConnectionStrings:Provenance is not set: give the PostgreSQL connection string of the ledger " +
+                "(environment variable ConnectionStrings__Provenance), or start the service with deploy/run.sh.");
+            yield break;
+        }
+
+        foreach (var (name, value) in new[] { ("ConnectionStrings:Provenance", ConnectionString), ("ConnectionStrings:ProvenanceMigrations", MigrationsConnectionString) })
+        {
+            if (value is null)
+            {
+                continue;
+            }
+
+            string? error = null;
+            try
+            {
+                _ = new NpgsqlConnectionStringBuilder(value);
+            }
+            catch (ArgumentException e)
+            {
+                error = $"{name} is not a valid PostgreSQL connection string: {e.Message}";
+            }
+
+            if (error is not null)
+            {
+                yield return new ValidationResult(error);
+            }
+        }
+    }
+
+    /// <summary>The run-time role's user name, granted rights by the migrations when they run as another role.</summary>
+    public string? ApplicationRole()
+    {
+        if (MigrationsConnectionString is null)
+        {
+            return null;
+        }
+
+        var app = new NpgsqlConnectionStringBuilder(ConnectionString).Username;
+        var owner = new NpgsqlConnectionStringBuilder(MigrationsConnectionString).Username;
+        return app is not null && !string.Equals(app, owner, StringComparison.Ordinal) ? app : null;
+    }
+}

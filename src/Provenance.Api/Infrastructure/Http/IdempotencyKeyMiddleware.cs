@@ -1,0 +1,50 @@
+using System.Security.Cryptography;
+using System.Text;
+using Provenance.Api.Infrastructure.Commands;
+using Provenance.Api.Infrastructure.Problems;
+using Provenance.EventStore.Appending;
+
+namespace Provenance.Api.Infrastructure.Http;
+
+/// <summary>
+/// Reads the <c>Idempotency-Key</c> header of a write and fingerprints the request it came with
+/// (method, path and body bytes), so a retry is recognised and a reuse for another request refused.
+/// </summary>
+internal sealed class IdempotencyKeyMiddleware(RequestDelegate next)
+{
+    public const string Header = "Idempotency-Key";
+    public const string ReplayedHeader = "Idempotent-Replayed";
+    private const int MaxKeyLength = 200;
+
+    public async Task InvokeAsync(HttpContext context, RequestContext requestContext)
+    {
+        var key = context.Request.Headers[Header].ToString();
+        if (key.Length == 0 || HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method))
+        {
+            await next(context);
+            return;
+        }
+
+        if (key.Length > MaxKeyLength || !key.All(c => c is >= '!' and <= '~'))
+        {
+            throw new Validation.ValidationFailedException(new Dictionary<string, string[]>
+            {
+                [Header] = [$"must be 1 to {MaxKeyLength} visible ASCII characters (a UUID is a good key)"],
+            });
+        }
+
+        context.Request.EnableBuffering();
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(Encoding.UTF8.GetBytes($"{context.Request.Method}\n{context.Request.Path}\n"));
+        var buffer = new byte[16 * 1024];
+        int read;
+        while ((read = await context.Request.Body.ReadAsync(buffer, context.RequestAborted)) > 0)
+        {
+            hash.AppendData(buffer, 0, read);
+        }
+
+        context.Request.Body.Position = 0;
+        requestContext.Idempotency = new IdempotencyToken(key, hash.GetHashAndReset());
+        await next(context);
+    }
+}

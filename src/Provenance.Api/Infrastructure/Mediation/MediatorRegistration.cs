@@ -1,0 +1,43 @@
+using System.Reflection;
+using MediatR;
+using Provenance.Api.Infrastructure.Commands;
+using Provenance.Api.Infrastructure.Validation;
+
+namespace Provenance.Api.Infrastructure.Mediation;
+
+/// <summary>
+/// MediatR 5.1.0 wiring by hand (its DI package needs a newer MediatR than the registry offers):
+/// the service factory, every handler and validator of this assembly, and the pipeline in order:
+/// logging, then validation, then idempotency (commands only), then the handler.
+/// </summary>
+internal static class MediatorRegistration
+{
+    public static IServiceCollection AddMediation(this IServiceCollection services)
+    {
+        services.AddScoped<ServiceFactory>(provider => provider.GetService!);
+        services.AddScoped<IMediator, Mediator>();
+        services.AddScoped(typeof(IPipelineBehavior<,>), typeof(LoggingBehavior<,>));
+        services.AddScoped(typeof(IPipelineBehavior<,>), typeof(ValidationBehavior<,>));
+
+        foreach (var type in typeof(MediatorRegistration).Assembly.GetTypes().Where(t => t is { IsAbstract: false, IsInterface: false }))
+        {
+            foreach (var contract in type.GetInterfaces().Where(i => i.IsGenericType))
+            {
+                var definition = contract.GetGenericTypeDefinition();
+                if (definition == typeof(IRequestHandler<,>) || definition == typeof(IValidator<>))
+                {
+                    services.AddScoped(contract, type);
+                }
+            }
+
+            if (typeof(ICommand).IsAssignableFrom(type))
+            {
+                services.AddScoped(
+                    typeof(IPipelineBehavior<,>).MakeGenericType(type, typeof(CommandResult)),
+                    typeof(IdempotencyBehavior<>).MakeGenericType(type));
+            }
+        }
+
+        return services;
+    }
+}

@@ -1,0 +1,154 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Mvc;
+using Provenance.Api.Infrastructure.Validation;
+using Provenance.Domain.Common;
+using Provenance.EventStore;
+
+namespace Provenance.Api.Infrastructure.Problems;
+
+/// <summary>
+/// The one mapping from failures to RFC 9457 problem details. Anything not listed here is an
+/// unexpected error: 500, a trace id, and no detail for the client.
+/// </summary>
+internal static class ProblemMapping
+{
+    public static ProblemDetails? ToProblem(Exception exception) => exception switch
+    {
+        ValidationFailedException e => Validation(e.Errors),
+        RuleViolationException e => RuleViolated(e.Violations),
+        NotFoundException e => Problem(StatusCodes.Status404NotFound, ProblemTypes.NotFound, "Not found", e.Message),
+        StreamVersionConflictException e => WithExtensions(
+            Problem(StatusCodes.Status409Conflict, ProblemTypes.VersionConflict, "Version conflict",
+                $"The resource changed: it is at version {e.CurrentVersion}, the request expected {e.Expected}. Read it again and retry."),
+            ("streamId", e.StreamId), ("currentVersion", e.CurrentVersion)),
+        PreconditionFailedException e => WithExtensions(
+            Problem(StatusCodes.Status412PreconditionFailed, ProblemTypes.PreconditionFailed, "Precondition failed", e.Message),
+            ("currentVersion", e.CurrentVersion)),
+        StreamTypeMismatchException e => Problem(StatusCodes.Status404NotFound, ProblemTypes.NotFound, "Not found",
+            $"No resource of this kind has the id {e.StreamId}."),
+        IdempotencyKeyReusedException => Problem(StatusCodes.Status422UnprocessableEntity, ProblemTypes.IdempotencyKeyReused,
+            "Idempotency key reused", "This Idempotency-Key was already used with a different request. Use a new key for a new request."),
+        BadHttpRequestException e => BadRequest(e),
+        _ => null,
+    };
+
+    /// <summary>
+    /// Problems the framework writes itself (no route, wrong method, wrong media type) get this
+    /// API's problem types too, and every problem gets a trace id.
+    /// </summary>
+    public static void Customize(ProblemDetailsContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var problem = context.ProblemDetails;
+        if (problem.Type is null || problem.Type.StartsWith("https://tools.ietf.org/", StringComparison.Ordinal))
+        {
+            (problem.Type, problem.Detail) = problem.Status switch
+            {
+                StatusCodes.Status404NotFound => (ProblemTypes.NotFound, problem.Detail ?? "No resource is at this address."),
+                StatusCodes.Status405MethodNotAllowed => (ProblemTypes.MethodNotAllowed, problem.Detail ?? "This address does not accept this method."),
+                StatusCodes.Status415UnsupportedMediaType => (ProblemTypes.UnsupportedMediaType, problem.Detail ?? "Send the body as application/json."),
+                StatusCodes.Status400BadRequest => (ProblemTypes.MalformedRequest, problem.Detail),
+                _ => (problem.Type, problem.Detail),
+            };
+        }
+
+        problem.Extensions["traceId"] = System.Diagnostics.Activity.Current?.Id ?? context.HttpContext.TraceIdentifier;
+    }
+
+    public static ProblemDetails Validation(IReadOnlyDictionary<string, string[]> errors)
+    {
+        var problem = new ValidationProblemDetails(errors.ToDictionary(e => e.Key, e => e.Value))
+        {
+            Status = StatusCodes.Status422UnprocessableEntity,
+            Type = ProblemTypes.ValidationFailed,
+            Title = "The request is not valid",
+            Detail = string.Join("; ", errors.SelectMany(e => e.Value.Select(reason => $"{e.Key} {reason}"))),
+        };
+        return problem;
+    }
+
+    private static ValidationProblemDetails RuleViolated(IReadOnlyList<RuleViolation> violations)
+    {
+        var problem = new ValidationProblemDetails(
+            violations.GroupBy(v => v.Field).ToDictionary(g => g.Key, g => g.Select(v => v.Reason).ToArray()))
+        {
+            Status = StatusCodes.Status422UnprocessableEntity,
+            Type = ProblemTypes.RuleViolated,
+            Title = "The command breaks the ledger's rules",
+            Detail = string.Join(" ", violations.Select(v => v.Reason)),
+        };
+        problem.Extensions["violations"] = violations.Select(v => new { field = v.Field, code = v.Code, reason = v.Reason }).ToArray();
+        return problem;
+    }
+
+    private static ProblemDetails BadRequest(BadHttpRequestException exception)
+    {
+        if (exception.StatusCode == StatusCodes.Status415UnsupportedMediaType)
+        {
+            return Problem(StatusCodes.Status415UnsupportedMediaType, ProblemTypes.UnsupportedMediaType, "Unsupported media type",
+                "Send the body as application/json.");
+        }
+
+        if (exception.InnerException is JsonException json)
+        {
+            var field = FieldFromPath(json.Path);
+            var reason = json.Message.Contains("could not be mapped", StringComparison.Ordinal)
+                ? "is not a known field"
+                : json.Message.Contains("maximum configured depth", StringComparison.Ordinal)
+                    ? "is nested too deeply"
+                    : json.Path is null or "$" ? "is not valid JSON" : "has a value of the wrong type or is malformed JSON";
+            var unknown = UnknownProperty(json.Message);
+            var errors = new Dictionary<string, string[]> { [unknown ?? field] = [reason] };
+            var problem = new ValidationProblemDetails(errors)
+            {
+                Status = StatusCodes.Status400BadRequest,
+                Type = ProblemTypes.MalformedRequest,
+                Title = "The request body is malformed",
+                Detail = $"{unknown ?? field} {reason}.",
+            };
+            return problem;
+        }
+
+        return Problem(StatusCodes.Status400BadRequest, ProblemTypes.MalformedRequest, "Bad request",
+            exception.Message.Contains("body", StringComparison.OrdinalIgnoreCase)
+                ? "The request needs a JSON body." : "The request is malformed.");
+    }
+
+    private static string FieldFromPath(string? path)
+    {
+        if (string.IsNullOrEmpty(path) || path == "$")
+        {
+            return "$";
+        }
+
+        return path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path.TrimStart('$');
+    }
+
+    private static string? UnknownProperty(string message)
+    {
+        // "The JSON property 'x' could not be mapped to any .NET member contained in type ..."
+        const string marker = "The JSON property '";
+        var start = message.IndexOf(marker, StringComparison.Ordinal);
+        if (start < 0)
+        {
+            return null;
+        }
+
+        start += marker.Length;
+        var end = message.IndexOf('\'', start);
+        return end > start ? message[start..end] : null;
+    }
+
+    private static ProblemDetails Problem(int status, string type, string title, string detail) =>
+        new() { Status = status, Type = type, Title = title, Detail = detail };
+
+    private static ProblemDetails WithExtensions(ProblemDetails problem, params (string Key, object Value)[] extensions)
+    {
+        foreach (var (key, value) in extensions)
+        {
+            problem.Extensions[key] = value;
+        }
+
+        return problem;
+    }
+}

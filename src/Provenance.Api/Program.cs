@@ -1,0 +1,39 @@
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Provenance.Api.Datasets;
+using Provenance.Api.Extensions;
+using Provenance.Api.Infrastructure.Http;
+using Serilog;
+using Serilog.Formatting.Json;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.Logging.ClearProviders();
+builder.Logging.AddSerilog(new LoggerConfiguration()
+    .ReadFrom.Configuration(builder.Configuration)
+    .Enrich.FromLogContext()
+    .WriteTo.Console(new JsonFormatter(renderMessage: true))
+    .CreateLogger(), dispose: true);
+
+builder.AddApplicationServices();
+if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+{
+    builder.WebHost.UseUrls("http://127.0.0.1:5080");
+}
+
+var app = builder.Build();
+
+// Outermost, so the one log line per request sees the final status, errors included.
+app.UseMiddleware<CorrelationAndLoggingMiddleware>();
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseMiddleware<IdempotencyKeyMiddleware>();
+
+app.MapOpenApi();
+app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+app.MapDatasetsApi();
+
+await app.RunAsync();
+
+/// <summary>The entry point, visible to the in-process API tests.</summary>
+public partial class Program;

@@ -1,0 +1,127 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Options;
+
+namespace Provenance.Api.Seeding;
+
+/// <summary>
+/// Loads the demo scenario once the server listens, through the public API itself, exactly as a
+/// steward's client would: each seed line is one HTTP request with a fixed Idempotency-Key, so
+/// restarting the service replays instead of duplicating. A line names the result with "ref";
+/// later lines use "{{ref}}" (the created id) or "{{ref.version}}" in their path or body.
+/// </summary>
+internal sealed partial class SeedLoader(
+    IOptions<SeedOptions> options,
+    IServer server,
+    IHostApplicationLifetime lifetime,
+    IHttpClientFactory httpClients,
+    ILogger<SeedLoader> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var folder = options.Value.Path;
+        if (string.IsNullOrWhiteSpace(folder))
+        {
+            return;
+        }
+
+        if (!await WaitForStartAsync(stoppingToken))
+        {
+            return;
+        }
+
+        var address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault();
+        if (address is null)
+        {
+            LogNoAddress(logger);
+            return;
+        }
+
+        using var client = httpClients.CreateClient();
+        client.BaseAddress = new Uri(address.Replace("://+", "://127.0.0.1", StringComparison.Ordinal).Replace("://*", "://127.0.0.1", StringComparison.Ordinal));
+        var refs = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
+        var count = 0;
+        foreach (var file in Directory.EnumerateFiles(folder, "*.ndjson").Order(StringComparer.Ordinal))
+        {
+            var lineNumber = 0;
+            foreach (var line in await File.ReadAllLinesAsync(file, stoppingToken))
+            {
+                lineNumber++;
+                if (string.IsNullOrWhiteSpace(line) || line.TrimStart().StartsWith("//", StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                var seed = JsonNode.Parse(Substitute(line, refs))!.AsObject();
+                var request = new HttpRequestMessage(new HttpMethod((string)seed["method"]!), (string)seed["path"]!);
+                request.Headers.Add("Idempotency-Key", $"seed:{Path.GetFileName(file)}:{lineNumber}");
+                if (seed["body"] is { } body)
+                {
+                    request.Content = JsonContent.Create(body);
+                }
+
+                using var response = await client.SendAsync(request, stoppingToken);
+                var text = await response.Content.ReadAsStringAsync(stoppingToken);
+                if (!response.IsSuccessStatusCode)
+                {
+                    LogSeedFailed(logger, Path.GetFileName(file), lineNumber, (int)response.StatusCode, text);
+                    return;
+                }
+
+                if (seed["ref"] is { } name && JsonNode.Parse(text) is JsonObject result)
+                {
+                    refs[(string)name!] = result;
+                }
+
+                count++;
+            }
+        }
+
+        LogSeeded(logger, count, folder);
+    }
+
+    private async Task<bool> WaitForStartAsync(CancellationToken stoppingToken)
+    {
+        var started = new TaskCompletionSource();
+        using var onStarted = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
+        using var onStopping = stoppingToken.Register(() => started.TrySetCanceled(stoppingToken));
+        try
+        {
+            await started.Task;
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private static string Substitute(string line, Dictionary<string, JsonObject> refs) =>
+        Placeholder().Replace(line, match =>
+        {
+            var name = match.Groups["ref"].Value;
+            var field = match.Groups["field"].Success ? match.Groups["field"].Value : "id";
+            if (!refs.TryGetValue(name, out var result) || result[field] is not { } value)
+            {
+                throw new InvalidOperationException($"The seed line refers to '{{{{{match.Value}}}}}', which no earlier line defined.");
+            }
+
+            return value.ToJsonString(new JsonSerializerOptions()).Trim('"');
+        });
+
+    [GeneratedRegex(@"\{\{(?<ref>[a-zA-Z0-9_-]+)(\.(?<field>[a-zA-Z]+))?\}\}")]
+    private static partial Regex Placeholder();
+
+    [LoggerMessage(LogLevel.Information, "Seeded {Count} request(s) from {Folder}")]
+    private static partial void LogSeeded(ILogger logger, int count, string folder);
+
+    [LoggerMessage(LogLevel.Error, "Seed {File} line {Line} was refused with {Status}: {Problem}")]
+    private static partial void LogSeedFailed(ILogger logger, string file, int line, int status, string problem);
+
+    [LoggerMessage(LogLevel.Warning, "The server reports no address; the demo data was not seeded")]
+    private static partial void LogNoAddress(ILogger logger);
+}
