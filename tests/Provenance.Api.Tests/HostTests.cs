@@ -1,0 +1,100 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+
+namespace Provenance.Api.Tests;
+
+public sealed class HostTests(ApiFixture api) : IClassFixture<ApiFixture>
+{
+    [Fact]
+    public async Task A_given_correlation_id_is_echoed_and_recorded_in_the_event_metadata()
+    {
+        using var response = await api.Client.SendAsync(Requests.Post("/datasets", Requests.ValidDataset(), correlationId: "audit-2026-0042"));
+
+        Assert.Equal(["audit-2026-0042"], response.Headers.GetValues("X-Correlation-Id"));
+        var history = await api.Client.GetFromJsonAsync<JsonElement>($"{response.Headers.Location}/events");
+        Assert.Equal("audit-2026-0042", history.GetProperty("items")[0].GetProperty("metadata").GetProperty("correlationId").GetString());
+    }
+
+    [Fact]
+    public async Task A_missing_or_unsafe_correlation_id_is_replaced_by_a_generated_one()
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, "/health/live");
+        request.Headers.TryAddWithoutValidation("X-Correlation-Id", "<script>alert(1)</script>");
+
+        using var response = await api.Client.SendAsync(request);
+
+        var id = Assert.Single(response.Headers.GetValues("X-Correlation-Id"));
+        Assert.True(Guid.TryParse(id, out _));
+    }
+
+    [Fact]
+    public async Task Error_responses_carry_the_correlation_id_too()
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, $"/datasets/{Guid.NewGuid()}");
+        request.Headers.Add("X-Correlation-Id", "err-7");
+
+        using var response = await api.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal(["err-7"], response.Headers.GetValues("X-Correlation-Id"));
+    }
+
+    [Fact]
+    public async Task Each_request_is_logged_once_with_method_path_status_elapsed_and_correlation_id()
+    {
+        var correlationId = "log-" + Guid.NewGuid().ToString("N");
+        var request = new HttpRequestMessage(HttpMethod.Get, $"/datasets/{Guid.NewGuid()}");
+        request.Headers.Add("X-Correlation-Id", correlationId);
+
+        using var response = await api.Client.SendAsync(request);
+
+        var entry = Assert.Single(api.Logs.Entries, e => e.EventName == "LogRequest" && Equals(e.Properties.GetValueOrDefault("CorrelationId"), correlationId));
+        Assert.Equal(LogLevel.Information, entry.Level);
+        Assert.Equal("GET", entry.Properties["Method"]);
+        Assert.Equal(404, entry.Properties["StatusCode"]);
+        Assert.IsType<double>(entry.Properties["ElapsedMs"]);
+        Assert.StartsWith("/datasets/", (string)entry.Properties["Path"]!, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Request_logs_never_contain_the_body()
+    {
+        var marker = "Body-Marker-" + Guid.NewGuid().ToString("N");
+
+        using var response = await api.Client.SendAsync(Requests.Post("/datasets", Requests.ValidDataset(marker)));
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.DoesNotContain(api.Logs.Entries, e => e.Message.Contains(marker, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Liveness_and_readiness_report_healthy_with_the_database_up()
+    {
+        using var live = await api.Client.GetAsync("/health/live");
+        using var ready = await api.Client.GetAsync("/health/ready");
+
+        Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        Assert.Equal("Healthy", await ready.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task The_openapi_document_describes_every_endpoint_with_its_errors()
+    {
+        var document = await api.Client.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+
+        var paths = document.GetProperty("paths");
+        var register = paths.GetProperty("/datasets").GetProperty("post");
+        Assert.True(register.GetProperty("requestBody").GetProperty("content").TryGetProperty("application/json", out _));
+        foreach (var status in new[] { "201", "400", "415", "422" })
+        {
+            Assert.True(register.GetProperty("responses").TryGetProperty(status, out _), $"POST /datasets documents {status}");
+        }
+
+        Assert.True(paths.GetProperty("/datasets/{id}").GetProperty("get").GetProperty("responses").TryGetProperty("404", out _));
+        Assert.True(paths.GetProperty("/datasets/{id}/events").GetProperty("get").GetProperty("responses").TryGetProperty("200", out _));
+        Assert.True(document.GetProperty("components").GetProperty("schemas").TryGetProperty("RegisterDatasetRequest", out _));
+    }
+}
