@@ -116,10 +116,10 @@ internal sealed partial class SeedLoader(
     [GeneratedRegex(@"\{\{(?<ref>[a-zA-Z0-9_-]+)(\.(?<field>[a-zA-Z]+))?\}\}")]
     private static partial Regex Placeholder();
 
-    [LoggerMessage(LogLevel.Information, "Seeded {Count} request(s) from {Folder}")]
+    [LoggerMessage(LogLevel.Information, "Seeded {Count} request(s) from {Folder:l}")]
     private static partial void LogSeeded(ILogger logger, int count, string folder);
 
-    [LoggerMessage(LogLevel.Error, "Seed {File} line {Line} was refused with {Status}: {Problem}")]
+    [LoggerMessage(LogLevel.Error, "Seed {File:l} line {Line} was refused with {Status}: {Problem:l}")]
     private static partial void LogSeedFailed(ILogger logger, string file, int line, int status, string problem);
 
     [LoggerMessage(LogLevel.Warning, "The server reports no address; the demo data was not seeded")]
