@@ -1,55 +1,92 @@
 #!/usr/bin/env bash
-# The run command: starts the ledger API with the demo scenario from seeds/ on a local PostgreSQL
-# cluster kept under .local/ (created on first use, started here, stopped on exit).
-# With ConnectionStrings__Provenance set, that database is used instead (and
-# ConnectionStrings__ProvenanceMigrations, when set, for the migrations).
-# The API listens on --urls / ASPNETCORE_URLS, by default http://127.0.0.1:5080.
-# PROVENANCE_PG_PORT picks the local cluster's port (default 55432). Extra arguments go to the API.
+# The run command: bash deploy/run.sh [extra arguments for the API]
+#
+# Starts the Provenance API (Release) with the demo data of seeds/ on a local PostgreSQL:
+# - Without ConnectionStrings__Provenance: a persistent cluster in <repo>/.local/postgres (created
+#   on first use; when the postgres OS user cannot reach the checkout, in
+#   /var/tmp/provenance-<hash of the repo path>/postgres instead) on 127.0.0.1, port
+#   ${PROVENANCE_PG_PORT:-55432}, with the database `provenance`, owned by the role
+#   provenance_owner, and the application role provenance_app. Exports
+#   ConnectionStrings__Provenance (as provenance_app) and ConnectionStrings__ProvenanceMigrations
+#   (as provenance_owner). Role passwords are kept (mode 600) in the cluster folder.
+#   The cluster is stopped on exit only when this script started it.
+# - With ConnectionStrings__Provenance set: that database is used as is (and
+#   ConnectionStrings__ProvenanceMigrations too, when set); no cluster is touched.
+# Also exports Provenance__Seed__Path=<repo>/seeds (unless set) and
+# ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Development}; the API listens on
+# ${ASPNETCORE_URLS:-http://127.0.0.1:5080}.
+#
+# PROVENANCE_RUN_DRY=1: do everything up to, but not including, `dotnet run` (prints the
+# environment it would use, with passwords masked, then exits, stopping the cluster if it
+# started it). For checking the database part without the API.
 set -euo pipefail
+
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
-# shellcheck source=lib/postgres.sh
-source deploy/lib/postgres.sh
+# shellcheck source=SCRIPTDIR/lib/postgres.sh
+source "$repo/deploy/lib/postgres.sh"
 
-cluster=""
+export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
+
+pg_dir=""
 started_here=""
 cleanup() {
   if [ -n "$started_here" ]; then
-    echo "Stopping the local PostgreSQL."
-    pg_stop "$cluster"
+    started_here=""
+    pg_stop "$pg_dir"
+    echo "Stopped the local PostgreSQL ($pg_dir)." >&2 || true
   fi
 }
 trap cleanup EXIT
-trap 'exit 130' INT TERM
+# A closed stdout (e.g. `| head`) makes writes fail, so the EXIT trap still stops the cluster.
+trap '' PIPE
+trap 'exit 130' INT
+trap 'exit 143' TERM HUP
 
 if [ -z "${ConnectionStrings__Provenance:-}" ]; then
   pg_ensure_installed
   port="${PROVENANCE_PG_PORT:-55432}"
-  cluster="$repo/.local/postgres"
-  if ! pg_path_usable "$cluster"; then
-    # The postgres OS user cannot reach the checkout (e.g. under a private home folder).
-    cluster="/var/tmp/provenance-$(printf '%s' "$repo" | sha256sum | cut -c1-12)/postgres"
-    echo "The checkout is not reachable by the postgres user; keeping the cluster in $cluster."
+  [[ "$port" =~ ^[0-9]+$ ]] || { echo "PROVENANCE_PG_PORT must be a port number, not '$port'." >&2; exit 2; }
+  pg_home="$repo/.local/postgres"
+  if ! pg_home_usable "$pg_home"; then
+    # E.g. a checkout under a private home folder: the postgres OS user cannot traverse to it.
+    pg_home="/var/tmp/provenance-$(printf '%s' "$repo" | sha256sum | cut -c1-12)/postgres"
+    echo "The postgres OS user cannot reach $repo/.local; keeping the cluster in $pg_home instead."
+    (umask 022 && mkdir -p "$(dirname "$pg_home")")
   fi
-  mkdir -p "$(dirname "$cluster")"
-  pg_init_cluster "$cluster" "$port"
-  if ! pg_is_running "$cluster"; then
-    pg_start "$cluster"
+  pg_dir="$pg_home/data"
+  pg_init_cluster "$pg_dir" "$port"
+  if ! pg_is_running "$pg_dir"; then
+    pg_start "$pg_dir" "$port"
     started_here=1
+  else
+    # Already running (another run.sh, or started by hand): used as is, left running.
+    pg_start "$pg_dir" "$port"
   fi
-  pg_ensure_roles_and_db "$cluster" "$port" provenance
-  ConnectionStrings__Provenance="$(pg_role_connection "$cluster" "$port" provenance provenance_app)"
-  ConnectionStrings__ProvenanceMigrations="$(pg_role_connection "$cluster" "$port" provenance provenance_owner)"
+  pg_ensure_roles_and_db provenance
+  ConnectionStrings__Provenance="$(pg_role_connection_string provenance provenance_app)"
+  ConnectionStrings__ProvenanceMigrations="$(pg_role_connection_string provenance provenance_owner)"
   export ConnectionStrings__Provenance ConnectionStrings__ProvenanceMigrations
-  echo "Local PostgreSQL on 127.0.0.1:$port (database provenance; data in $cluster)."
+  echo "PostgreSQL on 127.0.0.1:$PG_PORT, database provenance (cluster folder $pg_home$([ -n "$started_here" ] && echo ', stopped when the API exits' || echo ', already running: left running'))."
+else
+  echo "Using the database of ConnectionStrings__Provenance."
 fi
 
 export Provenance__Seed__Path="${Provenance__Seed__Path:-$repo/seeds}"
 export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
 urls="${ASPNETCORE_URLS:-http://127.0.0.1:5080}"
-echo "Starting the Provenance API on $urls (demo data from $Provenance__Seed__Path)."
-dotnet run --project src/Provenance.Api -c Release -- --urls "$urls" "$@" &
-api=$!
-# Forward a stop to the API so it shuts down before the database does.
-trap 'kill -TERM "$api" 2>/dev/null; wait "$api"; exit 130' INT TERM
-wait "$api"
+
+if [ "${PROVENANCE_RUN_DRY:-}" = "1" ]; then
+  mask() { sed -E 's/(Password=)[^;]*/\1*****/g'; }
+  echo "PROVENANCE_RUN_DRY=1: not starting the API. It would run with:"
+  echo "  ConnectionStrings__Provenance=$(printf '%s' "$ConnectionStrings__Provenance" | mask)"
+  echo "  ConnectionStrings__ProvenanceMigrations=$(printf '%s' "${ConnectionStrings__ProvenanceMigrations:-}" | mask)"
+  echo "  Provenance__Seed__Path=$Provenance__Seed__Path"
+  echo "  ASPNETCORE_ENVIRONMENT=$ASPNETCORE_ENVIRONMENT"
+  echo "  dotnet run --project src/Provenance.Api -c Release -- --urls $urls $*"
+  exit 0
+fi
+
+echo "Starting the Provenance API; it listens on $urls (environment $ASPNETCORE_ENVIRONMENT, demo data from $Provenance__Seed__Path)."
+# Not exec: the EXIT trap has to stop the cluster after the API exits.
+dotnet run --project src/Provenance.Api -c Release -- --urls "$urls" "$@"

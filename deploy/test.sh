@@ -1,80 +1,97 @@
 #!/usr/bin/env bash
-# The test command: runs the whole test suite against a throwaway PostgreSQL that it starts and
-# removes (even when tests fail or the run is interrupted). Extra arguments go to `dotnet test`,
-# e.g. `bash deploy/test.sh --filter FullyQualifiedName~Idempotency`.
-# With ConnectionStrings__Provenance set, that server is used instead: its role must be allowed to
-# create databases and roles (each test class gets a database of its own).
-# Ends with one line: `N passed, N failed`.
+# The test command: bash deploy/test.sh [extra `dotnet test` arguments, e.g. --filter Name~Idempotency]
+#
+# - Without ConnectionStrings__Provenance: creates a throwaway PostgreSQL cluster in a mktemp folder
+#   under /tmp on a free 127.0.0.1 port, and stops and deletes it on exit (also on failure, Ctrl-C
+#   or SIGTERM).
+# - With ConnectionStrings__Provenance set: no cluster is started; that connection string is the
+#   tests' admin connection (its role must be allowed to create databases and roles).
+# The tests get the admin connection string in PROVENANCE_TEST_POSTGRES
+# (Host=127.0.0.1;Port=...;Username=postgres;Password=...;Database=postgres).
+#
+# Runs `dotnet restore` and `dotnet test -c Release --logger trx` on Provenance.sln, sums the
+# <Counters> of every TRX file, and prints as the very last line exactly `N passed, N failed`
+# ("failed" counts failed, error, timeout and aborted results). Exits non-zero when dotnet test
+# fails, any test fails, or no test was executed.
 set -euo pipefail
+
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
-# shellcheck source=lib/postgres.sh
-source deploy/lib/postgres.sh
+# shellcheck source=SCRIPTDIR/lib/postgres.sh
+source "$repo/deploy/lib/postgres.sh"
+# shellcheck source=SCRIPTDIR/lib/trx.sh
+source "$repo/deploy/lib/trx.sh"
 
-work="$(mktemp -d /tmp/provenance-test.XXXXXX)"
-cluster=""
+export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+# No MSBuild worker nodes outliving the run (they can keep a CI log pipe open).
+export MSBUILDDISABLENODEREUSE=1
+
+pg_dir=""       # data directory of the throwaway cluster, when we started one
+pg_home=""      # its cluster folder (a mktemp folder under /tmp)
+results="$(mktemp -d /tmp/provenance-test-results.XXXXXX)"
+
 cleanup() {
-  local status=$?
-  if [ -n "$cluster" ]; then pg_stop "$cluster"; fi
-  rm -rf "$work"
-  exit "$status"
+  if [ -n "$pg_dir" ]; then pg_stop "$pg_dir" >/dev/null 2>&1 || true; fi
+  if [ -n "$pg_home" ]; then rm -rf "$pg_home"; fi
+  rm -rf "$results"
+  pg_dir="" pg_home="" results=""
 }
 trap cleanup EXIT
-trap 'exit 130' INT TERM
+# A closed stdout (e.g. `| head`) makes writes fail, so the EXIT trap still removes the cluster.
+trap '' PIPE
+trap 'echo "Interrupted." >&2; exit 130' INT
+trap 'echo "Terminated." >&2; exit 143' TERM HUP
+
+pg_ensure_installed
 
 if [ -n "${ConnectionStrings__Provenance:-}" ]; then
-  echo "Using the PostgreSQL of ConnectionStrings__Provenance."
-  export PROVENANCE_TEST_POSTGRES="$ConnectionStrings__Provenance"
+  echo "Using the PostgreSQL server of ConnectionStrings__Provenance (no throwaway cluster)."
+  PROVENANCE_TEST_POSTGRES="$ConnectionStrings__Provenance"
 else
-  pg_ensure_installed
-  cluster="$work/postgres"
+  pg_home="$(pg_make_temp_home)"
+  pg_dir="$pg_home/data"
   port="$(pg_free_port)"
-  if [ "$(id -u)" -eq 0 ]; then chmod 755 "$work"; fi
-  pg_init_cluster "$cluster" "$port"
-  pg_start "$cluster"
-  echo "Throwaway PostgreSQL on 127.0.0.1:$port."
-  PROVENANCE_TEST_POSTGRES="$(pg_admin_connection "$cluster" "$port")"
-  export PROVENANCE_TEST_POSTGRES
+  pg_init_cluster "$pg_dir" "$port"
+  pg_start "$pg_dir" "$port"
+  echo "Throwaway PostgreSQL on 127.0.0.1:$port (in $pg_home, removed on exit)."
+  PROVENANCE_TEST_POSTGRES="$(pg_admin_connection_string)"
 fi
-unset ConnectionStrings__Provenance
+export PROVENANCE_TEST_POSTGRES
+# The tests take their server from PROVENANCE_TEST_POSTGRES only.
+unset ConnectionStrings__Provenance ConnectionStrings__ProvenanceMigrations
 
-# Sums the TRX counters without python3.
-awk_counts() {
-  cat "$1"/*.trx "$1"/**/*.trx 2>/dev/null | tr '>' '\n' | grep -o '<Counters [^/]*' | awk '
-    { for (i = 1; i <= NF; i++) { split($i, kv, "="); gsub(/"/, "", kv[2]); c[kv[1]] += kv[2] } }
-    END { printf "%d %d %d\n", c["executed"], c["passed"], c["failed"] + c["error"] + c["timeout"] + c["aborted"] }'
-}
+echo "dotnet restore Provenance.sln"
+restore_status=0
+dotnet restore Provenance.sln --verbosity quiet </dev/null || restore_status=$?
 
-results="$work/results"
-dotnet restore Provenance.sln --verbosity quiet
-set +e
-dotnet test Provenance.sln -c Release --no-restore --logger trx --results-directory "$results" "$@"
-test_status=$?
-set -e
+test_status=0
+if [ "$restore_status" -eq 0 ]; then
+  echo "dotnet test Provenance.sln -c Release $*"
+  dotnet test Provenance.sln -c Release --no-restore --logger trx --results-directory "$results" "$@" </dev/null ||
+    test_status=$?
+else
+  echo "dotnet restore failed (exit $restore_status)."
+  test_status=$restore_status
+fi
 
-read -r total passed failed < <(python3 - "$results" <<'PY' 2>/dev/null || awk_counts "$results"
-import glob, sys, xml.etree.ElementTree as ET
-total = passed = failed = 0
-for path in glob.glob(sys.argv[1] + "/**/*.trx", recursive=True):
-    counters = ET.parse(path).getroot().find(".//{*}Counters")
-    if counters is None:
-        continue
-    total += int(counters.get("executed", counters.get("total", 0)))
-    passed += int(counters.get("passed", 0))
-    failed += int(counters.get("failed", 0)) + int(counters.get("error", 0)) + int(counters.get("timeout", 0)) + int(counters.get("aborted", 0))
-print(total, passed, failed)
-PY
-)
+read -r executed passed failed < <(trx_counts "$results")
+executed="${executed:-0}" passed="${passed:-0}" failed="${failed:-0}"
+
+# Stop and delete the cluster now, so nothing is printed after the summary line.
+cleanup
 
 status=0
 if [ "$test_status" -ne 0 ]; then
-  echo "dotnet test exited with $test_status."
+  echo "FAILED: dotnet test exited with status $test_status."
   status=1
 fi
-if [ "${total:-0}" -eq 0 ]; then
-  echo "No test ran: that is a failure."
+if [ "$failed" -ne 0 ]; then
+  echo "FAILED: $failed test(s) failed."
   status=1
 fi
-if [ "${failed:-0}" -ne 0 ]; then status=1; fi
-echo "${passed:-0} passed, ${failed:-0} failed"
+if [ "$executed" -eq 0 ]; then
+  echo "FAILED: no test was executed (a build error, a filter matching nothing, or no TRX file)."
+  status=1
+fi
+echo "$passed passed, $failed failed"
 exit "$status"
