@@ -5,7 +5,8 @@ using Provenance.Api.Infrastructure.Http;
 using Serilog;
 using Serilog.Formatting.Json;
 
-var builder = WebApplication.CreateBuilder(args);
+// Settings files are found beside the binaries, wherever the process is started from.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 
 builder.Logging.ClearProviders();
 builder.Logging.AddSerilog(new LoggerConfiguration()
@@ -15,7 +16,7 @@ builder.Logging.AddSerilog(new LoggerConfiguration()
     .CreateLogger(), dispose: true);
 
 builder.AddApplicationServices();
-if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+if (new[] { "urls", "http_ports", "https_ports" }.All(key => string.IsNullOrEmpty(builder.Configuration[key])))
 {
     builder.WebHost.UseUrls("http://127.0.0.1:5080");
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -58,7 +59,8 @@ internal sealed partial class SeedLoader(
 
                 var seed = JsonNode.Parse(Substitute(line, refs))!.AsObject();
                 var request = new HttpRequestMessage(new HttpMethod((string)seed["method"]!), (string)seed["path"]!);
-                request.Headers.Add("Idempotency-Key", $"seed:{Path.GetFileName(file)}:{lineNumber}");
+                // Keyed by the line's ref (or its number), so adding lines to a seed file keeps the keys of the others.
+                request.Headers.Add("Idempotency-Key", $"seed:{Path.GetFileName(file)}:{(string?)seed["ref"] ?? lineNumber.ToString(CultureInfo.InvariantCulture)}");
                 if (seed["body"] is { } body)
                 {
                     request.Content = JsonContent.Create(body);
