@@ -16,7 +16,8 @@ builder.Logging.AddSerilog(new LoggerConfiguration()
     .CreateLogger(), dispose: true);
 
 builder.AddApplicationServices();
-if (new[] { "urls", "http_ports", "https_ports" }.All(key => string.IsNullOrEmpty(builder.Configuration[key])))
+if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["http_ports"]) &&
+    string.IsNullOrEmpty(builder.Configuration["https_ports"]))
 {
     builder.WebHost.UseUrls("http://127.0.0.1:5080");
 }

@@ -1,4 +1,12 @@
+using Provenance.Domain.Consent;
+using Provenance.Domain.Datasets.ContributingVersion;
+using Provenance.Domain.Datasets.QuarantiningVersion;
 using Provenance.Domain.Datasets.RegisteringDataset;
+using Provenance.Domain.Datasets.RetiringDataset;
+using Provenance.Domain.Deidentification;
+using Provenance.Domain.Irb;
+using Provenance.Domain.Licenses;
+using Provenance.Domain.Models;
 
 namespace Provenance.Domain.Common;
 
@@ -11,5 +19,27 @@ public static class EventCatalog
     public static IReadOnlyList<(Type ClrType, string Name, int SchemaVersion)> All { get; } =
     [
         (typeof(DatasetRegistered), "dataset.registered", 1),
+        (typeof(DatasetVersionContributed), "dataset.version-contributed", 1),
+        (typeof(DatasetVersionDerived), "dataset.version-derived", 1),
+        (typeof(DatasetVersionQuarantined), "dataset.version-quarantined", 1),
+        (typeof(DatasetVersionReleased), "dataset.version-released", 1),
+        (typeof(DatasetRetired), "dataset.retired", 1),
+        (typeof(DeidentificationDecided), "deidentification.decided", 1),
+        (typeof(DeidentificationRescinded), "deidentification.rescinded", 1),
+        (typeof(LicenseGranted), "license.granted", 1),
+        (typeof(LicenseAmended), "license.amended", 1),
+        (typeof(LicenseTerminated), "license.terminated", 1),
+        (typeof(ConsentWithdrawn), "consent.withdrawn", 1),
+        (typeof(IrbProtocolApproved), "irb.protocol-approved", 1),
+        (typeof(IrbProtocolAmended), "irb.protocol-amended", 1),
+        (typeof(IrbProtocolSuspended), "irb.protocol-suspended", 1),
+        (typeof(IrbProtocolReinstated), "irb.protocol-reinstated", 1),
+        (typeof(IrbProtocolTerminated), "irb.protocol-terminated", 1),
+        (typeof(IrbProtocolClosed), "irb.protocol-closed", 1),
+        (typeof(ModelRegistered), "model.registered", 1),
+        (typeof(TrainingRunRecorded), "model.training-run-recorded", 1),
+        (typeof(TrainingClearanceOverridden), "model.training-clearance-overridden", 1),
+        (typeof(ModelVersionReleased), "model.version-released", 1),
+        (typeof(ModelVersionWithdrawn), "model.version-withdrawn", 1),
     ];
 }
