@@ -2,6 +2,8 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Provenance.Api.Datasets;
 using Provenance.Api.Extensions;
 using Provenance.Api.Infrastructure.Http;
+using Provenance.Api.Irb;
+using Provenance.Api.Models;
 using Serilog;
 using Serilog.Formatting.Json;
 
@@ -34,6 +36,8 @@ app.MapOpenApi();
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
 app.MapDatasetsApi();
+app.MapIrbApi();
+app.MapModelsApi();
 
 await app.RunAsync();
 

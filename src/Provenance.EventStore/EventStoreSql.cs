@@ -7,11 +7,11 @@ internal sealed class EventStoreSql(string schema)
         "position, id, stream_id, stream_version, type, schema_version, data::text, metadata::text, recorded_at";
 
     public string Append { get; } =
-        $"SELECT outcome, current_version, first_position, last_position, recorded_at, stored_request_hash, stored_stream_id " +
-        $"FROM {schema}.append_events(@stream_id, @stream_type, @expected, @ids, @types, @schema_versions, @data, @metadata, @idempotency_key, @request_hash)";
+        $"SELECT outcome, current_version, first_position, last_position, recorded_at, stored_request_hash, stored_stream_id, stored_resource " +
+        $"FROM {schema}.append_events(@stream_id, @stream_type, @expected, @ids, @types, @schema_versions, @data, @metadata, @idempotency_key, @request_hash, @resource)";
 
     public string FindIdempotencyKey { get; } =
-        $"SELECT request_hash, stream_id, stream_version, first_position, last_position, created_at FROM {schema}.idempotency_keys WHERE key = @key";
+        $"SELECT request_hash, stream_id, stream_version, first_position, last_position, created_at, resource FROM {schema}.idempotency_keys WHERE key = @key";
 
     public string GetStream { get; } =
         $"SELECT type, version, created_at, updated_at FROM {schema}.streams WHERE id = @stream_id AND version > 0";

@@ -36,6 +36,8 @@ public sealed class PostgresEventStore
     /// <exception cref="StreamVersionConflictException">The stream is not at <paramref name="expected"/>.</exception>
     /// <exception cref="StreamTypeMismatchException">The stream exists with another type.</exception>
     /// <exception cref="IdempotencyKeyReusedException">The idempotency key was used for another request.</exception>
+    /// <remarks><paramref name="resource"/> names what the append created (e.g. its address); it is kept
+    /// with the idempotency key and returned on a replay.</remarks>
     public async Task<AppendResult> AppendAsync(
         Guid streamId,
         string streamType,
@@ -43,6 +45,7 @@ public sealed class PostgresEventStore
         IReadOnlyList<object> events,
         EventMetadata metadata,
         IdempotencyToken? idempotency = null,
+        string? resource = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(streamType);
@@ -82,6 +85,7 @@ public sealed class PostgresEventStore
         command.Parameters.Add(new NpgsqlParameter<string[]>("metadata", metadataJson) { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
         command.Parameters.Add(new NpgsqlParameter("idempotency_key", NpgsqlDbType.Text) { Value = (object?)idempotency?.Key ?? DBNull.Value });
         command.Parameters.Add(new NpgsqlParameter("request_hash", NpgsqlDbType.Bytea) { Value = (object?)idempotency?.RequestHash ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter("resource", NpgsqlDbType.Text) { Value = (object?)resource ?? DBNull.Value });
 
         AppendOutcome outcome;
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
@@ -127,7 +131,7 @@ public sealed class PostgresEventStore
 
         var result = new AppendResult(
             reader.GetGuid(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4),
-            reader.GetFieldValue<DateTimeOffset>(5), Replayed: true);
+            reader.GetFieldValue<DateTimeOffset>(5), Replayed: true) { Resource = reader.IsDBNull(6) ? null : reader.GetString(6) };
         return new IdempotencyLookup(reader.GetFieldValue<byte[]>(0), result);
     }
 

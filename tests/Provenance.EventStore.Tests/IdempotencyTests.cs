@@ -96,3 +96,22 @@ public sealed class IdempotencyTests(EventStoreFixture db) : IClassFixture<Event
         Assert.Equal(key, recorded.Metadata.IdempotencyKey);
     }
 }
+
+public sealed class IdempotentResourceTests(EventStoreFixture db) : IClassFixture<EventStoreFixture>
+{
+    [Fact]
+    public async Task A_replay_returns_the_resource_the_first_append_named()
+    {
+        var key = Guid.NewGuid().ToString();
+        var token = new Appending.IdempotencyToken(key, [9, 9, 9]);
+        var id = Guid.NewGuid();
+        var first = await db.Store.AppendAsync(id, "thing", ExpectedVersion.NoStream, [new ThingHappened("a", 1)], Metadata.Test, token, resource: $"/things/{id}/parts/1");
+
+        var retry = await db.Store.AppendAsync(id, "thing", ExpectedVersion.NoStream, [new ThingHappened("a", 1)], Metadata.Test, token, resource: "/ignored");
+        var found = await db.Store.FindIdempotencyKeyAsync(key);
+
+        Assert.Equal($"/things/{id}/parts/1", first.Resource);
+        Assert.Equal(first.Resource, retry.Resource);
+        Assert.Equal(first.Resource, found!.Result.Resource);
+    }
+}

@@ -1,9 +1,19 @@
 using MediatR;
+using Microsoft.AspNetCore.Mvc;
+using Provenance.Api.Clearance;
+using Provenance.Api.Consent;
+using Provenance.Api.Datasets.ContributingVersion;
 using Provenance.Api.Datasets.GettingDataset;
+using Provenance.Api.Datasets.QuarantiningVersion;
 using Provenance.Api.Datasets.RegisteringDataset;
-using Provenance.Api.Infrastructure.Commands;
+using Provenance.Api.Datasets.RetiringDataset;
+using Provenance.Api.Deidentification;
+using Provenance.Api.Infrastructure.Http;
+using Provenance.Api.Licenses;
 using Provenance.Api.Streams;
+using Provenance.Domain.Clearance;
 using Provenance.Domain.Common;
+using static Provenance.Api.Infrastructure.Http.CommandEndpoints;
 
 namespace Provenance.Api.Datasets;
 
@@ -14,19 +24,11 @@ internal static class DatasetsApi
         var datasets = app.MapGroup("/datasets").WithTags("Datasets");
 
         datasets.MapPost("/", RegisterDatasetEndpoint.Handle)
-            .WithName("RegisterDataset")
-            .WithSummary("Register a dataset contribution")
-            .WithDescription("Records a dataset.registered event. Counts only: never patient identifiers. " +
-                             "Send an Idempotency-Key header to make retries safe.")
-            .Accepts<RegisterDatasetRequest>("application/json")
-            .Produces<CommandResult>(StatusCodes.Status201Created)
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
+            .Write<RegisterDatasetRequest>("RegisterDataset", "Register a dataset contribution (counts only, never patient identifiers)", created: true, conditional: false);
 
         datasets.MapGet("/{id:guid}", GetDatasetEndpoint.Handle)
             .WithName("GetDataset")
-            .WithSummary("A dataset's current state, folded from its events")
+            .WithSummary("A dataset's current state with its versions, decisions, licenses and consent withdrawals")
             .Produces<DatasetView>()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
@@ -38,6 +40,70 @@ internal static class DatasetsApi
             .Produces<Page<EventView>>()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
+
+        datasets.MapPost("/{id:guid}/versions",
+                (Guid id, ContributeVersionRequest body, [FromHeader(Name = IfMatch)] string? ifMatch, IMediator mediator, HttpContext context, CancellationToken ct) =>
+                    Send(new ContributeVersionCommand(id, ifMatch, body), mediator, context, created: true, ct))
+            .Write<ContributeVersionRequest>("ContributeDatasetVersion", "Contribute the next version of a dataset: its manifest and fingerprint, optionally derived from parent versions", created: true);
+
+        datasets.MapGet("/{id:guid}/versions/{version:int}/clearance",
+                (Guid id, int version, DateOnly? on, bool? commercial, IMediator mediator, CancellationToken ct) =>
+                    mediator.Send(new GetClearanceQuery(id, version, on, commercial ?? false), ct))
+            .WithName("GetDatasetVersionClearance")
+            .WithSummary("Whether a dataset version is cleared for training on a day (today by default), with the findings when not")
+            .Produces<ClearanceResult>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        datasets.MapPost("/{id:guid}/versions/{version:int}/quarantine",
+                (Guid id, int version, ReasonRequest body, [FromHeader(Name = IfMatch)] string? ifMatch, IMediator mediator, HttpContext context, CancellationToken ct) =>
+                    Send(new QuarantineVersionCommand(id, version, Release: false, ifMatch, body), mediator, context, created: false, ct))
+            .Write<ReasonRequest>("QuarantineDatasetVersion", "Put a dataset version in quarantine", created: false);
+
+        datasets.MapPost("/{id:guid}/versions/{version:int}/release",
+                (Guid id, int version, ReasonRequest body, [FromHeader(Name = IfMatch)] string? ifMatch, IMediator mediator, HttpContext context, CancellationToken ct) =>
+                    Send(new QuarantineVersionCommand(id, version, Release: true, ifMatch, body), mediator, context, created: false, ct))
+            .Write<ReasonRequest>("ReleaseDatasetVersion", "Release a dataset version from quarantine", created: false);
+
+        datasets.MapPost("/{id:guid}/retirement",
+                (Guid id, ReasonRequest body, [FromHeader(Name = IfMatch)] string? ifMatch, IMediator mediator, HttpContext context, CancellationToken ct) =>
+                    Send(new RetireDatasetCommand(id, ifMatch, body), mediator, context, created: false, ct))
+            .Write<ReasonRequest>("RetireDataset", "Retire a dataset: none of its versions may be used for training from then on", created: false);
+
+        datasets.MapPost("/{id:guid}/versions/{version:int}/deidentification-decisions",
+                (Guid id, int version, DeidentificationRequest body, [FromHeader(Name = IfMatch)] string? ifMatch, IMediator mediator, HttpContext context, CancellationToken ct) =>
+                    Send(new DecideDeidentificationCommand(id, version, ifMatch, body), mediator, context, created: true, ct))
+            .WithTags("De-identification")
+            .Write<DeidentificationRequest>("DecideDeidentification", "Record a de-identification decision (Safe Harbor, Expert Determination, limited data set, or not PHI)", created: true);
+
+        datasets.MapPost("/{id:guid}/deidentification-decisions/{decisionId:guid}/rescission",
+                (Guid id, Guid decisionId, RescissionRequest body, [FromHeader(Name = IfMatch)] string? ifMatch, IMediator mediator, HttpContext context, CancellationToken ct) =>
+                    Send(new RescindDeidentificationCommand(id, decisionId, ifMatch, body), mediator, context, created: false, ct))
+            .WithTags("De-identification")
+            .Write<RescissionRequest>("RescindDeidentification", "Rescind a de-identification decision", created: false);
+
+        datasets.MapPost("/{id:guid}/licenses",
+                (Guid id, GrantLicenseRequest body, [FromHeader(Name = IfMatch)] string? ifMatch, IMediator mediator, HttpContext context, CancellationToken ct) =>
+                    Send(new GrantLicenseCommand(id, ifMatch, body), mediator, context, created: true, ct))
+            .WithTags("Licenses")
+            .Write<GrantLicenseRequest>("GrantLicense", "Put a license, data use agreement or business associate agreement on a dataset", created: true);
+
+        datasets.MapPost("/{id:guid}/licenses/{licenseId:guid}/amendments",
+                (Guid id, Guid licenseId, AmendLicenseRequest body, [FromHeader(Name = IfMatch)] string? ifMatch, IMediator mediator, HttpContext context, CancellationToken ct) =>
+                    Send(new AmendLicenseCommand(id, licenseId, ifMatch, body), mediator, context, created: false, ct))
+            .WithTags("Licenses")
+            .Write<AmendLicenseRequest>("AmendLicense", "Change a license's terms from a date on", created: false);
+
+        datasets.MapPost("/{id:guid}/licenses/{licenseId:guid}/termination",
+                (Guid id, Guid licenseId, TerminateLicenseRequest body, [FromHeader(Name = IfMatch)] string? ifMatch, IMediator mediator, HttpContext context, CancellationToken ct) =>
+                    Send(new TerminateLicenseCommand(id, licenseId, ifMatch, body), mediator, context, created: false, ct))
+            .WithTags("Licenses")
+            .Write<TerminateLicenseRequest>("TerminateLicense", "End a license early", created: false);
+
+        datasets.MapPost("/{id:guid}/versions/{version:int}/consent-withdrawals",
+                (Guid id, int version, WithdrawConsentRequest body, [FromHeader(Name = IfMatch)] string? ifMatch, IMediator mediator, HttpContext context, CancellationToken ct) =>
+                    Send(new WithdrawConsentCommand(id, version, ifMatch, body), mediator, context, created: true, ct))
+            .WithTags("Consent")
+            .Write<WithdrawConsentRequest>("WithdrawConsent", "Record that subjects of a dataset version withdrew consent (a count, never who)", created: true);
 
         return app;
     }

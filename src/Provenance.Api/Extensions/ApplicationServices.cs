@@ -47,6 +47,8 @@ internal static class ApplicationServices
         services.AddSingleton(TimeProvider.System);
         services.AddScoped<RequestContext>();
         services.AddScoped<Ledger>();
+        services.AddScoped<Aggregates>();
+        services.AddScoped<Clearance.ClearanceFactsLoader>();
         services.AddMediation();
 
         // Hosted services start in registration order, all before the server listens.

@@ -5,7 +5,7 @@ namespace Provenance.EventStore.Appending;
 /// <summary>The row <c>append_events</c> returns.</summary>
 internal readonly record struct AppendOutcome(
     int Code, long Version, long FirstPosition, long LastPosition, DateTimeOffset RecordedAt,
-    byte[] StoredRequestHash, Guid StoredStreamId)
+    byte[] StoredRequestHash, Guid StoredStreamId, string? Resource)
 {
     public const int Appended = 0;
     public const int VersionConflict = 1;
@@ -19,8 +19,9 @@ internal readonly record struct AppendOutcome(
         reader.IsDBNull(3) ? 0 : reader.GetInt64(3),
         reader.IsDBNull(4) ? default : reader.GetFieldValue<DateTimeOffset>(4),
         reader.IsDBNull(5) ? [] : reader.GetFieldValue<byte[]>(5),
-        reader.IsDBNull(6) ? Guid.Empty : reader.GetGuid(6));
+        reader.IsDBNull(6) ? Guid.Empty : reader.GetGuid(6),
+        reader.IsDBNull(7) ? null : reader.GetString(7));
 
     public AppendResult ToResult(Guid streamId, bool replayed) =>
-        new(streamId, Version, FirstPosition, LastPosition, RecordedAt, replayed);
+        new(streamId, Version, FirstPosition, LastPosition, RecordedAt, replayed) { Resource = Resource };
 }

@@ -13,4 +13,8 @@ public sealed record AppendResult(
     long FirstPosition,
     long LastPosition,
     DateTimeOffset RecordedAt,
-    bool Replayed);
+    bool Replayed)
+{
+    /// <summary>What the append created, as the writer named it (returned again on a replay).</summary>
+    public string? Resource { get; init; }
+}

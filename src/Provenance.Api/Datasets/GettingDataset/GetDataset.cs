@@ -1,10 +1,8 @@
 using MediatR;
 using Provenance.Api.Infrastructure.Http;
-using Provenance.Api.Infrastructure.Problems;
+using Provenance.Api.Infrastructure.Commands;
 using Provenance.Api.Infrastructure.Validation;
-using Provenance.Domain.Common;
 using Provenance.Domain.Datasets;
-using Provenance.EventStore;
 
 namespace Provenance.Api.Datasets.GettingDataset;
 
@@ -22,30 +20,27 @@ public sealed record DatasetView(
     string Status,
     string RegisteredBy,
     DateTimeOffset RegisteredAt,
+    IReadOnlyList<DatasetVersion> Versions,
+    IReadOnlyList<DeidentificationDecision> DeidentificationDecisions,
+    IReadOnlyList<DatasetLicense> Licenses,
+    IReadOnlyList<Domain.Consent.ConsentWithdrawn> ConsentWithdrawals,
+    Domain.Datasets.RetiringDataset.DatasetRetired? Retirement,
     long Version);
 
 public sealed record DatePeriodView(DateOnly Start, DateOnly End);
 
 internal sealed record GetDatasetQuery(Guid Id) : IRequest<DatasetView>;
 
-internal sealed class HandleGetDataset(PostgresEventStore store) : IRequestHandler<GetDatasetQuery, DatasetView>
+internal sealed class HandleGetDataset(Aggregates aggregates) : IRequestHandler<GetDatasetQuery, DatasetView>
 {
     public async Task<DatasetView> Handle(GetDatasetQuery request, CancellationToken cancellationToken)
     {
-        var stream = await store.GetStreamAsync(request.Id, cancellationToken);
-        if (stream is null || stream.StreamType != StreamTypes.Dataset)
-        {
-            throw new NotFoundException("dataset", request.Id);
-        }
-
-        var events = await store.ReadStreamAsync(request.Id, toVersion: stream.Version, cancellationToken: cancellationToken)
-            .Select(e => e.Data).ToListAsync(cancellationToken);
-        var dataset = Dataset.Fold(events) ?? throw new NotFoundException("dataset", request.Id);
+        var (dataset, version) = await aggregates.DatasetAsync(request.Id, cancellationToken);
         return new DatasetView(
             dataset.Id, dataset.Name, dataset.Description, dataset.Steward, dataset.SourceInstitution,
             EnumNames.Name(dataset.Modality), new DatePeriodView(dataset.CollectionStart, dataset.CollectionEnd),
             dataset.RecordCount, dataset.PatientCount, EnumNames.Name(dataset.Status), dataset.RegisteredBy,
-            dataset.RegisteredAt, stream.Version);
+            dataset.RegisteredAt, dataset.Versions, dataset.Decisions, dataset.Licenses, dataset.ConsentWithdrawals, dataset.Retirement, version);
     }
 }
 

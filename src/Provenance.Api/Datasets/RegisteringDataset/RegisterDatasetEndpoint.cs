@@ -60,7 +60,8 @@ internal sealed class HandleRegisterDataset(Ledger ledger, RequestContext contex
             Guid.CreateVersion7(), name!.Trim(), description?.Trim() ?? "", steward!.Trim(), institution!.Trim(),
             EnumNames.Parse<Modality>(modality!), period!.Start!.Value, period.End!.Value, records!.Value, patients!.Value,
             context.ActorId, clock.GetUtcNow()));
-        return await ledger.AppendAsync(registered.DatasetId, StreamTypes.Dataset, ExpectedVersion.NoStream, [registered], cancellationToken);
+        return await ledger.AppendAsync(registered.DatasetId, StreamTypes.Dataset, ExpectedVersion.NoStream, [registered],
+            $"/datasets/{registered.DatasetId}", cancellationToken);
     }
 }
 
@@ -69,6 +70,6 @@ internal static class RegisterDatasetEndpoint
     public static async Task<IResult> Handle(RegisterDatasetRequest body, IMediator mediator, HttpContext context, CancellationToken cancellationToken)
     {
         var result = await mediator.Send(new RegisterDatasetCommand(body), cancellationToken);
-        return HttpResults.Created(context, $"/datasets/{result.Id}", result);
+        return HttpResults.Created(context, result);
     }
 }

@@ -10,11 +10,12 @@ internal sealed class Ledger(PostgresEventStore store, RequestContext context)
 {
     public PostgresEventStore Store { get; } = store;
 
+    /// <summary>Appends to one stream; <paramref name="location"/> is the address of what the command created or changed.</summary>
     public async Task<CommandResult> AppendAsync(
-        Guid streamId, string streamType, ExpectedVersion expected, IReadOnlyList<object> events, CancellationToken cancellationToken)
+        Guid streamId, string streamType, ExpectedVersion expected, IReadOnlyList<object> events, string location, CancellationToken cancellationToken)
     {
         var metadata = new EventMetadata(context.ActorId, context.ActorRole, context.CorrelationId, context.CausationId);
-        var result = await Store.AppendAsync(streamId, streamType, expected, events, metadata, context.Idempotency, cancellationToken);
+        var result = await Store.AppendAsync(streamId, streamType, expected, events, metadata, context.Idempotency, location, cancellationToken);
         return CommandResult.From(result);
     }
 }

@@ -12,10 +12,10 @@ internal static class HttpResults
     public static string ETag(long version) => "\"" + version.ToString(CultureInfo.InvariantCulture) + "\"";
 
     /// <summary>201 with Location and ETag; a replayed idempotent request says so in a header.</summary>
-    public static IResult Created(HttpContext context, string location, CommandResult result)
+    public static IResult Created(HttpContext context, CommandResult result)
     {
         Decorate(context, result);
-        return TypedResults.Created(location, result);
+        return TypedResults.Created(result.Location, result);
     }
 
     /// <summary>200 with the write's result and the new ETag.</summary>
@@ -29,10 +29,9 @@ internal static class HttpResults
     /// The expected version a write is conditional on: the If-Match ETag when given (412 when the
     /// stream has moved on), otherwise the version the handler read.
     /// </summary>
-    public static ExpectedVersion ExpectedFrom(HttpContext context, long currentVersion)
+    public static ExpectedVersion ExpectedFrom(string? ifMatch, long currentVersion)
     {
-        var ifMatch = context.Request.Headers.IfMatch.ToString();
-        if (ifMatch.Length == 0 || ifMatch == "*")
+        if (string.IsNullOrEmpty(ifMatch) || ifMatch == "*")
         {
             return ExpectedVersion.Exactly(currentVersion);
         }

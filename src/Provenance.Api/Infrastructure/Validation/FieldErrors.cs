@@ -64,6 +64,73 @@ internal sealed class FieldErrors
         }
     }
 
+    /// <summary>A lowercase or uppercase hex SHA-256 digest (64 characters).</summary>
+    public void Sha256(string field, string? value, bool required = true)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            if (required)
+            {
+                Add(field, "is required");
+            }
+
+            return;
+        }
+
+        if (value.Length != 64 || !value.All(char.IsAsciiHexDigit))
+        {
+            Add(field, "must be a SHA-256 digest: 64 hexadecimal characters");
+        }
+    }
+
+    /// <summary>A list that must be present and hold between <paramref name="min"/> and <paramref name="max"/> items.</summary>
+    public bool List<T>(string field, IReadOnlyList<T>? items, int min = 1, int max = 10_000)
+    {
+        if (items is null)
+        {
+            Add(field, "is required");
+            return false;
+        }
+
+        if (items.Count < min || items.Count > max)
+        {
+            Add(field, min == 1 && items.Count == 0 ? "must not be empty" : $"must hold between {min} and {max} items");
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>Every item of a list of enum names is a known value.</summary>
+    public void OneOfEach<T>(string field, IReadOnlyList<string?>? items, bool required = true)
+        where T : struct, Enum
+    {
+        if (items is null)
+        {
+            if (required)
+            {
+                Add(field, "is required");
+            }
+
+            return;
+        }
+
+        for (var i = 0; i < items.Count; i++)
+        {
+            this.OneOf<T>($"{field}[{i}]", items[i]);
+        }
+    }
+
+    /// <summary>An absolute URI.</summary>
+    public void AbsoluteUri(string field, string? value, int maxLength = 2000)
+    {
+        Text(field, value, maxLength);
+        if (!string.IsNullOrWhiteSpace(value) && !Uri.TryCreate(value, UriKind.Absolute, out _))
+        {
+            Add(field, "must be an absolute URI (e.g. s3://bucket/prefix/ or https://…)");
+        }
+    }
+
     public void ThrowIfAny()
     {
         if (Any)

@@ -14,7 +14,8 @@ public sealed record ContributeVersion(
     string StorageUri,
     Derivation? DerivedFrom,
     string ContributedBy,
-    DateTimeOffset ContributedAt)
+    DateTimeOffset ContributedAt,
+    DateTimeOffset RecordedAt)
 {
     /// <summary>
     /// Decides the events. <paramref name="parents"/> holds the current state of every parent
@@ -29,6 +30,11 @@ public sealed record ContributeVersion(
         if (dataset.Status == DatasetStatus.Retired)
         {
             violations.Add(new("datasetId", "dataset-retired", $"Dataset {dataset.Id} is retired: it takes no new versions."));
+        }
+
+        if (command.ContributedAt > command.RecordedAt)
+        {
+            violations.Add(new("contributedAt", "contributed-in-future", "A version cannot be contributed later than it is recorded."));
         }
 
         var duplicatePath = command.Files.GroupBy(f => f.Path, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);

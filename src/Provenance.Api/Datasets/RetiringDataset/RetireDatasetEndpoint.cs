@@ -1,0 +1,29 @@
+using MediatR;
+using Provenance.Api.Datasets.QuarantiningVersion;
+using Provenance.Api.Infrastructure.Commands;
+using Provenance.Api.Infrastructure.Http;
+using Provenance.Api.Infrastructure.Validation;
+using Provenance.Domain.Common;
+using Provenance.Domain.Datasets.RetiringDataset;
+
+namespace Provenance.Api.Datasets.RetiringDataset;
+
+internal sealed record RetireDatasetCommand(Guid DatasetId, string? IfMatch, ReasonRequest Body) : ICommand;
+
+internal sealed class RetireDatasetValidator : IValidator<RetireDatasetCommand>
+{
+    public void Validate(RetireDatasetCommand request, FieldErrors errors) =>
+        errors.Text("reason", request.Body.Reason, maxLength: 2000, multiline: true);
+}
+
+internal sealed class HandleRetireDataset(Aggregates aggregates, Ledger ledger, RequestContext context, TimeProvider clock)
+    : IRequestHandler<RetireDatasetCommand, CommandResult>
+{
+    public async Task<CommandResult> Handle(RetireDatasetCommand request, CancellationToken cancellationToken)
+    {
+        var (dataset, version) = await aggregates.DatasetAsync(request.DatasetId, cancellationToken);
+        var retired = RetireDataset.Decide(dataset, Parse.Trimmed(request.Body.Reason), context.ActorId, clock.GetUtcNow());
+        return await ledger.AppendAsync(dataset.Id, StreamTypes.Dataset, HttpResults.ExpectedFrom(request.IfMatch, version), [retired],
+            $"/datasets/{dataset.Id}", cancellationToken);
+    }
+}

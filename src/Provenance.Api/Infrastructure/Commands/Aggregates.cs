@@ -1,0 +1,52 @@
+using Provenance.Api.Infrastructure.Problems;
+using Provenance.Domain.Common;
+using Provenance.Domain.Datasets;
+using Provenance.Domain.Irb;
+using Provenance.Domain.Models;
+using Provenance.EventStore;
+
+namespace Provenance.Api.Infrastructure.Commands;
+
+/// <summary>Loads a stream's current state by folding its events; a missing stream (or one of another kind) is a 404.</summary>
+internal sealed class Aggregates(PostgresEventStore store)
+{
+    public Task<Loaded<Dataset>> DatasetAsync(Guid id, CancellationToken cancellationToken, DateTimeOffset? asOf = null) =>
+        LoadAsync("dataset", StreamTypes.Dataset, id, Dataset.Fold, asOf, cancellationToken);
+
+    public Task<Loaded<IrbProtocol>> ProtocolAsync(Guid id, CancellationToken cancellationToken, DateTimeOffset? asOf = null) =>
+        LoadAsync("IRB protocol", StreamTypes.IrbProtocol, id, IrbProtocol.Fold, asOf, cancellationToken);
+
+    public Task<Loaded<Model>> ModelAsync(Guid id, CancellationToken cancellationToken, DateTimeOffset? asOf = null) =>
+        LoadAsync("model", StreamTypes.Model, id, Model.Fold, asOf, cancellationToken);
+
+    /// <summary>The state of a dataset, or null when there is none (for rules that report unknown ids themselves).</summary>
+    public async Task<Dataset?> FindDatasetAsync(Guid id, CancellationToken cancellationToken)
+    {
+        var stream = await store.GetStreamAsync(id, cancellationToken);
+        if (stream is null || stream.StreamType != StreamTypes.Dataset)
+        {
+            return null;
+        }
+
+        return Dataset.Fold(await store.ReadStreamAsync(id, toVersion: stream.Version, cancellationToken: cancellationToken)
+            .Select(e => e.Data).ToListAsync(cancellationToken));
+    }
+
+    private async Task<Loaded<T>> LoadAsync<T>(
+        string resource, string streamType, Guid id, Func<IEnumerable<object>, T?> fold, DateTimeOffset? asOf, CancellationToken cancellationToken)
+        where T : class
+    {
+        var stream = await store.GetStreamAsync(id, cancellationToken);
+        if (stream is null || stream.StreamType != streamType)
+        {
+            throw new NotFoundException(resource, id);
+        }
+
+        var events = await store.ReadStreamAsync(id, toVersion: stream.Version, asOf: asOf, cancellationToken: cancellationToken).ToListAsync(cancellationToken);
+        var state = fold(events.Select(e => e.Data)) ?? throw new NotFoundException(resource, id);
+        return new Loaded<T>(state, events[^1].StreamVersion);
+    }
+}
+
+/// <summary>A folded state and the stream version it was folded up to (its ETag).</summary>
+internal sealed record Loaded<T>(T State, long Version);

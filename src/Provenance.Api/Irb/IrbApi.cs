@@ -1,0 +1,54 @@
+using MediatR;
+using Microsoft.AspNetCore.Mvc;
+using Provenance.Api.Infrastructure.Http;
+using Provenance.Api.Streams;
+using Provenance.Domain.Common;
+using Provenance.Domain.Irb;
+using static Provenance.Api.Infrastructure.Http.CommandEndpoints;
+
+namespace Provenance.Api.Irb;
+
+internal static class IrbApi
+{
+    public static IEndpointRouteBuilder MapIrbApi(this IEndpointRouteBuilder app)
+    {
+        var protocols = app.MapGroup("/irb/protocols").WithTags("IRB");
+
+        protocols.MapPost("/",
+                (ApproveProtocolRequest body, IMediator mediator, HttpContext context, CancellationToken ct) =>
+                    Send(new ApproveProtocolCommand(body), mediator, context, created: true, ct))
+            .Write<ApproveProtocolRequest>("ApproveIrbProtocol", "Record an IRB approval or exempt determination covering datasets", created: true, conditional: false);
+
+        protocols.MapGet("/{id:guid}", async (Guid id, IMediator mediator, HttpContext context, CancellationToken ct) =>
+            {
+                var view = await mediator.Send(new GetProtocolQuery(id), ct);
+                context.Response.Headers.ETag = HttpResults.ETag(view.Version);
+                return TypedResults.Ok(view);
+            })
+            .WithName("GetIrbProtocol").WithSummary("An IRB protocol with its timeline of terms and status")
+            .Produces<ProtocolView>().ProducesProblem(StatusCodes.Status404NotFound);
+
+        protocols.MapGet("/{id:guid}/events",
+                (Guid id, string? after, int? limit, IMediator mediator, CancellationToken ct) =>
+                    mediator.Send(new GetStreamHistoryQuery("IRB protocol", StreamTypes.IrbProtocol, id, after, limit), ct))
+            .WithName("GetIrbProtocolEvents").WithSummary("An IRB protocol's history")
+            .Produces<Page<EventView>>().ProducesProblem(StatusCodes.Status404NotFound).ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
+
+        protocols.MapPost("/{id:guid}/amendments",
+                (Guid id, AmendProtocolRequest body, [FromHeader(Name = IfMatch)] string? ifMatch, IMediator mediator, HttpContext context, CancellationToken ct) =>
+                    Send(new AmendProtocolCommand(id, ifMatch, body), mediator, context, created: false, ct))
+            .Write<AmendProtocolRequest>("AmendIrbProtocol", "Change a protocol's scope, uses or expiry from a date on", created: false);
+
+        MapStatus(protocols, "suspension", "SuspendIrbProtocol", "Suspend a protocol (45 CFR 46.113)", IrbStatus.Suspended, close: false);
+        MapStatus(protocols, "reinstatement", "ReinstateIrbProtocol", "Reinstate a suspended protocol", IrbStatus.Active, close: false);
+        MapStatus(protocols, "termination", "TerminateIrbProtocol", "Terminate a protocol's approval (45 CFR 46.113)", IrbStatus.Terminated, close: false);
+        MapStatus(protocols, "closure", "CloseIrbProtocol", "Close a protocol", IrbStatus.Closed, close: true);
+        return app;
+    }
+
+    private static void MapStatus(RouteGroupBuilder protocols, string path, string name, string summary, IrbStatus to, bool close) =>
+        protocols.MapPost($"/{{id:guid}}/{path}",
+                (Guid id, ProtocolStatusRequest body, [FromHeader(Name = IfMatch)] string? ifMatch, IMediator mediator, HttpContext context, CancellationToken ct) =>
+                    Send(new ChangeProtocolStatusCommand(id, to, close, ifMatch, body), mediator, context, created: false, ct))
+            .Write<ProtocolStatusRequest>(name, summary, created: false);
+}

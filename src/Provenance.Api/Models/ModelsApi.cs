@@ -1,0 +1,55 @@
+using MediatR;
+using Microsoft.AspNetCore.Mvc;
+using Provenance.Api.Infrastructure.Http;
+using Provenance.Api.Streams;
+using Provenance.Domain.Common;
+using static Provenance.Api.Infrastructure.Http.CommandEndpoints;
+
+namespace Provenance.Api.Models;
+
+internal static class ModelsApi
+{
+    public static IEndpointRouteBuilder MapModelsApi(this IEndpointRouteBuilder app)
+    {
+        var models = app.MapGroup("/models").WithTags("Models");
+
+        models.MapPost("/",
+                (RegisterModelRequest body, IMediator mediator, HttpContext context, CancellationToken ct) =>
+                    Send(new RegisterModelCommand(body), mediator, context, created: true, ct))
+            .Write<RegisterModelRequest>("RegisterModel", "Register a model", created: true, conditional: false);
+
+        models.MapGet("/{id:guid}", async (Guid id, IMediator mediator, HttpContext context, CancellationToken ct) =>
+            {
+                var view = await mediator.Send(new GetModelQuery(id), ct);
+                context.Response.Headers.ETag = HttpResults.ETag(view.Version);
+                return TypedResults.Ok(view);
+            })
+            .WithName("GetModel").WithSummary("A model with its versions and training runs")
+            .Produces<ModelView>().ProducesProblem(StatusCodes.Status404NotFound);
+
+        models.MapGet("/{id:guid}/events",
+                (Guid id, string? after, int? limit, IMediator mediator, CancellationToken ct) =>
+                    mediator.Send(new GetStreamHistoryQuery("model", StreamTypes.Model, id, after, limit), ct))
+            .WithName("GetModelEvents").WithSummary("A model's history")
+            .Produces<Page<EventView>>().ProducesProblem(StatusCodes.Status404NotFound).ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
+
+        models.MapPost("/{id:guid}/training-runs",
+                (Guid id, RecordTrainingRunRequest body, [FromHeader(Name = IfMatch)] string? ifMatch, IMediator mediator, HttpContext context, CancellationToken ct) =>
+                    Send(new RecordTrainingRunCommand(id, ifMatch, body), mediator, context, created: true, ct))
+            .Write<RecordTrainingRunRequest>("RecordTrainingRun",
+                "Record a training run; refused with the clearance findings unless every input is cleared on the start date or an administrator overrides",
+                created: true);
+
+        models.MapPost("/{id:guid}/versions/{modelVersion}/release",
+                (Guid id, string modelVersion, ModelVersionChangeRequest body, [FromHeader(Name = IfMatch)] string? ifMatch, IMediator mediator, HttpContext context, CancellationToken ct) =>
+                    Send(new ChangeModelVersionCommand(id, modelVersion, Withdraw: false, ifMatch, body), mediator, context, created: false, ct))
+            .Write<ModelVersionChangeRequest>("ReleaseModelVersion", "Release a model version", created: false);
+
+        models.MapPost("/{id:guid}/versions/{modelVersion}/withdrawal",
+                (Guid id, string modelVersion, ModelVersionChangeRequest body, [FromHeader(Name = IfMatch)] string? ifMatch, IMediator mediator, HttpContext context, CancellationToken ct) =>
+                    Send(new ChangeModelVersionCommand(id, modelVersion, Withdraw: true, ifMatch, body), mediator, context, created: false, ct))
+            .Write<ModelVersionChangeRequest>("WithdrawModelVersion", "Withdraw a model version", created: false);
+
+        return app;
+    }
+}
