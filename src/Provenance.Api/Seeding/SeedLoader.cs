@@ -13,7 +13,8 @@ namespace Provenance.Api.Seeding;
 /// Loads the demo scenario once the server listens, through the public API itself, exactly as a
 /// steward's client would: each seed line is one HTTP request with a fixed Idempotency-Key, so
 /// restarting the service replays instead of duplicating. A line names the result with "ref";
-/// later lines use "{{ref}}" (the created id) or "{{ref.version}}" in their path or body.
+/// later lines use "{{ref}}" (the created id) or "{{ref.version}}" in their path or body. A line
+/// with "expect": N demonstrates a refusal: it must be answered with status N.
 /// </summary>
 internal sealed partial class SeedLoader(
     IOptions<SeedOptions> options,
@@ -68,6 +69,19 @@ internal sealed partial class SeedLoader(
 
                 using var response = await client.SendAsync(request, stoppingToken);
                 var text = await response.Content.ReadAsStringAsync(stoppingToken);
+                if (seed["expect"] is { } expected)
+                {
+                    // A line may show the ledger refusing something (e.g. a run on data that is not cleared).
+                    if ((int)response.StatusCode != (int)expected)
+                    {
+                        LogSeedFailed(logger, Path.GetFileName(file), lineNumber, (int)response.StatusCode, text);
+                        return;
+                    }
+
+                    count++;
+                    continue;
+                }
+
                 if (!response.IsSuccessStatusCode)
                 {
                     LogSeedFailed(logger, Path.GetFileName(file), lineNumber, (int)response.StatusCode, text);

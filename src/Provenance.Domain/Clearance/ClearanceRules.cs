@@ -1,6 +1,7 @@
 using Provenance.Domain.Common;
 using Provenance.Domain.Consent;
 using Provenance.Domain.Datasets;
+using Provenance.Domain.Datasets.ContributingVersion;
 using Provenance.Domain.Deidentification;
 using Provenance.Domain.Irb;
 using Provenance.Domain.Licenses;
@@ -18,7 +19,9 @@ namespace Provenance.Domain.Clearance;
 /// <item>a license in force permits model training (and commercial use, for a commercial model);</item>
 /// <item>it is not quarantined, and its dataset is not retired;</item>
 /// <item>no consent withdrawal effective by D requires its subjects' exclusion;</item>
-/// <item>every parent it was derived from was cleared on D too.</item>
+/// <item>every parent it was derived from was cleared on D too — except that the parents of a
+/// de-identification step need no de-identification decision of their own (the step's output
+/// carries it); they still need IRB coverage and a license, and must be available.</item>
 /// </list>
 /// </summary>
 public static class ClearanceRules
@@ -27,17 +30,17 @@ public static class ClearanceRules
     {
         ArgumentNullException.ThrowIfNull(version);
         ArgumentNullException.ThrowIfNull(facts);
-        return new Evaluation(day, commercialUse, facts).Of(version);
+        return new Evaluation(day, commercialUse, facts).Of(version, requireDeidentification: true);
     }
 
     private sealed class Evaluation(DateOnly day, bool commercial, ClearanceFacts facts)
     {
-        private readonly Dictionary<DatasetVersionRef, ClearanceResult> _done = [];
+        private readonly Dictionary<(DatasetVersionRef, bool), ClearanceResult> _done = [];
         private readonly HashSet<DatasetVersionRef> _visiting = [];
 
-        public ClearanceResult Of(DatasetVersionRef reference)
+        public ClearanceResult Of(DatasetVersionRef reference, bool requireDeidentification)
         {
-            if (_done.TryGetValue(reference, out var known))
+            if (_done.TryGetValue((reference, requireDeidentification), out var known))
             {
                 return known;
             }
@@ -48,7 +51,7 @@ public static class ClearanceRules
             if (!facts.Datasets.TryGetValue(reference.DatasetId, out var dataset) || dataset.Version(reference.Version) is not { } version)
             {
                 Add("unknown-version", $"Dataset version {reference} is not on the ledger.");
-                return Remember(reference, findings);
+                return Remember(reference, requireDeidentification, findings);
             }
 
             var name = $"{dataset.Name} v{version.Version}";
@@ -57,7 +60,11 @@ public static class ClearanceRules
                 Add("not-yet-contributed", $"{name} was contributed on {Day(version.Contribution.ContributedAt)}, after {Day(day)}.");
             }
 
-            Deidentification(dataset, version, name, Add);
+            if (requireDeidentification)
+            {
+                Deidentification(dataset, version, name, Add);
+            }
+
             IrbCoverage(dataset, name, Add);
             Licensing(dataset, name, Add);
             Availability(dataset, version, name, Add);
@@ -66,12 +73,13 @@ public static class ClearanceRules
             if (!_visiting.Add(reference))
             {
                 Add("derivation-cycle", $"{name} is its own ancestor.");
-                return Remember(reference, findings);
+                return Remember(reference, requireDeidentification, findings);
             }
 
+            var deidentifies = version.Derivation?.Transformation == TransformationKind.Deidentification;
             foreach (var parent in version.Parents)
             {
-                var result = Of(parent);
+                var result = Of(parent, requireDeidentification: !deidentifies);
                 if (!result.Cleared)
                 {
                     var parentName = facts.Datasets.TryGetValue(parent.DatasetId, out var p) ? $"{p.Name} v{parent.Version}" : parent.ToString();
@@ -81,13 +89,13 @@ public static class ClearanceRules
             }
 
             _visiting.Remove(reference);
-            return Remember(reference, findings);
+            return Remember(reference, requireDeidentification, findings);
         }
 
-        private ClearanceResult Remember(DatasetVersionRef reference, List<ClearanceFinding> findings)
+        private ClearanceResult Remember(DatasetVersionRef reference, bool requireDeidentification, List<ClearanceFinding> findings)
         {
             var result = new ClearanceResult(reference, day, findings);
-            _done[reference] = result;
+            _done[(reference, requireDeidentification)] = result;
             return result;
         }
 

@@ -32,7 +32,7 @@ public static class ManageModel
             violations.Add(new("modelVersion", "model-version-closed", $"Model version {run.ModelVersion} is already {Names.Of(existing.Status)}: record runs for a new version."));
         }
 
-        if (run.Inputs.Select(i => i.Ref).Distinct().Count() != run.Inputs.Count)
+        if (run.Inputs.Select(i => i.ToRef()).Distinct().Count() != run.Inputs.Count)
         {
             violations.Add(new("inputs", "duplicate-input", "A dataset version is listed more than once."));
         }
@@ -42,7 +42,7 @@ public static class ManageModel
             var input = run.Inputs[i];
             if (!facts.Datasets.TryGetValue(input.DatasetId, out var dataset) || dataset.Version(input.Version) is not { } version)
             {
-                violations.Add(new($"inputs[{i}]", "unknown-dataset-version", $"Dataset version {input.Ref} does not exist."));
+                violations.Add(new($"inputs[{i}]", "unknown-dataset-version", $"Dataset version {input.ToRef()} does not exist."));
             }
             else if (!string.Equals(version.Fingerprint, input.Fingerprint, StringComparison.Ordinal))
             {
@@ -55,7 +55,7 @@ public static class ManageModel
 
         var day = DateOnly.FromDateTime(run.StartedAt.UtcDateTime);
         var findings = run.Inputs
-            .SelectMany(input => ClearanceRules.Evaluate(input.Ref, day, model.Registration.Commercial, facts).Findings)
+            .SelectMany(input => ClearanceRules.Evaluate(input.ToRef(), day, model.Registration.Commercial, facts).Findings)
             .Distinct()
             .ToList();
         if (findings.Count == 0)

@@ -9,7 +9,7 @@ public sealed record ModelRegistered(
 /// <summary>A dataset version a training run used, with the fingerprint the trainer saw.</summary>
 public sealed record TrainingInput(Guid DatasetId, int Version, string Fingerprint)
 {
-    public DatasetVersionRef Ref => new(DatasetId, Version);
+    public DatasetVersionRef ToRef() => new(DatasetId, Version);
 }
 
 /// <summary>A training run for a model version was recorded.</summary>

@@ -333,3 +333,27 @@ public sealed class ClearanceRulesTests
         Assert.Single(result.Findings, f => f.Code == "dataset-retired");
     }
 }
+
+public sealed class DeidentificationStepTests
+{
+    [Fact]
+    public void The_raw_parent_of_a_deidentification_step_needs_no_decision_of_its_own_but_still_needs_irb_and_license()
+    {
+        var ledger = new Scenario();
+        var raw = ledger.Dataset("raw EHR");
+        var curated = ledger.Dataset("de-identified EHR");
+        var version = ledger.AddVersion(curated);
+        ledger.Apply(curated, new Provenance.Domain.Datasets.ContributingVersion.DatasetVersionDerived(curated, version, [new(raw, 1)],
+            Provenance.Domain.Datasets.ContributingVersion.TransformationKind.Deidentification, "", "git:x", "steward", Scenario.Start));
+        ledger.Apply(curated, Scenario.SafeHarbor(curated, version, Scenario.Start));
+        ledger.Apply(raw, new Provenance.Domain.Deidentification.DeidentificationRescinded(raw, ledger[raw].Decisions[0].Decided.DecisionId, "raw data is PHI", "po", Scenario.Start));
+        ledger.Irb("1", [raw, curated]);
+        var day = Scenario.Day(2024, 3, 13);
+
+        Assert.True(ledger.Judge(curated, version, day).Cleared);
+        Assert.Equal(["deidentification-rescinded"], ledger.Judge(raw, 1, day).Findings.Select(f => f.Code));
+
+        ledger.Apply(raw, new Provenance.Domain.Licenses.LicenseTerminated(raw, ledger[raw].Licenses[0].Granted.LicenseId, Scenario.Day(2024, 1, 1), "ended", "s", Scenario.Start));
+        Assert.Equal(["parent-not-cleared", "license-terminated"], ledger.Judge(curated, version, day).Findings.Select(f => f.Code));
+    }
+}
