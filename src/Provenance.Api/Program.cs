@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Provenance.Api.Datasets;
 using Provenance.Api.Extensions;
+using Provenance.Api.BulkImport;
 using Provenance.Api.Infrastructure.Http;
 using Provenance.Api.Irb;
 using Provenance.Api.Models;
@@ -38,6 +39,7 @@ app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check 
 app.MapDatasetsApi();
 app.MapIrbApi();
 app.MapModelsApi();
+app.MapImportsApi();
 
 await app.RunAsync();
 

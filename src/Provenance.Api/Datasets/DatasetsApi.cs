@@ -26,6 +26,14 @@ internal static class DatasetsApi
         datasets.MapPost("/", RegisterDatasetEndpoint.Handle)
             .Write<RegisterDatasetRequest>("RegisterDataset", "Register a dataset contribution (counts only, never patient identifiers)", created: true, conditional: false);
 
+        datasets.MapGet("/",
+                (string? institution, string? modality, string? status, string? after, int? limit, IMediator mediator, CancellationToken ct) =>
+                    mediator.Send(new ListDatasetsQuery(institution, modality, status, after, limit), ct))
+            .WithName("ListDatasets")
+            .WithSummary("Datasets in registration order, filtered by institution, modality and status; cursor-paged")
+            .Produces<Page<DatasetSummary>>()
+            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
+
         datasets.MapGet("/{id:guid}", GetDatasetEndpoint.Handle)
             .WithName("GetDataset")
             .WithSummary("A dataset's current state with its versions, decisions, licenses and consent withdrawals")

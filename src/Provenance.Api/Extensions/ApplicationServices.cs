@@ -49,6 +49,7 @@ internal static class ApplicationServices
         services.AddScoped<Ledger>();
         services.AddScoped<Aggregates>();
         services.AddScoped<Clearance.ClearanceFactsLoader>();
+        services.AddSingleton<Streams.RegistrationIndex>();
         services.AddMediation();
 
         // Hosted services start in registration order, all before the server listens.

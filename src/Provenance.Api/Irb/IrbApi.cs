@@ -19,6 +19,12 @@ internal static class IrbApi
                     Send(new ApproveProtocolCommand(body), mediator, context, created: true, ct))
             .Write<ApproveProtocolRequest>("ApproveIrbProtocol", "Record an IRB approval or exempt determination covering datasets", created: true, conditional: false);
 
+        protocols.MapGet("/",
+                (string? protocolNumber, string? after, int? limit, IMediator mediator, CancellationToken ct) =>
+                    mediator.Send(new ListProtocolsQuery(protocolNumber, after, limit), ct))
+            .WithName("ListIrbProtocols").WithSummary("IRB protocols in approval order, optionally by protocol number; cursor-paged")
+            .Produces<Page<ProtocolSummary>>().ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
+
         protocols.MapGet("/{id:guid}", async (Guid id, IMediator mediator, HttpContext context, CancellationToken ct) =>
             {
                 var view = await mediator.Send(new GetProtocolQuery(id), ct);

@@ -18,6 +18,12 @@ internal static class ModelsApi
                     Send(new RegisterModelCommand(body), mediator, context, created: true, ct))
             .Write<RegisterModelRequest>("RegisterModel", "Register a model", created: true, conditional: false);
 
+        models.MapGet("/",
+                (bool? commercial, string? after, int? limit, IMediator mediator, CancellationToken ct) =>
+                    mediator.Send(new ListModelsQuery(commercial, after, limit), ct))
+            .WithName("ListModels").WithSummary("Models in registration order, optionally only commercial or non-commercial ones; cursor-paged")
+            .Produces<Page<ModelSummary>>().ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
+
         models.MapGet("/{id:guid}", async (Guid id, IMediator mediator, HttpContext context, CancellationToken ct) =>
             {
                 var view = await mediator.Send(new GetModelQuery(id), ct);

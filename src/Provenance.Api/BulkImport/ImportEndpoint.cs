@@ -1,0 +1,149 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using MediatR;
+using Provenance.Api.Consent;
+using Provenance.Api.Datasets.ContributingVersion;
+using Provenance.Api.Datasets.RegisteringDataset;
+using Provenance.Api.Deidentification;
+using Provenance.Api.Infrastructure.Commands;
+using Provenance.Api.Infrastructure.Json;
+using Provenance.Api.Infrastructure.Problems;
+using Provenance.Api.Infrastructure.Validation;
+using Provenance.Api.Licenses;
+using Provenance.EventStore.Appending;
+
+namespace Provenance.Api.BulkImport;
+
+/// <summary>
+/// <c>POST /imports</c>: NDJSON in, one NDJSON result per line out, streamed both ways so an import
+/// of any length runs in bounded memory. Each line is its own atomic command; a bad line is
+/// answered with its problem and the import goes on. With an <c>Idempotency-Key</c> K on the
+/// request, line N is idempotent under <c>K#N</c> (or under the line's own <c>key</c>), so
+/// re-sending a whole import writes nothing twice.
+/// </summary>
+internal static class ImportEndpoint
+{
+    public const string NdJson = "application/x-ndjson";
+    private const int MaxLineLength = 4 * 1024 * 1024;
+
+    public static readonly IReadOnlyList<string> Commands =
+        ["register-dataset", "contribute-version", "decide-deidentification", "grant-license", "withdraw-consent"];
+
+    public static async Task Handle(HttpContext context, IMediator mediator, RequestContext requestContext, CancellationToken cancellationToken)
+    {
+        if (!string.Equals(context.Request.ContentType?.Split(';')[0].Trim(), NdJson, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new BadHttpRequestException("Send the import as application/x-ndjson.", StatusCodes.Status415UnsupportedMediaType);
+        }
+
+        var importKey = context.Request.Headers["Idempotency-Key"].ToString();
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Response.ContentType = NdJson;
+        using var reader = new StreamReader(context.Request.Body, Encoding.UTF8, detectEncodingFromByteOrderMarks: false, bufferSize: 64 * 1024);
+        await using var writer = new StreamWriter(context.Response.Body, new UTF8Encoding(false), bufferSize: 16 * 1024);
+        long lineNumber = 0;
+        string? text;
+        while ((text = await reader.ReadLineAsync(cancellationToken)) is not null)
+        {
+            lineNumber++;
+            if (string.IsNullOrWhiteSpace(text))
+            {
+                continue;
+            }
+
+            var result = await RunLineAsync(lineNumber, text, importKey, mediator, requestContext, cancellationToken);
+            await writer.WriteLineAsync(JsonSerializer.Serialize(result, ProvenanceJson.Options).AsMemory(), cancellationToken);
+            await writer.FlushAsync(cancellationToken);
+        }
+    }
+
+    private static async Task<ImportResult> RunLineAsync(
+        long lineNumber, string text, string importKey, IMediator mediator, RequestContext requestContext, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (text.Length > MaxLineLength)
+            {
+                throw new ValidationFailedException(new Dictionary<string, string[]> { ["$"] = [$"a line may hold at most {MaxLineLength} characters"] });
+            }
+
+            var line = Deserialize<ImportLine>(text);
+            var key = line.Key ?? (importKey.Length > 0 ? $"{importKey}#{lineNumber}" : null);
+            requestContext.Idempotency = key is null ? null : new IdempotencyToken(key, SHA256.HashData(Encoding.UTF8.GetBytes("import\n" + text)));
+            var command = ToCommand(line);
+            var result = await mediator.Send(command, cancellationToken);
+            return new ImportResult(lineNumber, result.Replayed ? StatusCodes.Status200OK : StatusCodes.Status201Created,
+                result.Id, result.Location, result.Version, result.Replayed, null);
+        }
+        catch (Exception e) when (ProblemMapping.ToProblem(e) is { } problem)
+        {
+            return new ImportResult(lineNumber, problem.Status ?? StatusCodes.Status400BadRequest, null, null, null, null, problem);
+        }
+        finally
+        {
+            requestContext.Idempotency = null;
+        }
+    }
+
+    private static ICommand ToCommand(ImportLine line)
+    {
+        var errors = new FieldErrors();
+        if (string.IsNullOrWhiteSpace(line.Command) || !Commands.Contains(line.Command))
+        {
+            errors.Add("command", "must be one of: " + string.Join(", ", Commands));
+        }
+
+        if (line.Body is not { ValueKind: JsonValueKind.Object })
+        {
+            errors.Add("body", "is required (the JSON body the matching REST endpoint takes)");
+        }
+
+        if (line.Command is not "register-dataset" and not null && line.DatasetId is null)
+        {
+            errors.Add("datasetId", "is required");
+        }
+
+        if (line.Command is "decide-deidentification" or "withdraw-consent" && line.Version is null)
+        {
+            errors.Add("version", "is required");
+        }
+
+        errors.ThrowIfAny();
+        var body = line.Body!.Value;
+        var datasetId = line.DatasetId.GetValueOrDefault();
+        return line.Command switch
+        {
+            "register-dataset" => new RegisterDatasetCommand(Body<RegisterDatasetRequest>(body)),
+            "contribute-version" => new ContributeVersionCommand(datasetId, null, Body<ContributeVersionRequest>(body)),
+            "decide-deidentification" => new DecideDeidentificationCommand(datasetId, line.Version!.Value, null, Body<DeidentificationRequest>(body)),
+            "grant-license" => new GrantLicenseCommand(datasetId, null, Body<GrantLicenseRequest>(body)),
+            _ => new WithdrawConsentCommand(datasetId, line.Version!.Value, null, Body<WithdrawConsentRequest>(body)),
+        };
+    }
+
+    private static T Body<T>(JsonElement body)
+    {
+        try
+        {
+            return body.Deserialize<T>(ProvenanceJson.Options) ?? throw new JsonException("The body is null.", "$", null, null);
+        }
+        catch (JsonException e)
+        {
+            throw new BadHttpRequestException("The line's body is malformed.", StatusCodes.Status400BadRequest,
+                new JsonException(e.Message, "$.body" + (e.Path ?? "$").TrimStart('$'), e.LineNumber, e.BytePositionInLine));
+        }
+    }
+
+    private static T Deserialize<T>(string text)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<T>(text, ProvenanceJson.Options) ?? throw new JsonException("The line is null.", "$", null, null);
+        }
+        catch (JsonException e)
+        {
+            throw new BadHttpRequestException("The line is malformed.", StatusCodes.Status400BadRequest, e);
+        }
+    }
+}

@@ -1,0 +1,19 @@
+namespace Provenance.Api.BulkImport;
+
+internal static class ImportsApi
+{
+    public static IEndpointRouteBuilder MapImportsApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/imports", ImportEndpoint.Handle)
+            .WithTags("Imports")
+            .WithName("BulkImport")
+            .WithSummary("Bulk import: NDJSON commands in, one NDJSON result per line out, each line atomic on its own")
+            .WithDescription("Each line: {\"command\": \"register-dataset\" | \"contribute-version\" | \"decide-deidentification\" | " +
+                             "\"grant-license\" | \"withdraw-consent\", \"datasetId\"?, \"version\"?, \"key\"?, \"body\": {…the REST endpoint's body…}}. " +
+                             "Each result: {\"line\", \"status\", \"id\"?, \"location\"?, \"version\"?, \"replayed\"?, \"problem\"?}.")
+            .Accepts<ImportLine>(ImportEndpoint.NdJson)
+            .Produces<ImportResult>(StatusCodes.Status200OK, ImportEndpoint.NdJson)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+        return app;
+    }
+}

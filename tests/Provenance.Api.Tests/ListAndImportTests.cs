@@ -1,0 +1,143 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+
+namespace Provenance.Api.Tests;
+
+public sealed class ListingTests(ApiFixture api) : IClassFixture<ApiFixture>
+{
+    private async Task<Guid> RegisterAsync(string name, string institution, string modality)
+    {
+        var body = JsonSerializer.SerializeToNode(Requests.ValidDataset(name))!.AsObject();
+        body["sourceInstitution"] = institution;
+        body["modality"] = modality;
+        using var response = await api.Client.PostAsync("/datasets", new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+    }
+
+    [Fact]
+    public async Task Datasets_are_filtered_by_institution_modality_and_status_and_paged_by_cursor()
+    {
+        var institution = "Institution " + Guid.NewGuid().ToString("N")[..8];
+        var ct1 = await RegisterAsync("CT one", institution, "imaging-ct");
+        var notes = await RegisterAsync("Notes", institution, "clinical-notes");
+        var ct2 = await RegisterAsync("CT two", institution, "imaging-ct");
+        using (var retire = await api.Client.PostAsJsonAsync($"/datasets/{ct2}/retirement", new { reason = "superseded by a re-scrubbed extract" }))
+        {
+            Assert.Equal(HttpStatusCode.OK, retire.StatusCode);
+        }
+
+        var all = await api.Client.GetFromJsonAsync<JsonElement>($"/datasets?institution={Uri.EscapeDataString(institution)}");
+        var ct = await api.Client.GetFromJsonAsync<JsonElement>($"/datasets?institution={Uri.EscapeDataString(institution)}&modality=imaging-ct&status=active");
+        var retired = await api.Client.GetFromJsonAsync<JsonElement>($"/datasets?institution={Uri.EscapeDataString(institution)}&status=retired");
+        var first = await api.Client.GetFromJsonAsync<JsonElement>($"/datasets?institution={Uri.EscapeDataString(institution)}&limit=2");
+        var second = await api.Client.GetFromJsonAsync<JsonElement>($"/datasets?institution={Uri.EscapeDataString(institution)}&limit=2&after={first.GetProperty("next").GetString()}");
+
+        Guid[] Ids(JsonElement page) => page.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetGuid()).ToArray();
+        Assert.Equal([ct1, notes, ct2], Ids(all));
+        Assert.Equal([ct1], Ids(ct));
+        Assert.Equal([ct2], Ids(retired));
+        Assert.Equal("retired", retired.GetProperty("items")[0].GetProperty("status").GetString());
+        Assert.Equal([ct1, notes], Ids(first));
+        Assert.Equal([ct2], Ids(second));
+        Assert.Equal(JsonValueKind.Null, second.GetProperty("next").ValueKind);
+    }
+
+    [Fact]
+    public async Task An_unknown_filter_value_is_a_422_naming_it()
+    {
+        using var response = await api.Client.GetAsync("/datasets?modality=x-ray&limit=9999");
+
+        var problem = await Problems.AssertAsync(response, HttpStatusCode.UnprocessableEntity, "validation-failed");
+        Assert.Single(Problems.Reasons(problem, "modality"));
+        Assert.Single(Problems.Reasons(problem, "limit"));
+    }
+}
+
+public sealed class BulkImportTests(ApiFixture api) : IClassFixture<ApiFixture>
+{
+    private static string Line(object line) => JsonSerializer.Serialize(line);
+
+    private async Task<List<JsonElement>> ImportAsync(string ndjson, string? key = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/imports") { Content = new StringContent(ndjson, Encoding.UTF8, "application/x-ndjson") };
+        if (key is not null)
+        {
+            request.Headers.Add("Idempotency-Key", key);
+        }
+
+        using var response = await api.Client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/x-ndjson", response.Content.Headers.ContentType?.MediaType);
+        var text = await response.Content.ReadAsStringAsync();
+        return text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToList();
+    }
+
+    [Fact]
+    public async Task Each_line_is_answered_on_its_own_and_a_bad_line_writes_nothing()
+    {
+        var before = await api.CountEventsAsync();
+        var ndjson = string.Join('\n',
+            Line(new { command = "register-dataset", body = Requests.ValidDataset("Import A") }),
+            "{ not json",
+            Line(new { command = "register-dataset", body = new { name = "missing everything else" } }),
+            "",
+            Line(new { command = "register-dataset", body = Requests.ValidDataset("Import B") }),
+            Line(new { command = "launch-rocket", body = new { } }));
+
+        var results = await ImportAsync(ndjson);
+
+        Assert.Equal([1L, 2L, 3L, 5L, 6L], results.Select(r => r.GetProperty("line").GetInt64()));
+        Assert.Equal([201, 400, 422, 201, 422], results.Select(r => r.GetProperty("status").GetInt32()));
+        Assert.StartsWith("/datasets/", results[0].GetProperty("location").GetString(), StringComparison.Ordinal);
+        Assert.True(results[2].GetProperty("problem").GetProperty("errors").TryGetProperty("steward", out _));
+        Assert.True(results[4].GetProperty("problem").GetProperty("errors").TryGetProperty("command", out _));
+        Assert.Equal(before + 2, await api.CountEventsAsync());
+    }
+
+    [Fact]
+    public async Task Re_sending_an_import_with_the_same_key_writes_nothing_twice()
+    {
+        var key = Guid.NewGuid().ToString();
+        var ndjson = string.Join('\n',
+            Line(new { command = "register-dataset", body = Requests.ValidDataset("Retry A") }),
+            Line(new { command = "register-dataset", body = Requests.ValidDataset("Retry B") }));
+        var first = await ImportAsync(ndjson, key);
+        var before = await api.CountEventsAsync();
+
+        var again = await ImportAsync(ndjson, key);
+
+        Assert.Equal(before, await api.CountEventsAsync());
+        Assert.Equal(first.Select(r => r.GetProperty("id").GetGuid()), again.Select(r => r.GetProperty("id").GetGuid()));
+        Assert.All(again, r => Assert.True(r.GetProperty("replayed").GetBoolean()));
+    }
+
+    [Fact]
+    public async Task Lines_can_contribute_versions_to_existing_datasets()
+    {
+        var created = await ImportAsync(Line(new { command = "register-dataset", body = Requests.ValidDataset("Versioned") }));
+        var id = created[0].GetProperty("id").GetGuid();
+        var files = new[] { new Domain.Datasets.ContributingVersion.ManifestFile("a.parquet", 5, new string('d', 64)) };
+
+        var results = await ImportAsync(Line(new
+        {
+            command = "contribute-version",
+            datasetId = id,
+            body = new { files = files.Select(f => new { path = f.Path, byteSize = f.ByteSize, sha256 = f.Sha256 }), recordCount = 5,
+                         fingerprint = Domain.Datasets.ContributingVersion.Manifest.Fingerprint(files), storageUri = "s3://bucket/versioned/" },
+        }));
+
+        Assert.Equal(201, results[0].GetProperty("status").GetInt32());
+        Assert.Equal($"/datasets/{id}/versions/1", results[0].GetProperty("location").GetString());
+    }
+
+    [Fact]
+    public async Task An_import_that_is_not_ndjson_is_a_415()
+    {
+        using var response = await api.Client.PostAsync("/imports", new StringContent("{}", Encoding.UTF8, "application/json"));
+
+        await Problems.AssertAsync(response, HttpStatusCode.UnsupportedMediaType, "unsupported-media-type");
+    }
+}
