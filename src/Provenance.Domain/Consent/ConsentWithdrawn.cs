@@ -21,8 +21,8 @@ public sealed record ConsentWithdrawn(
     long SubjectCount,
     DateOnly EffectiveOn,
     IReadOnlyList<ConsentAction> RequiredActions,
-    string RecordedBy,
-    DateTimeOffset RecordedAt);
+    string EnteredBy,
+    DateTimeOffset EnteredAt);
 
 public static class WithdrawConsent
 {

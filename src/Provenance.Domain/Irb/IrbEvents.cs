@@ -46,21 +46,21 @@ public sealed record IrbProtocolApproved(
     DateOnly ApprovedOn,
     ConsentBasis ConsentBasis,
     IrbTerms Terms,
-    string RecordedBy,
-    DateTimeOffset RecordedAt);
+    string EnteredBy,
+    DateTimeOffset EnteredAt);
 
 /// <summary>The protocol's terms (scope, uses, expiry or continuing review) changed from <see cref="EffectiveOn"/> on.</summary>
 public sealed record IrbProtocolAmended(
-    Guid ProtocolId, DateOnly EffectiveOn, IrbTerms Terms, string Summary, string RecordedBy, DateTimeOffset RecordedAt);
+    Guid ProtocolId, DateOnly EffectiveOn, IrbTerms Terms, string Summary, string EnteredBy, DateTimeOffset EnteredAt);
 
 /// <summary>The IRB suspended the protocol (45 CFR 46.113).</summary>
-public sealed record IrbProtocolSuspended(Guid ProtocolId, DateOnly EffectiveOn, string Reason, string RecordedBy, DateTimeOffset RecordedAt);
+public sealed record IrbProtocolSuspended(Guid ProtocolId, DateOnly EffectiveOn, string Reason, string EnteredBy, DateTimeOffset EnteredAt);
 
 /// <summary>A suspended protocol was reinstated.</summary>
-public sealed record IrbProtocolReinstated(Guid ProtocolId, DateOnly EffectiveOn, string Reason, string RecordedBy, DateTimeOffset RecordedAt);
+public sealed record IrbProtocolReinstated(Guid ProtocolId, DateOnly EffectiveOn, string Reason, string EnteredBy, DateTimeOffset EnteredAt);
 
 /// <summary>The IRB terminated its approval (45 CFR 46.113).</summary>
-public sealed record IrbProtocolTerminated(Guid ProtocolId, DateOnly EffectiveOn, string Reason, string RecordedBy, DateTimeOffset RecordedAt);
+public sealed record IrbProtocolTerminated(Guid ProtocolId, DateOnly EffectiveOn, string Reason, string EnteredBy, DateTimeOffset EnteredAt);
 
 /// <summary>The study was closed.</summary>
-public sealed record IrbProtocolClosed(Guid ProtocolId, DateOnly EffectiveOn, string Reason, string RecordedBy, DateTimeOffset RecordedAt);
+public sealed record IrbProtocolClosed(Guid ProtocolId, DateOnly EffectiveOn, string Reason, string EnteredBy, DateTimeOffset EnteredAt);

@@ -77,8 +77,8 @@ public static class ManageModel
         return
         [
             run,
-            new TrainingClearanceOverridden(model.Id, run.RunId, findings.Select(f => f.Message).ToList(), clearanceOverride.Justification,
-                clearanceOverride.OverriddenBy, run.RecordedAt),
+            new TrainingClearanceOverridden(model.Id, run.RunId, findings, clearanceOverride.Justification,
+                clearanceOverride.OverriddenBy, run.EnteredAt),
         ];
     }
 

@@ -1,3 +1,4 @@
+using Provenance.Domain.Clearance;
 using Provenance.Domain.Datasets;
 
 namespace Provenance.Domain.Models;
@@ -22,15 +23,15 @@ public sealed record TrainingRunRecorded(
     DateTimeOffset FinishedAt,
     string CodeReference,
     string Notes,
-    string RecordedBy,
-    DateTimeOffset RecordedAt);
+    string EnteredBy,
+    DateTimeOffset EnteredAt);
 
 /// <summary>
 /// An administrator recorded a training run despite clearance findings. The findings as they stood
-/// and the justification are kept, so the exception is itself on the record.
+/// (each with the dataset version it concerns and its code) and the justification are kept, so the exception is itself on the record.
 /// </summary>
 public sealed record TrainingClearanceOverridden(
-    Guid ModelId, Guid RunId, IReadOnlyList<string> Findings, string Justification, string OverriddenBy, DateTimeOffset OverriddenAt);
+    Guid ModelId, Guid RunId, IReadOnlyList<ClearanceFinding> Findings, string Justification, string OverriddenBy, DateTimeOffset OverriddenAt);
 
 /// <summary>A model version was released for use.</summary>
 public sealed record ModelVersionReleased(Guid ModelId, string ModelVersion, string Notes, string ReleasedBy, DateTimeOffset ReleasedAt);

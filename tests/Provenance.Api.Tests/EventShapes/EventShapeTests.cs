@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Provenance.Api.Infrastructure.Json;
+using Provenance.Domain.Clearance;
 using Provenance.Domain.Common;
 using Provenance.Domain.Consent;
 using Provenance.Domain.Datasets;
@@ -175,7 +176,8 @@ public sealed class EventShapeTests
             "Fine-tuned for 58 hours on 8 GPUs; the 2023 test split was sequestered before training.", "mlops-chen", At),
 
         [typeof(TrainingClearanceOverridden)] = new TrainingClearanceOverridden(
-            ModelId, RunId, ["IRB protocol 21-004512 expired 2026-01-10, 2 days before 2026-01-12."],
+            ModelId, RunId,
+            [new ClearanceFinding(new DatasetVersionRef(Id, 1), "irb-expired", "IRB protocol 21-004512 expired 2026-01-10, 2 days before 2026-01-12.")],
             "The IRB approved continuing review on 2026-01-09 (approval letter on file); the amendment extending the approval was not yet on the ledger.",
             "admin-ortiz", At),
 
