@@ -5,6 +5,7 @@ using Provenance.Api.BulkImport;
 using Provenance.Api.Infrastructure.Http;
 using Provenance.Api.Irb;
 using Provenance.Api.Models;
+using Provenance.Api.Seeding;
 using Serilog;
 using Serilog.Formatting.Json;
 
@@ -31,6 +32,7 @@ var app = builder.Build();
 app.UseMiddleware<CorrelationAndLoggingMiddleware>();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseMiddleware<SeedPrincipalMiddleware>();
 app.UseMiddleware<IdempotencyKeyMiddleware>();
 
 app.MapOpenApi();

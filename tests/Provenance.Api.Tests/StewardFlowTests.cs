@@ -28,7 +28,7 @@ public sealed class StewardFlowTests(ApiFixture api) : IClassFixture<ApiFixture>
     }
 
     /// <summary>A dataset with version 1, an approved Safe Harbor decision and a training license; returns (id, fingerprint).</summary>
-    private async Task<(Guid Id, string Fingerprint)> ClearedDatasetAsync()
+    internal async Task<(Guid Id, string Fingerprint)> ClearedDatasetAsync()
     {
         var dataset = await PostAsync("/datasets", Requests.ValidDataset());
         var id = dataset.GetProperty("id").GetGuid();
@@ -62,7 +62,7 @@ public sealed class StewardFlowTests(ApiFixture api) : IClassFixture<ApiFixture>
         return (id, fingerprint);
     }
 
-    private async Task<Guid> IrbAsync(Guid datasetId, string? expiresOn)
+    internal async Task<Guid> IrbAsync(Guid datasetId, string? expiresOn)
     {
         var protocol = await PostAsync("/irb/protocols", new
         {
@@ -79,11 +79,11 @@ public sealed class StewardFlowTests(ApiFixture api) : IClassFixture<ApiFixture>
         return protocol.GetProperty("id").GetGuid();
     }
 
-    private async Task<Guid> ModelAsync() =>
+    internal async Task<Guid> ModelAsync() =>
         (await PostAsync("/models", new { name = "Clinical summarizer", owner = "Acme AI", intendedUse = "Draft discharge summaries for clinician review", commercial = false }))
             .GetProperty("id").GetGuid();
 
-    private static object Run(Guid datasetId, string fingerprint, string startedAt, object? @override = null) => new
+    internal static object Run(Guid datasetId, string fingerprint, string startedAt, object? @override = null) => new
     {
         modelVersion = "1.0.0",
         inputs = new[] { new { datasetId, version = 1, fingerprint } },
@@ -203,5 +203,48 @@ public sealed class StewardFlowTests(ApiFixture api) : IClassFixture<ApiFixture>
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("\"5\"", response.Headers.ETag!.Tag);
+    }
+}
+
+public sealed class ClearanceOverrideTests(ApiFixture api) : IClassFixture<ApiFixture>
+{
+    [Fact]
+    public async Task An_administrator_override_records_the_run_followed_by_the_override_with_its_findings()
+    {
+        var flow = new StewardFlowTests(api);
+        var (datasetId, fingerprint) = await flow.ClearedDatasetAsync();
+        await flow.IrbAsync(datasetId, expiresOn: "2024-03-01");
+        var modelId = await flow.ModelAsync();
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/models/{modelId}/training-runs")
+        {
+            Content = JsonContent.Create(StewardFlowTests.Run(datasetId, fingerprint, "2024-03-13T08:00:00Z", new { justification = "continuing review approved 2024-02-27; entry delayed" })),
+        };
+        request.Headers.Add(Seeding.SeedPrincipal.Header, api.Service<Seeding.SeedPrincipal>().Token);
+
+        using var response = await api.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var history = await api.Client.GetFromJsonAsync<JsonElement>($"/models/{modelId}/events");
+        var types = history.GetProperty("items").EnumerateArray().Select(e => e.GetProperty("type").GetString()!).ToArray();
+        Assert.Equal(["model.registered", "model.training-run-recorded", "model.training-clearance-overridden"], types);
+        var overridden = history.GetProperty("items")[2];
+        Assert.Equal("admin", overridden.GetProperty("metadata").GetProperty("actorRole").GetString());
+        Assert.Equal("irb-expired", overridden.GetProperty("data").GetProperty("findings")[0].GetProperty("code").GetString());
+        Assert.Equal(datasetId, overridden.GetProperty("data").GetProperty("findings")[0].GetProperty("version").GetProperty("datasetId").GetGuid());
+        var model = await api.Client.GetFromJsonAsync<JsonElement>($"/models/{modelId}");
+        Assert.Equal("continuing review approved 2024-02-27; entry delayed",
+            model.GetProperty("versions")[0].GetProperty("runs")[0].GetProperty("override").GetProperty("justification").GetString());
+    }
+
+    [Fact]
+    public async Task A_wrong_seed_token_is_just_an_anonymous_caller()
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/datasets") { Content = JsonContent.Create(Requests.ValidDataset()) };
+        request.Headers.Add(Seeding.SeedPrincipal.Header, "guess");
+
+        using var response = await api.Client.SendAsync(request);
+
+        var history = await api.Client.GetFromJsonAsync<JsonElement>($"{response.Headers.Location}/events");
+        Assert.Equal("anonymous", history.GetProperty("items")[0].GetProperty("metadata").GetProperty("actorRole").GetString());
     }
 }

@@ -54,6 +54,7 @@ internal static class ApplicationServices
 
         // Hosted services start in registration order, all before the server listens.
         services.AddHostedService<MigrationHostedService>();
+        services.AddSingleton<SeedPrincipal>();
         services.AddHostedService<SeedLoader>();
 
         services.Configure<JsonOptions>(o => ProvenanceJson.Configure(o.SerializerOptions));

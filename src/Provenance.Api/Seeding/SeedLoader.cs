@@ -18,6 +18,7 @@ namespace Provenance.Api.Seeding;
 /// </summary>
 internal sealed partial class SeedLoader(
     IOptions<SeedOptions> options,
+    SeedPrincipal principal,
     IServer server,
     IHostApplicationLifetime lifetime,
     IHttpClientFactory httpClients,
@@ -44,6 +45,7 @@ internal sealed partial class SeedLoader(
         }
 
         using var client = httpClients.CreateClient();
+        client.DefaultRequestHeaders.Add(SeedPrincipal.Header, principal.Token);
         client.BaseAddress = new Uri(address.Replace("://+", "://127.0.0.1", StringComparison.Ordinal).Replace("://*", "://127.0.0.1", StringComparison.Ordinal));
         var refs = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
         var count = 0;
