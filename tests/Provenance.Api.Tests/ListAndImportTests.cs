@@ -141,3 +141,29 @@ public sealed class BulkImportTests(ApiFixture api) : IClassFixture<ApiFixture>
         await Problems.AssertAsync(response, HttpStatusCode.UnsupportedMediaType, "unsupported-media-type");
     }
 }
+
+public sealed class ImportPartsTests(ApiFixture api) : IClassFixture<ApiFixture>
+{
+    [Fact]
+    public async Task A_part_of_a_file_numbers_its_lines_from_first_line_and_keys_them_as_in_the_whole_file()
+    {
+        var key = Guid.NewGuid().ToString();
+        var line = JsonSerializer.Serialize(new { command = "register-dataset", body = Requests.ValidDataset("Part") });
+        var part = new HttpRequestMessage(HttpMethod.Post, "/imports?firstLine=7") { Content = new StringContent(line, Encoding.UTF8, "application/x-ndjson") };
+        part.Headers.Add("Idempotency-Key", key);
+        using var response = await api.Client.SendAsync(part);
+        var result = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+
+        Assert.Equal(7, result.GetProperty("line").GetInt64());
+        var history = await api.Client.GetFromJsonAsync<JsonElement>($"{result.GetProperty("location").GetString()}/events");
+        Assert.Equal($"{key}#7", history.GetProperty("items")[0].GetProperty("metadata").GetProperty("idempotencyKey").GetString());
+    }
+
+    [Fact]
+    public async Task A_first_line_below_one_is_a_422()
+    {
+        using var response = await api.Client.PostAsync("/imports?firstLine=0", new StringContent("", Encoding.UTF8, "application/x-ndjson"));
+
+        await Problems.AssertAsync(response, HttpStatusCode.UnprocessableEntity, "validation-failed");
+    }
+}

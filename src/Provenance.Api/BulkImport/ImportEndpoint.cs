@@ -20,7 +20,9 @@ namespace Provenance.Api.BulkImport;
 /// of any length runs in bounded memory. Each line is its own atomic command; a bad line is
 /// answered with its problem and the import goes on. With an <c>Idempotency-Key</c> K on the
 /// request, line N is idempotent under <c>K#N</c> (or under the line's own <c>key</c>), so
-/// re-sending a whole import writes nothing twice.
+/// re-sending a whole import writes nothing twice. A client that sends a long file in several
+/// requests passes <c>?firstLine=N</c> so each part's lines keep their numbers (and keys) in the
+/// whole file. The request body has no size limit: it is never held whole.
 /// </summary>
 internal static class ImportEndpoint
 {
@@ -30,8 +32,13 @@ internal static class ImportEndpoint
     public static readonly IReadOnlyList<string> Commands =
         ["register-dataset", "contribute-version", "decide-deidentification", "grant-license", "withdraw-consent"];
 
-    public static async Task Handle(HttpContext context, IMediator mediator, RequestContext requestContext, CancellationToken cancellationToken)
+    public static async Task Handle(HttpContext context, IMediator mediator, RequestContext requestContext, long? firstLine, CancellationToken cancellationToken)
     {
+        if (firstLine is < 1)
+        {
+            throw new ValidationFailedException(new Dictionary<string, string[]> { ["firstLine"] = ["must be 1 or more"] });
+        }
+
         if (!string.Equals(context.Request.ContentType?.Split(';')[0].Trim(), NdJson, StringComparison.OrdinalIgnoreCase))
         {
             throw new BadHttpRequestException("Send the import as application/x-ndjson.", StatusCodes.Status415UnsupportedMediaType);
@@ -40,9 +47,14 @@ internal static class ImportEndpoint
         var importKey = context.Request.Headers["Idempotency-Key"].ToString();
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = NdJson;
+        if (context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = null;
+        }
+
         using var reader = new StreamReader(context.Request.Body, Encoding.UTF8, detectEncodingFromByteOrderMarks: false, bufferSize: 64 * 1024);
         await using var writer = new StreamWriter(context.Response.Body, new UTF8Encoding(false), bufferSize: 16 * 1024);
-        long lineNumber = 0;
+        var lineNumber = (firstLine ?? 1) - 1;
         string? text;
         while ((text = await reader.ReadLineAsync(cancellationToken)) is not null)
         {

@@ -11,9 +11,11 @@ internal static class ImportsApi
             .WithDescription("Each line: {\"command\": \"register-dataset\" | \"contribute-version\" | \"decide-deidentification\" | " +
                              "\"grant-license\" | \"withdraw-consent\", \"datasetId\"?, \"version\"?, \"key\"?, \"body\": {…the REST endpoint's body…}}. " +
                              "Each result: {\"line\", \"status\", \"id\"?, \"location\"?, \"version\"?, \"replayed\"?, \"problem\"?}.")
+            .WithMetadata(new Infrastructure.Http.NoRequestFingerprint())
             .Accepts<ImportLine>(ImportEndpoint.NdJson)
             .Produces<ImportResult>(StatusCodes.Status200OK, ImportEndpoint.NdJson)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
         return app;
     }
 }

@@ -6,6 +6,9 @@ using Provenance.EventStore.Appending;
 
 namespace Provenance.Api.Infrastructure.Http;
 
+/// <summary>Marks an endpoint that handles its Idempotency-Key itself (a streamed bulk import is never buffered whole).</summary>
+internal sealed class NoRequestFingerprint;
+
 /// <summary>
 /// Reads the <c>Idempotency-Key</c> header of a write and fingerprints the request it came with
 /// (method, path and body bytes), so a retry is recognised and a reuse for another request refused.
@@ -19,7 +22,8 @@ internal sealed class IdempotencyKeyMiddleware(RequestDelegate next)
     public async Task InvokeAsync(HttpContext context, RequestContext requestContext)
     {
         var key = context.Request.Headers[Header].ToString();
-        if (key.Length == 0 || HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method))
+        if (key.Length == 0 || HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method) ||
+            context.GetEndpoint()?.Metadata.GetMetadata<NoRequestFingerprint>() is not null)
         {
             await next(context);
             return;

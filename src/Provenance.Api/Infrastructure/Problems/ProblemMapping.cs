@@ -85,8 +85,9 @@ internal static class ProblemMapping
     {
         if (exception.StatusCode == StatusCodes.Status415UnsupportedMediaType)
         {
+            // Our own refusals say which media type to send; the framework's name .NET types.
             return Problem(StatusCodes.Status415UnsupportedMediaType, ProblemTypes.UnsupportedMediaType, "Unsupported media type",
-                "Send the body as application/json.");
+                exception.Message.StartsWith("Send ", StringComparison.Ordinal) ? exception.Message : "Send the body as application/json.");
         }
 
         if (exception.InnerException is JsonException json)

@@ -1,0 +1,46 @@
+using System.CommandLine;
+using Provenance.Cli.Importing;
+
+namespace Provenance.Cli;
+
+/// <summary>The <c>provenance</c> command tree and how its outcome becomes an exit code.</summary>
+internal static class CliApplication
+{
+    private static readonly TimeSpan TerminationGracePeriod = TimeSpan.FromSeconds(5);
+
+    public static RootCommand Create(CliHost host)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        var api = new Option<string>("--api")
+        {
+            Description = $"Base URL of the Provenance API; when omitted, ${ApiAddress.EnvironmentVariable}, else {ApiAddress.Fallback}",
+            HelpName = "url",
+            Recursive = true,
+            DefaultValueFactory = _ => ApiAddress.Default(host.GetEnvironmentVariable),
+        };
+
+        return new RootCommand("Command-line client of the Provenance training-data provenance ledger.")
+        {
+            api,
+            ImportCommand.Create(api, host),
+        };
+    }
+
+    public static async Task<int> InvokeAsync(IReadOnlyList<string> args, CliHost host, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        var parseResult = Create(host).Parse(args);
+        var configuration = new InvocationConfiguration
+        {
+            Output = host.Out.Profile.Out.Writer,
+            Error = host.Error.Profile.Out.Writer,
+            // Ctrl+C or SIGTERM cancels the command's token, which then reports how far it got; a
+            // configuration made here has no timeout, and without one the runtime just ends the process.
+            ProcessTerminationTimeout = TerminationGracePeriod,
+        };
+        var exitCode = await parseResult.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
+
+        // System.CommandLine answers a usage error with 1, which here means "some lines failed".
+        return parseResult.Errors.Count > 0 ? ExitCodes.UsageOrConnectionError : exitCode;
+    }
+}
