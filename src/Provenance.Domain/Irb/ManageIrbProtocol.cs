@@ -51,7 +51,7 @@ public static class ManageIrbProtocol
         var from = protocol.CurrentStatus;
         if (violations.Count == 0 && (to, from) is (IrbStatus.Suspended, not IrbStatus.Active) or (IrbStatus.Active, not IrbStatus.Suspended))
         {
-            violations.Add(new("status", "invalid-transition", $"A {Names.Of(from)} protocol cannot become {Names.Of(to)}."));
+            violations.Add(new("status", "invalid-transition", $"A protocol that is {Names.Of(from)} cannot become {Names.Of(to)}."));
         }
 
         if (effectiveOn < protocol.StatusHistory[^1].EffectiveOn)

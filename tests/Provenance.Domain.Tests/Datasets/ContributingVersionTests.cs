@@ -233,3 +233,37 @@ public sealed class ContributingVersionTests
             codes.Order(StringComparer.Ordinal).Distinct());
     }
 }
+
+public sealed class ManifestGuardTests
+{
+    private static readonly DateTimeOffset At = new(2024, 1, 10, 12, 0, 0, TimeSpan.Zero);
+
+    private static Provenance.Domain.Datasets.Dataset Dataset() => Provenance.Domain.Datasets.Dataset.Create(
+        new Provenance.Domain.Datasets.RegisteringDataset.DatasetRegistered(Guid.NewGuid(), "d", "", "s", "i",
+            Provenance.Domain.Datasets.Modality.Other, new DateOnly(2020, 1, 1), new DateOnly(2021, 1, 1), 10, 1, "s", At));
+
+    [Fact]
+    public void A_path_with_a_line_break_is_refused_because_it_could_forge_manifest_lines()
+    {
+        var files = new[] { new ManifestFile("a.csv\n" + new string('b', 64) + " 1 b.csv", 1, new string('a', 64)) };
+        var dataset = Dataset();
+
+        var error = Assert.Throws<Provenance.Domain.Common.RuleViolationException>(() => ContributeVersion.Decide(
+            new ContributeVersion(dataset.Id, files, 1, Manifest.Fingerprint(files), "s3://b/", null, "s", At, At), dataset, new Dictionary<Guid, Provenance.Domain.Datasets.Dataset>()));
+
+        Assert.Contains(error.Violations, v => v.Code == "invalid-path");
+    }
+
+    [Fact]
+    public void A_derivation_without_parents_is_refused()
+    {
+        var files = new[] { new ManifestFile("a.csv", 1, new string('a', 64)) };
+        var dataset = Dataset();
+
+        var error = Assert.Throws<Provenance.Domain.Common.RuleViolationException>(() => ContributeVersion.Decide(
+            new ContributeVersion(dataset.Id, files, 1, Manifest.Fingerprint(files), "s3://b/",
+                new Derivation([], TransformationKind.Filter, "", "git:x"), "s", At, At), dataset, new Dictionary<Guid, Provenance.Domain.Datasets.Dataset>()));
+
+        Assert.Equal("no-parents", Assert.Single(error.Violations).Code);
+    }
+}

@@ -52,7 +52,7 @@ public sealed class ChangingIrbStatusTests
         var violation = Refused.Single(() => Decide(In(IrbStatus.Suspended), IrbStatus.Suspended, Day(2024, 4, 1)));
 
         Assert.Equal(("status", "invalid-transition"), (violation.Field, violation.Code));
-        Assert.EndsWith("suspended protocol cannot become suspended.", violation.Reason, StringComparison.Ordinal);
+        Assert.EndsWith("that is suspended cannot become suspended.", violation.Reason, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -61,7 +61,7 @@ public sealed class ChangingIrbStatusTests
         var violation = Refused.Single(() => Decide(In(IrbStatus.Active), IrbStatus.Active, Day(2024, 4, 1)));
 
         Assert.Equal(("status", "invalid-transition"), (violation.Field, violation.Code));
-        Assert.EndsWith("protocol cannot become active.", violation.Reason, StringComparison.Ordinal);
+        Assert.EndsWith("that is active cannot become active.", violation.Reason, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -37,6 +37,16 @@ public sealed record ContributeVersion(
             violations.Add(new("contributedAt", "contributed-in-future", "A version cannot be contributed later than it is recorded."));
         }
 
+        foreach (var (file, index) in command.Files.Select((f, i) => (f, i)).Where(x => !Manifest.IsValidPath(x.f.Path)))
+        {
+            violations.Add(new($"files[{index}].path", "invalid-path", "A manifest path is not empty and holds no control characters."));
+        }
+
+        if (command.DerivedFrom is { Parents.Count: 0 })
+        {
+            violations.Add(new("derivedFrom.parents", "no-parents", "A derivation names at least one parent version."));
+        }
+
         var duplicatePath = command.Files.GroupBy(f => f.Path, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
         if (duplicatePath is not null)
         {
