@@ -167,3 +167,74 @@ public sealed class ImportPartsTests(ApiFixture api) : IClassFixture<ApiFixture>
         await Problems.AssertAsync(response, HttpStatusCode.UnprocessableEntity, "validation-failed");
     }
 }
+
+/// <summary>Every kind of event the REST API records can be recorded through a bulk import too.</summary>
+public sealed class ImportEveryEventKindTests(ApiFixture api) : IClassFixture<ApiFixture>
+{
+    private async Task<List<JsonElement>> ImportAsync(params object[] lines)
+    {
+        var ndjson = string.Join('\n', lines.Select(l => JsonSerializer.Serialize(l)));
+        using var response = await api.Client.PostAsync("/imports", new StringContent(ndjson, Encoding.UTF8, "application/x-ndjson"));
+        var results = (await response.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToList();
+        Assert.All(results, r => Assert.True(r.GetProperty("status").GetInt32() is 200 or 201, r.ToString()));
+        return results;
+    }
+
+    private static Guid Id(JsonElement result) => result.GetProperty("id").GetGuid();
+
+    private static Guid Last(JsonElement result) => Guid.Parse(result.GetProperty("location").GetString()!.Split('/')[^1]);
+
+    [Fact]
+    public async Task Every_command_can_be_imported()
+    {
+        var files = new[] { new Domain.Datasets.ContributingVersion.ManifestFile("a.parquet", 5, new string('d', 64)) };
+        var version = new
+        {
+            files = files.Select(f => new { path = f.Path, byteSize = f.ByteSize, sha256 = f.Sha256 }), recordCount = 5,
+            fingerprint = Domain.Datasets.ContributingVersion.Manifest.Fingerprint(files), storageUri = "s3://bucket/x/", contributedAt = "2024-01-02T00:00:00Z",
+        };
+        var terms = new { permittedUses = new[] { "research", "model-training" }, documentReference = "DUA", documentSha256 = new string('e', 64) };
+        var dataset = Id((await ImportAsync(new { command = "register-dataset", body = Requests.ValidDataset() }))[0]);
+        var stage2 = await ImportAsync(
+            new { command = "contribute-version", datasetId = dataset, body = version },
+            new { command = "decide-deidentification", datasetId = dataset, version = 1, body = new { method = "not-phi", notPhi = new { justification = "synthetic" }, outcome = "approved", decidedBy = "PO", decidedAt = "2024-01-03T00:00:00Z" } },
+            new { command = "grant-license", datasetId = dataset, body = new { kind = "data-use-agreement", parties = new[] { "A" }, territory = "US", effectiveOn = "2024-01-01", terms } },
+            new { command = "approve-irb-protocol", body = new { irbName = "IRB", irbRegistration = "IRB0001", protocolNumber = "P-1", title = "t", principalInvestigator = "pi", reviewType = "expedited", approvedOn = "2024-01-01", consentBasis = "informed-consent", terms = new { permittedUses = new[] { "model-training" }, coveredDatasetIds = new[] { dataset } } } },
+            new { command = "register-model", body = new { name = "m", owner = "o", intendedUse = "u", commercial = false } });
+        var (decision, license, protocol, model) = (Last(stage2[1]), Last(stage2[2]), Id(stage2[3]), Id(stage2[4]));
+        await ImportAsync(
+            new { command = "record-training-run", modelId = model, body = new { modelVersion = "1.0", inputs = new[] { new { datasetId = dataset, version = 1, fingerprint = version.fingerprint } }, startedAt = "2024-02-01T00:00:00Z", finishedAt = "2024-02-02T00:00:00Z", codeReference = "git:x" } },
+            new { command = "release-model-version", modelId = model, modelVersion = "1.0", body = new { notes = "n" } },
+            new { command = "withdraw-model-version", modelId = model, modelVersion = "1.0", body = new { reason = "r" } },
+            new { command = "amend-license", datasetId = dataset, licenseId = license, body = new { effectiveOn = "2024-03-01", terms, summary = "s" } },
+            new { command = "terminate-license", datasetId = dataset, licenseId = license, body = new { effectiveOn = "2024-04-01", reason = "r" } },
+            new { command = "rescind-deidentification", datasetId = dataset, decisionId = decision, body = new { reason = "r" } },
+            new { command = "withdraw-consent", datasetId = dataset, version = 1, body = new { subjectCount = 1, effectiveOn = "2024-05-01", requiredActions = new[] { "exclude-from-future-training" } } },
+            new { command = "quarantine-version", datasetId = dataset, version = 1, body = new { reason = "r" } },
+            new { command = "release-version", datasetId = dataset, version = 1, body = new { reason = "r" } },
+            new { command = "retire-dataset", datasetId = dataset, body = new { reason = "r" } },
+            new { command = "amend-irb-protocol", protocolId = protocol, body = new { effectiveOn = "2024-02-01", terms = new { permittedUses = new[] { "research" }, coveredDatasetIds = new[] { dataset } }, summary = "s" } },
+            new { command = "suspend-irb-protocol", protocolId = protocol, body = new { effectiveOn = "2024-03-01", reason = "r" } },
+            new { command = "reinstate-irb-protocol", protocolId = protocol, body = new { effectiveOn = "2024-03-02", reason = "r" } },
+            new { command = "terminate-irb-protocol", protocolId = protocol, body = new { effectiveOn = "2024-03-03", reason = "r" } });
+        var protocol2 = Id((await ImportAsync(new { command = "approve-irb-protocol", body = new { irbName = "IRB", irbRegistration = "IRB0001", protocolNumber = "P-2", title = "t", principalInvestigator = "pi", reviewType = "exempt", exemptCategory = 4, approvedOn = "2024-01-01", consentBasis = "broad-consent", terms = new { permittedUses = new[] { "model-training" }, coveredDatasetIds = new[] { dataset } } } }))[0]);
+        await ImportAsync(new { command = "close-irb-protocol", protocolId = protocol2, body = new { effectiveOn = "2024-06-01", reason = "done" } });
+
+        await using var connection = new Npgsql.NpgsqlConnection(api.AppConnectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand("SELECT DISTINCT type FROM provenance.events", connection);
+        var types = new HashSet<string>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                types.Add(reader.GetString(0));
+            }
+        }
+
+        var missing = Domain.Common.EventCatalog.All.Select(e => e.Name)
+            .Where(n => n is not "dataset.version-derived" and not "model.training-clearance-overridden" && !types.Contains(n)).ToList();
+        Assert.Empty(missing);
+    }
+}

@@ -2,15 +2,10 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using MediatR;
-using Provenance.Api.Consent;
-using Provenance.Api.Datasets.ContributingVersion;
-using Provenance.Api.Datasets.RegisteringDataset;
-using Provenance.Api.Deidentification;
 using Provenance.Api.Infrastructure.Commands;
 using Provenance.Api.Infrastructure.Json;
 using Provenance.Api.Infrastructure.Problems;
 using Provenance.Api.Infrastructure.Validation;
-using Provenance.Api.Licenses;
 using Provenance.EventStore.Appending;
 
 namespace Provenance.Api.BulkImport;
@@ -28,9 +23,6 @@ internal static class ImportEndpoint
 {
     public const string NdJson = "application/x-ndjson";
     private const int MaxLineLength = 4 * 1024 * 1024;
-
-    public static readonly IReadOnlyList<string> Commands =
-        ["register-dataset", "contribute-version", "decide-deidentification", "grant-license", "withdraw-consent"];
 
     public static async Task Handle(HttpContext context, IMediator mediator, RequestContext requestContext, long? firstLine, CancellationToken cancellationToken)
     {
@@ -83,7 +75,7 @@ internal static class ImportEndpoint
             var line = Deserialize<ImportLine>(text);
             var key = line.Key ?? (importKey.Length > 0 ? $"{importKey}#{lineNumber}" : null);
             requestContext.Idempotency = key is null ? null : new IdempotencyToken(key, SHA256.HashData(Encoding.UTF8.GetBytes("import\n" + text)));
-            var command = ToCommand(line);
+            var command = ImportCommands.ToCommand(line);
             var result = await mediator.Send(command, cancellationToken);
             return new ImportResult(lineNumber, result.Replayed ? StatusCodes.Status200OK : StatusCodes.Status201Created,
                 result.Id, result.Location, result.Version, result.Replayed, null);
@@ -95,55 +87,6 @@ internal static class ImportEndpoint
         finally
         {
             requestContext.Idempotency = null;
-        }
-    }
-
-    private static ICommand ToCommand(ImportLine line)
-    {
-        var errors = new FieldErrors();
-        if (string.IsNullOrWhiteSpace(line.Command) || !Commands.Contains(line.Command))
-        {
-            errors.Add("command", "must be one of: " + string.Join(", ", Commands));
-        }
-
-        if (line.Body is not { ValueKind: JsonValueKind.Object })
-        {
-            errors.Add("body", "is required (the JSON body the matching REST endpoint takes)");
-        }
-
-        if (line.Command is not "register-dataset" and not null && line.DatasetId is null)
-        {
-            errors.Add("datasetId", "is required");
-        }
-
-        if (line.Command is "decide-deidentification" or "withdraw-consent" && line.Version is null)
-        {
-            errors.Add("version", "is required");
-        }
-
-        errors.ThrowIfAny();
-        var body = line.Body!.Value;
-        var datasetId = line.DatasetId.GetValueOrDefault();
-        return line.Command switch
-        {
-            "register-dataset" => new RegisterDatasetCommand(Body<RegisterDatasetRequest>(body)),
-            "contribute-version" => new ContributeVersionCommand(datasetId, null, Body<ContributeVersionRequest>(body)),
-            "decide-deidentification" => new DecideDeidentificationCommand(datasetId, line.Version!.Value, null, Body<DeidentificationRequest>(body)),
-            "grant-license" => new GrantLicenseCommand(datasetId, null, Body<GrantLicenseRequest>(body)),
-            _ => new WithdrawConsentCommand(datasetId, line.Version!.Value, null, Body<WithdrawConsentRequest>(body)),
-        };
-    }
-
-    private static T Body<T>(JsonElement body)
-    {
-        try
-        {
-            return body.Deserialize<T>(ProvenanceJson.Options) ?? throw new JsonException("The body is null.", "$", null, null);
-        }
-        catch (JsonException e)
-        {
-            throw new BadHttpRequestException("The line's body is malformed.", StatusCodes.Status400BadRequest,
-                new JsonException(e.Message, "$.body" + (e.Path ?? "$").TrimStart('$'), e.LineNumber, e.BytePositionInLine));
         }
     }
 

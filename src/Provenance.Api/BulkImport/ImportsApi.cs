@@ -8,8 +8,9 @@ internal static class ImportsApi
             .WithTags("Imports")
             .WithName("BulkImport")
             .WithSummary("Bulk import: NDJSON commands in, one NDJSON result per line out, each line atomic on its own")
-            .WithDescription("Each line: {\"command\": \"register-dataset\" | \"contribute-version\" | \"decide-deidentification\" | " +
-                             "\"grant-license\" | \"withdraw-consent\", \"datasetId\"?, \"version\"?, \"key\"?, \"body\": {…the REST endpoint's body…}}. " +
+            .WithDescription("Each line: {\"command\": one of " + string.Join(", ", ImportCommands.Names) +
+                             ", the ids its REST path holds (datasetId, version, decisionId, licenseId, protocolId, modelId, modelVersion), \"key\"?, " +
+                             "\"body\": {…the REST endpoint's body…}}. " +
                              "Each result: {\"line\", \"status\", \"id\"?, \"location\"?, \"version\"?, \"replayed\"?, \"problem\"?}.")
             .WithMetadata(new Infrastructure.Http.NoRequestFingerprint())
             .Accepts<ImportLine>(ImportEndpoint.NdJson)
