@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using Npgsql;
 using NpgsqlTypes;
 using Provenance.EventStore.Appending;
+using Provenance.EventStore.Projections;
 using Provenance.EventStore.Serialization;
 
 namespace Provenance.EventStore;
@@ -16,9 +17,14 @@ public sealed class PostgresEventStore
     private readonly EventSerializer _serializer;
     private readonly EventStoreOptions _options;
     private readonly EventStoreSql _sql;
+    private readonly string _schema;
+    private readonly List<IProjection> _inline;
 
-    /// <summary>Creates the store over a data source whose role may read and append.</summary>
-    public PostgresEventStore(NpgsqlDataSource dataSource, EventSerializer serializer, EventStoreOptions options)
+    /// <summary>
+    /// Creates the store over a data source whose role may read and append. Inline projections are
+    /// applied in the same transaction as every append, so they are never behind the log.
+    /// </summary>
+    public PostgresEventStore(NpgsqlDataSource dataSource, EventSerializer serializer, EventStoreOptions options, IEnumerable<IProjection>? inlineProjections = null)
     {
         ArgumentNullException.ThrowIfNull(dataSource);
         ArgumentNullException.ThrowIfNull(serializer);
@@ -26,8 +32,13 @@ public sealed class PostgresEventStore
         _dataSource = dataSource;
         _serializer = serializer;
         _options = options;
-        _sql = new EventStoreSql(SqlIdentifier.Quote(options.Schema));
+        _schema = SqlIdentifier.Quote(options.Schema);
+        _sql = new EventStoreSql(_schema);
+        _inline = inlineProjections?.ToList() ?? [];
     }
+
+    /// <summary>The projections applied inside every append.</summary>
+    public IReadOnlyList<IProjection> InlineProjections => _inline;
 
     /// <summary>
     /// Appends <paramref name="events"/> to one stream in one transaction. Either all are written,
@@ -97,6 +108,23 @@ public sealed class PostgresEventStore
         switch (outcome.Code)
         {
             case AppendOutcome.Appended:
+                if (_inline.Count > 0)
+                {
+                    var recorded = new RecordedEvent[events.Count];
+                    for (var i = 0; i < events.Count; i++)
+                    {
+                        recorded[i] = new RecordedEvent(outcome.FirstPosition + i, ids[i], streamId, outcome.Version - events.Count + 1 + i,
+                            types[i], versions[i], events[i], metadata with { IdempotencyKey = idempotency?.Key }, outcome.RecordedAt);
+                    }
+
+                    var context = new ProjectionContext(connection, transaction, _schema);
+                    foreach (var projection in _inline)
+                    {
+                        await projection.ApplyAsync(context, recorded, cancellationToken).ConfigureAwait(false);
+                        await ProjectionRunner.SetCheckpointAsync(connection, transaction, _schema, projection.Name, outcome.LastPosition, cancellationToken).ConfigureAwait(false);
+                    }
+                }
+
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
                 return outcome.ToResult(streamId, replayed: false);
             case AppendOutcome.VersionConflict:
@@ -213,6 +241,20 @@ public sealed class PostgresEventStore
             {
                 yield break;
             }
+        }
+    }
+
+    /// <summary>One page of the log after <paramref name="afterPosition"/>, read on the caller's connection (and transaction).</summary>
+    internal async IAsyncEnumerable<RecordedEvent> ReadAllAsync(
+        long afterPosition, int maxCount, NpgsqlConnection connection, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(_sql.ReadAll, connection);
+        command.Parameters.Add(new NpgsqlParameter<long>("after", afterPosition));
+        command.Parameters.Add(new NpgsqlParameter<int>("limit", maxCount));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            yield return ReadEvent(reader);
         }
     }
 

@@ -13,6 +13,7 @@ public sealed class SchemaMigrator
 
     private readonly NpgsqlDataSource _ownerDataSource;
     private readonly string _schema;
+    private readonly string _schemaName;
     private readonly IReadOnlyList<Migration> _migrations;
 
     /// <summary>Creates a migrator that connects through a data source of the schema's owner role.</summary>
@@ -25,6 +26,7 @@ public sealed class SchemaMigrator
         ArgumentNullException.ThrowIfNull(options);
         _ownerDataSource = ownerDataSource;
         _schema = SqlIdentifier.Quote(options.Schema);
+        _schemaName = options.Schema;
         var all = Migration.FromAssembly(typeof(SchemaMigrator).Assembly).Concat(extraMigrations ?? []).OrderBy(m => m.Version).ToList();
         var duplicate = all.GroupBy(m => m.Version).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
@@ -132,9 +134,18 @@ public sealed class SchemaMigrator
             $"GRANT INSERT ON {_schema}.events, {_schema}.idempotency_keys TO {grantee}; " +
             $"GRANT INSERT, UPDATE ON {_schema}.streams TO {grantee}; " +
             $"GRANT UPDATE ON {_schema}.log_head TO {grantee}; " +
-            $"REVOKE UPDATE, DELETE, TRUNCATE ON {_schema}.events, {_schema}.idempotency_keys FROM {grantee}",
+            $"REVOKE UPDATE, DELETE, TRUNCATE ON {_schema}.events, {_schema}.idempotency_keys FROM {grantee}; " +
+            // Projections keep their read models in tables named rm_* and move their checkpoints;
+            // those are derived data, rebuilt from the log at will.
+            $"GRANT INSERT, UPDATE ON {_schema}.projection_checkpoints TO {grantee}; " +
+            "DO $grant$ DECLARE t text; BEGIN " +
+            $"FOR t IN SELECT quote_ident(tablename) FROM pg_tables WHERE schemaname = {SqlLiteral(_schemaName)} AND tablename LIKE 'rm!_%' ESCAPE '!' LOOP " +
+            $"EXECUTE 'GRANT SELECT, INSERT, UPDATE, DELETE ON {_schema.Replace("'", "''", StringComparison.Ordinal)}.' || t || ' TO {grantee.Replace("'", "''", StringComparison.Ordinal)}'; " +
+            "END LOOP; END $grant$",
             cancellationToken).ConfigureAwait(false);
     }
+
+    private static string SqlLiteral(string value) => "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
     {

@@ -1,0 +1,18 @@
+namespace Provenance.EventStore.Projections;
+
+/// <summary>
+/// A read model kept from the log. It owns its tables: a rebuild empties them and replays the
+/// whole log through <see cref="ApplyAsync"/>. Applying must be deterministic in the events alone
+/// (no clock, no other reads of mutable state), so a rebuilt model equals the incremental one.
+/// </summary>
+public interface IProjection
+{
+    /// <summary>A stable name, used for its checkpoint.</summary>
+    string Name { get; }
+
+    /// <summary>The tables (in the store's schema) this projection alone writes; a rebuild empties them.</summary>
+    IReadOnlyList<string> Tables { get; }
+
+    /// <summary>Applies events, in position order, inside the caller's transaction.</summary>
+    Task ApplyAsync(ProjectionContext context, IReadOnlyList<RecordedEvent> events, CancellationToken cancellationToken);
+}
