@@ -1,9 +1,11 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Provenance.Api.Datasets;
 using Provenance.Api.Extensions;
+using Provenance.Api.Admin;
 using Provenance.Api.BulkImport;
 using Provenance.Api.Infrastructure.Http;
 using Provenance.Api.Irb;
+using Provenance.Api.Lineage;
 using Provenance.Api.Models;
 using Provenance.Api.Seeding;
 using Serilog;
@@ -42,6 +44,8 @@ app.MapDatasetsApi();
 app.MapIrbApi();
 app.MapModelsApi();
 app.MapImportsApi();
+app.MapLineageApi();
+app.MapAdminApi();
 
 await app.RunAsync();
 

@@ -24,5 +24,12 @@ internal sealed class EventStoreSql(string schema)
     public string ReadAll { get; } =
         $"SELECT {EventColumns} FROM {schema}.events WHERE position > @after ORDER BY position LIMIT @limit";
 
+    public string ReadStreams { get; } =
+        $"SELECT {EventColumns} FROM {schema}.events WHERE stream_id = ANY(@stream_ids) AND position <= @to_position ORDER BY stream_id, stream_version";
+
+    // recorded_at never decreases along the log, so the latest instant at or before as_of ends a prefix.
+    public string PositionAsOf { get; } =
+        $"SELECT position FROM {schema}.events WHERE recorded_at <= @as_of ORDER BY recorded_at DESC, position DESC LIMIT 1";
+
     public string HeadPosition { get; } = $"SELECT position FROM {schema}.log_head";
 }

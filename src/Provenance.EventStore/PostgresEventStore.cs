@@ -244,6 +244,32 @@ public sealed class PostgresEventStore
         }
     }
 
+    /// <summary>
+    /// The events of many streams in one round trip, stream by stream in version order, only those
+    /// at or below <paramref name="toPosition"/> (the log as it stood then) when given.
+    /// </summary>
+    public async IAsyncEnumerable<RecordedEvent> ReadStreamsAsync(
+        IReadOnlyCollection<Guid> streamIds, long? toPosition = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(streamIds);
+        await using var command = _dataSource.CreateCommand(_sql.ReadStreams);
+        command.Parameters.Add(new NpgsqlParameter<Guid[]>("stream_ids", streamIds.ToArray()));
+        command.Parameters.Add(new NpgsqlParameter<long>("to_position", toPosition ?? long.MaxValue));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            yield return ReadEvent(reader);
+        }
+    }
+
+    /// <summary>The position of the last event recorded at or before <paramref name="asOf"/> (0: none): the log as it stood then.</summary>
+    public async Task<long> GetPositionAsOfAsync(DateTimeOffset asOf, CancellationToken cancellationToken = default)
+    {
+        await using var command = _dataSource.CreateCommand(_sql.PositionAsOf);
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("as_of", asOf));
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as long? ?? 0;
+    }
+
     /// <summary>One page of the log after <paramref name="afterPosition"/>, read on the caller's connection (and transaction).</summary>
     internal async IAsyncEnumerable<RecordedEvent> ReadAllAsync(
         long afterPosition, int maxCount, NpgsqlConnection connection, [EnumeratorCancellation] CancellationToken cancellationToken)

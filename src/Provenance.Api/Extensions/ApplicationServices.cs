@@ -43,7 +43,15 @@ internal static class ApplicationServices
 
             return new EventSerializer(registry, ProvenanceJson.Options);
         });
-        services.AddSingleton<PostgresEventStore>();
+        services.AddSingleton<Lineage.LineageProjection>();
+        services.AddSingleton<Lineage.LineageReader>();
+        services.AddScoped<Lineage.LineageFacts>();
+        services.AddScoped<Lineage.Downstream>();
+        services.AddSingleton(sp => new PostgresEventStore(
+            sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<EventSerializer>(), sp.GetRequiredService<EventStoreOptions>(),
+            [sp.GetRequiredService<Lineage.LineageProjection>()]));
+        services.AddSingleton(sp => new EventStore.Projections.ProjectionRunner(
+            sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<PostgresEventStore>(), sp.GetRequiredService<EventStoreOptions>()));
         services.AddSingleton(TimeProvider.System);
         services.AddScoped<RequestContext>();
         services.AddScoped<Ledger>();

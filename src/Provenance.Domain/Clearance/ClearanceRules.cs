@@ -26,11 +26,17 @@ namespace Provenance.Domain.Clearance;
 /// </summary>
 public static class ClearanceRules
 {
-    public static ClearanceResult Evaluate(DatasetVersionRef version, DateOnly day, bool commercialUse, ClearanceFacts facts)
+    /// <param name="version">The version judged.</param>
+    /// <param name="day">The day it is judged on.</param>
+    /// <param name="commercialUse">Whether the training is for a commercial model.</param>
+    /// <param name="facts">The ledger's facts.</param>
+    /// <param name="asSourceOfDeidentification">Judge it as the input of a de-identification step
+    /// (no decision of its own needed), as the rules do for such a step's parents.</param>
+    public static ClearanceResult Evaluate(DatasetVersionRef version, DateOnly day, bool commercialUse, ClearanceFacts facts, bool asSourceOfDeidentification = false)
     {
         ArgumentNullException.ThrowIfNull(version);
         ArgumentNullException.ThrowIfNull(facts);
-        return new Evaluation(day, commercialUse, facts).Of(version, requireDeidentification: true);
+        return new Evaluation(day, commercialUse, facts).Of(version, requireDeidentification: !asSourceOfDeidentification);
     }
 
     private sealed class Evaluation(DateOnly day, bool commercial, ClearanceFacts facts)

@@ -18,7 +18,9 @@ internal sealed partial class MigrationHostedService(
         }
 
         await using var owner = NpgsqlDataSource.Create(database.MigrationsConnectionString ?? database.ConnectionString!);
-        var applied = await new SchemaMigrator(owner, storeOptions).MigrateAsync(database.ApplicationRole(), cancellationToken);
+        // The read models' tables (rm_*) are migrations of this assembly, numbered after the store's.
+        var applied = await new SchemaMigrator(owner, storeOptions, Migration.FromAssembly(typeof(MigrationHostedService).Assembly))
+            .MigrateAsync(database.ApplicationRole(), cancellationToken);
         LogMigrated(logger, applied.Count, string.Join(",", applied));
     }
 

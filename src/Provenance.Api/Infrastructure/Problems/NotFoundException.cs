@@ -1,9 +1,15 @@
 namespace Provenance.Api.Infrastructure.Problems;
 
 /// <summary>The addressed resource does not exist (or is not of the addressed kind).</summary>
-internal sealed class NotFoundException(string resource, Guid id) : Exception($"No {resource} has the id {id}.")
+internal sealed class NotFoundException : Exception
 {
-    public string Resource { get; } = resource;
+    public NotFoundException(string resource, Guid id)
+        : base($"No {resource} has the id {id}.")
+    {
+    }
 
-    public Guid Id { get; } = id;
+    public NotFoundException(string message)
+        : base(message)
+    {
+    }
 }

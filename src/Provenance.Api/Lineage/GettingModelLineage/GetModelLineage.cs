@@ -1,0 +1,92 @@
+using MediatR;
+using Provenance.Api.Infrastructure.Problems;
+using Provenance.Domain.Datasets;
+using Provenance.Domain.Models;
+using Provenance.EventStore;
+
+namespace Provenance.Api.Lineage.GettingModelLineage;
+
+/// <summary>Where a model version's training data came from, down to the original contributions.</summary>
+public sealed record ModelLineage(
+    Guid ModelId,
+    string ModelName,
+    bool Commercial,
+    string ModelVersion,
+    LineageAsOf AsOf,
+    IReadOnlyList<LineageNode> Nodes,
+    IReadOnlyList<LineageEdge> Edges,
+    LineageTreeNode Tree);
+
+internal sealed record GetModelLineageQuery(Guid ModelId, string ModelVersion, DateTimeOffset? AsOf) : IRequest<ModelLineage>;
+
+internal sealed class HandleGetModelLineage(PostgresEventStore store, LineageReader reader, LineageFacts loader, TimeProvider clock)
+    : IRequestHandler<GetModelLineageQuery, ModelLineage>
+{
+    private const int MaxTreeNodes = 20_000;
+
+    public async Task<ModelLineage> Handle(GetModelLineageQuery request, CancellationToken cancellationToken)
+    {
+        var (modelId, modelVersion, asOf) = request;
+        var position = asOf is { } at ? await store.GetPositionAsOfAsync(at, cancellationToken) : await store.GetHeadPositionAsync(cancellationToken);
+        var model = Model.Fold(await store.ReadStreamsAsync([modelId], position, cancellationToken).Select(e => e.Data).ToListAsync(cancellationToken))
+            ?? throw new NotFoundException("model", modelId);
+        var runs = await reader.RunsOfModelVersionAsync(modelId, modelVersion, position, cancellationToken);
+        if (runs.Count == 0)
+        {
+            throw new NotFoundException($"training run for version {modelVersion} of model", modelId);
+        }
+
+        var inputs = await reader.InputsAsync(runs.Select(r => r.RunId).ToList(), position, cancellationToken);
+        var derivations = await reader.UpstreamAsync(inputs.Select(i => i.Version).Distinct().ToList(), position, cancellationToken);
+        var versions = inputs.Select(i => i.Version).Concat(derivations.SelectMany(d => new[] { d.Child, d.Parent })).Distinct().ToList();
+        var facts = await loader.LoadAsync(versions.Select(v => v.DatasetId).Distinct().ToList(), position, cancellationToken);
+        var today = DateOnly.FromDateTime((asOf ?? clock.GetUtcNow()).UtcDateTime);
+
+        var graph = new LineageGraphBuilder(facts, model.Registration.Commercial, today);
+        var modelNode = NodeIds.ModelVersion(modelId, modelVersion);
+        graph.AddModelVersion(modelId, modelVersion, model.Registration.Name);
+        foreach (var run in runs)
+        {
+            graph.AddRun(run);
+            graph.AddEdge(new LineageEdge(modelNode, NodeIds.Run(run.RunId), "was-generated-by"));
+        }
+
+        var inputVersions = inputs.Select(i => i.Version).ToHashSet();
+        var childrenOf = derivations.ToLookup(d => d.Parent);
+        foreach (var version in versions)
+        {
+            var rawSource = !inputVersions.Contains(version) && childrenOf[version].Any() &&
+                            childrenOf[version].All(d => d.Transformation == Domain.Common.Names.Of(Domain.Datasets.ContributingVersion.TransformationKind.Deidentification));
+            graph.AddDatasetVersion(version, runs, rawSource);
+        }
+
+        foreach (var input in inputs)
+        {
+            graph.AddEdge(new LineageEdge(NodeIds.Run(input.RunId), NodeIds.Of(input.Version), "used"));
+        }
+
+        foreach (var derivation in derivations)
+        {
+            graph.AddEdge(new LineageEdge(NodeIds.Of(derivation.Child), NodeIds.Of(derivation.Parent), "was-derived-from", derivation.Transformation));
+        }
+
+        // The tree repeats shared ancestors along every path; stacked diamonds multiply paths, so the
+        // tree stops growing at a budget (the nodes and edges always hold the whole graph).
+        var parents = derivations.ToLookup(d => d.Child);
+        var budget = MaxTreeNodes;
+        LineageTreeNode Version(DatasetVersionRef v, string? transformation, int depth)
+        {
+            var node = graph.Node(NodeIds.Of(v));
+            budget--;
+            var children = depth > 200 || budget <= 0 ? [] : parents[v].Select(d => Version(d.Parent, d.Transformation, depth + 1)).ToList();
+            return new LineageTreeNode(node.Id, node.Kind, graph.Label(v), node.ClearanceAtTraining?.All(c => c.Cleared), node.ClearanceToday?.Cleared, transformation, children);
+        }
+
+        var tree = new LineageTreeNode(modelNode, "model-version", $"{model.Registration.Name} {modelVersion}", null, null, null,
+            runs.Select(r => new LineageTreeNode(NodeIds.Run(r.RunId), "training-run", $"training run {r.StartedAt:yyyy-MM-dd}" + (r.Overridden ? " (clearance overridden)" : ""),
+                null, null, null, inputs.Where(i => i.RunId == r.RunId).Select(i => Version(i.Version, null, 0)).ToList())).ToList());
+
+        return new ModelLineage(modelId, model.Registration.Name, model.Registration.Commercial, modelVersion, new LineageAsOf(asOf, position),
+            graph.Nodes, graph.Edges, tree);
+    }
+}

@@ -1,0 +1,40 @@
+using MediatR;
+using Provenance.Api.Lineage.GettingImpact;
+using Provenance.Api.Lineage.GettingModelLineage;
+using Provenance.Api.Lineage.GettingProtocolUsage;
+
+namespace Provenance.Api.Lineage;
+
+internal static class LineageApi
+{
+    // The reading tree nests two JSON levels per derivation; requests stay limited to the usual depth.
+    private static readonly System.Text.Json.JsonSerializerOptions DeepOutput =
+        new(Infrastructure.Json.ProvenanceJson.Options) { MaxDepth = 512 };
+
+    public static IEndpointRouteBuilder MapLineageApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/models/{id:guid}/versions/{modelVersion}/lineage",
+                async (Guid id, string modelVersion, DateTimeOffset? asOf, IMediator mediator, CancellationToken ct) =>
+                    TypedResults.Json(await mediator.Send(new GetModelLineageQuery(id, modelVersion, asOf), ct), DeepOutput))
+            .WithTags("Lineage").WithName("GetModelLineage")
+            .WithSummary("Where a model version's training data came from: the upstream graph to the original contributions, " +
+                         "each dataset version with its decisions, approvals, licenses, consent withdrawals and clearance at training and today; ?asOf answers from the ledger as it stood then")
+            .Produces<ModelLineage>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status400BadRequest);
+
+        app.MapGet("/datasets/{id:guid}/versions/{version:int}/impact",
+                (Guid id, int version, DateTimeOffset? asOf, IMediator mediator, CancellationToken ct) =>
+                    mediator.Send(new GetImpactQuery(id, version, asOf), ct))
+            .WithTags("Lineage").WithName("GetDatasetVersionImpact")
+            .WithSummary("Everything downstream of a dataset version: derived versions, training runs and model versions (what must be retrained); ?asOf as above")
+            .Produces<DownstreamView>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status400BadRequest);
+
+        app.MapGet("/irb/protocols/{id:guid}/usage",
+                (Guid id, DateTimeOffset? asOf, IMediator mediator, CancellationToken ct) =>
+                    mediator.Send(new GetProtocolUsageQuery(id, asOf), ct))
+            .WithTags("Lineage").WithName("GetIrbProtocolUsage")
+            .WithSummary("Every dataset, dataset version, training run and model version that relied on an IRB protocol; ?asOf as above")
+            .Produces<ProtocolUsage>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status400BadRequest);
+
+        return app;
+    }
+}

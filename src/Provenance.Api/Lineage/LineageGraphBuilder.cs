@@ -1,0 +1,74 @@
+using Provenance.Domain.Clearance;
+using Provenance.Domain.Datasets;
+
+namespace Provenance.Api.Lineage;
+
+/// <summary>Turns graph rows and ledger facts into nodes (with their records and clearance) and edges.</summary>
+internal sealed class LineageGraphBuilder(LedgerFacts facts, bool commercialUse, DateOnly today)
+{
+    private readonly List<LineageNode> _nodes = [];
+    private readonly List<LineageEdge> _edges = [];
+    private readonly HashSet<string> _ids = [];
+
+    public IReadOnlyList<LineageNode> Nodes => _nodes;
+
+    public IReadOnlyList<LineageEdge> Edges => _edges;
+
+    /// <param name="reference">The version.</param>
+    /// <param name="runsJudgedAt">The runs whose start days it is judged on.</param>
+    /// <param name="onlyDeidentified">True when it appears only as the source of de-identification steps
+    /// (raw data): it is then judged as the rules judge such a parent, without a decision of its own.</param>
+    public void AddDatasetVersion(DatasetVersionRef reference, IReadOnlyList<RunRow> runsJudgedAt, bool onlyDeidentified = false)
+    {
+        var id = NodeIds.Of(reference);
+        if (!_ids.Add(id))
+        {
+            return;
+        }
+
+        var datasets = facts.Clearance.Datasets;
+        if (!datasets.TryGetValue(reference.DatasetId, out var dataset) || dataset.Version(reference.Version) is not { } version)
+        {
+            _nodes.Add(new LineageNode(id, "dataset-version", reference.DatasetId, reference.Version, Name: "(not on the ledger as of this position)"));
+            return;
+        }
+
+        var atTraining = runsJudgedAt
+            .Select(r => ClearanceView.From(ClearanceRules.Evaluate(reference, DateOnly.FromDateTime(r.StartedAt.UtcDateTime), commercialUse, facts.Clearance, onlyDeidentified), r.RunId))
+            .ToList();
+        _nodes.Add(new LineageNode(
+            id, "dataset-version", reference.DatasetId, reference.Version, dataset.Name, dataset.SourceInstitution, version.Fingerprint, version.RecordCount,
+            dataset.Decisions.Where(d => d.Decided.Version == reference.Version).ToList(),
+            facts.CoveringEver(reference.DatasetId).Select(IrbApprovalView.From).ToList(),
+            dataset.Licenses,
+            dataset.ConsentWithdrawals.Where(w => w.Version == reference.Version).ToList(),
+            atTraining,
+            ClearanceView.From(ClearanceRules.Evaluate(reference, today, commercialUse, facts.Clearance, onlyDeidentified))));
+    }
+
+    public void AddRun(RunRow run)
+    {
+        if (_ids.Add(NodeIds.Run(run.RunId)))
+        {
+            _nodes.Add(new LineageNode(NodeIds.Run(run.RunId), "training-run", RunId: run.RunId, ModelId: run.ModelId, ModelVersion: run.ModelVersion,
+                StartedAt: run.StartedAt, FinishedAt: run.FinishedAt, Overridden: run.Overridden));
+        }
+    }
+
+    public void AddModelVersion(Guid modelId, string modelVersion, string name)
+    {
+        var id = NodeIds.ModelVersion(modelId, modelVersion);
+        if (_ids.Add(id))
+        {
+            _nodes.Add(new LineageNode(id, "model-version", Name: name, ModelId: modelId, ModelVersion: modelVersion));
+        }
+    }
+
+    public void AddEdge(LineageEdge edge) => _edges.Add(edge);
+
+    /// <summary>A version's label for the tree, e.g. "Lakeshore chest CT v2".</summary>
+    public string Label(DatasetVersionRef reference) =>
+        facts.Clearance.Datasets.TryGetValue(reference.DatasetId, out var d) ? $"{d.Name} v{reference.Version}" : reference.ToString();
+
+    public LineageNode Node(string id) => _nodes.First(n => n.Id == id);
+}

@@ -1,0 +1,91 @@
+using Npgsql;
+using Provenance.Domain.Datasets.ContributingVersion;
+using Provenance.Domain.Irb;
+using Provenance.Domain.Models;
+using Provenance.EventStore;
+using Provenance.EventStore.Projections;
+
+namespace Provenance.Api.Lineage;
+
+/// <summary>
+/// The lineage graph: dataset versions, derivations, training runs and their inputs, and which
+/// IRB protocols covered which datasets. Applied inline, so a lineage query never lags the log.
+/// </summary>
+internal sealed class LineageProjection : IProjection
+{
+    public string Name => "lineage";
+
+    public IReadOnlyList<string> Tables { get; } =
+    [
+        "rm_lineage_dataset_versions", "rm_lineage_derivations", "rm_lineage_training_runs", "rm_lineage_training_inputs", "rm_lineage_irb_coverage",
+    ];
+
+    public async Task ApplyAsync(ProjectionContext context, IReadOnlyList<RecordedEvent> events, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(events);
+        await using var batch = context.Batch();
+        var s = context.Schema;
+        foreach (var e in events)
+        {
+            switch (e.Data)
+            {
+                case DatasetVersionContributed v:
+                    Add(batch, $"INSERT INTO {s}.rm_lineage_dataset_versions VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+                        v.DatasetId, v.Version, v.Fingerprint, v.RecordCount, v.ContributedAt, e.Position);
+                    break;
+                case DatasetVersionDerived d:
+                    foreach (var parent in d.Parents)
+                    {
+                        Add(batch, $"INSERT INTO {s}.rm_lineage_derivations VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+                            d.DatasetId, d.Version, parent.DatasetId, parent.Version, Domain.Common.Names.Of(d.Transformation), e.Position);
+                    }
+
+                    break;
+                case TrainingRunRecorded r:
+                    Add(batch, $"INSERT INTO {s}.rm_lineage_training_runs VALUES ($1, $2, $3, $4, $5, false, $6) ON CONFLICT DO NOTHING",
+                        r.RunId, r.ModelId, r.ModelVersion, r.StartedAt, r.FinishedAt, e.Position);
+                    foreach (var input in r.Inputs)
+                    {
+                        Add(batch, $"INSERT INTO {s}.rm_lineage_training_inputs VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+                            r.RunId, input.DatasetId, input.Version, input.Fingerprint, e.Position);
+                    }
+
+                    break;
+                case TrainingClearanceOverridden o:
+                    Add(batch, $"UPDATE {s}.rm_lineage_training_runs SET overridden = true WHERE run_id = $1", o.RunId);
+                    break;
+                case IrbProtocolApproved a:
+                    Cover(batch, s, a.ProtocolId, a.Terms, e.Position);
+                    break;
+                case IrbProtocolAmended a:
+                    Cover(batch, s, a.ProtocolId, a.Terms, e.Position);
+                    break;
+            }
+        }
+
+        if (batch.BatchCommands.Count > 0)
+        {
+            await batch.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    private static void Cover(NpgsqlBatch batch, string schema, Guid protocolId, IrbTerms terms, long position)
+    {
+        foreach (var datasetId in terms.CoveredDatasetIds)
+        {
+            Add(batch, $"INSERT INTO {schema}.rm_lineage_irb_coverage VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", protocolId, datasetId, position);
+        }
+    }
+
+    private static void Add(NpgsqlBatch batch, string sql, params object[] values)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var value in values)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value });
+        }
+
+        batch.BatchCommands.Add(command);
+    }
+}

@@ -1,0 +1,61 @@
+using Provenance.Domain.Clearance;
+using Provenance.Domain.Consent;
+using Provenance.Domain.Datasets;
+using Provenance.Domain.Irb;
+
+namespace Provenance.Api.Lineage;
+
+/// <summary>The ledger position and instant a lineage answer is given as of (the whole log when no instant was asked).</summary>
+public sealed record LineageAsOf(DateTimeOffset? AsOf, long Position);
+
+/// <summary>Whether a dataset version was cleared on a day, and why not.</summary>
+public sealed record ClearanceView(DateOnly Day, bool Cleared, IReadOnlyList<ClearanceFinding> Findings, Guid? RunId = null)
+{
+    public static ClearanceView From(ClearanceResult result, Guid? runId = null) => new(result.Day, result.Cleared, result.Findings, runId);
+}
+
+/// <summary>An IRB protocol as a lineage node sees it.</summary>
+public sealed record IrbApprovalView(
+    Guid ProtocolId, string ProtocolNumber, string IrbName, ReviewType ReviewType, DateOnly ApprovedOn, IrbStatus Status, IrbTerms Terms)
+{
+    public static IrbApprovalView From(IrbProtocol p) =>
+        new(p.Id, p.Approval.ProtocolNumber, p.Approval.IrbName, p.Approval.ReviewType, p.Approval.ApprovedOn, p.CurrentStatus, p.CurrentTerms);
+}
+
+/// <summary>A node of the lineage graph. Kind: dataset-version, training-run or model-version.</summary>
+public sealed record LineageNode(
+    string Id,
+    string Kind,
+    Guid? DatasetId = null,
+    int? Version = null,
+    string? Name = null,
+    string? SourceInstitution = null,
+    string? Fingerprint = null,
+    long? RecordCount = null,
+    IReadOnlyList<DeidentificationDecision>? DeidentificationDecisions = null,
+    IReadOnlyList<IrbApprovalView>? IrbApprovals = null,
+    IReadOnlyList<DatasetLicense>? Licenses = null,
+    IReadOnlyList<ConsentWithdrawn>? ConsentWithdrawals = null,
+    IReadOnlyList<ClearanceView>? ClearanceAtTraining = null,
+    ClearanceView? ClearanceToday = null,
+    Guid? RunId = null,
+    Guid? ModelId = null,
+    string? ModelVersion = null,
+    DateTimeOffset? StartedAt = null,
+    DateTimeOffset? FinishedAt = null,
+    bool? Overridden = null);
+
+/// <summary>An edge: used (run → dataset version), was-generated-by (model version → run), was-derived-from (version → parent).</summary>
+public sealed record LineageEdge(string From, string To, string Relation, string? Transformation = null);
+
+/// <summary>The same graph as a tree for reading: each node with its inputs or parents nested (shared ancestors repeat).</summary>
+public sealed record LineageTreeNode(string Id, string Kind, string Label, bool? ClearedAtTraining, bool? ClearedToday, string? Transformation, IReadOnlyList<LineageTreeNode> Children);
+
+internal static class NodeIds
+{
+    public static string Of(DatasetVersionRef v) => $"dataset-version:{v.DatasetId}@{v.Version}";
+
+    public static string Run(Guid runId) => $"training-run:{runId}";
+
+    public static string ModelVersion(Guid modelId, string version) => $"model-version:{modelId}@{version}";
+}

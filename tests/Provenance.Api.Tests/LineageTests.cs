@@ -1,0 +1,243 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Provenance.Domain.Datasets.ContributingVersion;
+
+namespace Provenance.Api.Tests;
+
+/// <summary>Builds ledgers over REST (as an administrator, so runs on uncleared data can be recorded) and asks lineage questions.</summary>
+public sealed class LineageBuilder(ApiFixture api)
+{
+    private static readonly ManifestFile[] Files = [new("part-0.parquet", 10, new string('a', 64))];
+    public static readonly string Fingerprint = Manifest.Fingerprint(Files);
+
+    public async Task<JsonElement> PostAsync(string path, object body, HttpStatusCode expected = HttpStatusCode.Created)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
+        request.Headers.Add(Seeding.SeedPrincipal.Header, api.Service<Seeding.SeedPrincipal>().Token);
+        using var response = await api.Client.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(expected == response.StatusCode, $"{path}: {(int)response.StatusCode} {text}");
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    public async Task<Guid> DatasetAsync(string name, params (Guid Id, string Transformation)[] parents)
+    {
+        var id = (await PostAsync("/datasets", Requests.ValidDataset(name))).GetProperty("id").GetGuid();
+        await PostAsync($"/datasets/{id}/versions", new
+        {
+            files = Files.Select(f => new { path = f.Path, byteSize = f.ByteSize, sha256 = f.Sha256 }), recordCount = 10, fingerprint = Fingerprint,
+            storageUri = "s3://bucket/x/", contributedAt = "2024-01-02T00:00:00Z",
+            derivedFrom = parents.Length == 0 ? null : new
+            {
+                parents = parents.Select(p => new { datasetId = p.Id, version = 1 }), transformation = parents[0].Transformation, codeReference = "git:x",
+            },
+        });
+        return id;
+    }
+
+    public async Task ClearAsync(Guid dataset)
+    {
+        await PostAsync($"/datasets/{dataset}/versions/1/deidentification-decisions", new
+        {
+            method = "not-phi", notPhi = new { justification = "synthetic" }, outcome = "approved", decidedBy = "PO", decidedAt = "2024-01-03T00:00:00Z",
+        });
+        await PostAsync($"/datasets/{dataset}/licenses", new
+        {
+            kind = "data-use-agreement", parties = new[] { "A" }, territory = "US", effectiveOn = "2024-01-01",
+            terms = new { permittedUses = new[] { "model-training" }, documentReference = "DUA", documentSha256 = new string('e', 64) },
+        });
+    }
+
+    public async Task<Guid> ProtocolAsync(string number, IEnumerable<Guid> datasets, string? expiresOn = null) =>
+        (await PostAsync("/irb/protocols", new
+        {
+            irbName = "IRB", irbRegistration = "IRB0001", protocolNumber = number, title = "t", principalInvestigator = "pi", reviewType = "expedited",
+            approvedOn = "2024-01-01", consentBasis = "waiver-or-alteration",
+            terms = new { expiresOn, permittedUses = new[] { "model-training" }, coveredDatasetIds = datasets },
+        })).GetProperty("id").GetGuid();
+
+    public async Task<Guid> ModelTrainedOnAsync(IEnumerable<Guid> inputs, string startedAt = "2024-03-13T08:00:00Z")
+    {
+        var model = (await PostAsync("/models", new { name = "m", owner = "o", intendedUse = "u", commercial = false })).GetProperty("id").GetGuid();
+        await PostAsync($"/models/{model}/training-runs", new
+        {
+            modelVersion = "1.0", inputs = inputs.Select(d => new { datasetId = d, version = 1, fingerprint = Fingerprint }),
+            startedAt, finishedAt = "2024-03-14T08:00:00Z", codeReference = "git:x",
+            @override = new { justification = "test ledger" },
+        });
+        return model;
+    }
+
+    public Task<JsonElement> LineageAsync(Guid model, string? asOf = null) =>
+        api.Client.GetFromJsonAsync<JsonElement>($"/models/{model}/versions/1.0/lineage" + (asOf is null ? "" : $"?asOf={Uri.EscapeDataString(asOf)}"));
+
+    public static JsonElement Node(JsonElement lineage, Guid dataset) =>
+        lineage.GetProperty("nodes").EnumerateArray().Single(n => n.GetProperty("id").GetString() == $"dataset-version:{dataset}@1");
+
+    public static string[] Edges(JsonElement graph, string relation) =>
+        graph.GetProperty("edges").EnumerateArray().Where(e => e.GetProperty("relation").GetString() == relation)
+            .Select(e => e.GetProperty("from").GetString() + " -> " + e.GetProperty("to").GetString()).Order().ToArray();
+}
+
+public sealed class LineageTests(ApiFixture api) : IClassFixture<ApiFixture>
+{
+    private readonly LineageBuilder _ledger = new(api);
+
+    [Fact]
+    public async Task A_diamond_reaches_its_shared_root_once_in_the_graph_and_along_both_paths_in_the_tree()
+    {
+        var root = await _ledger.DatasetAsync("root");
+        var left = await _ledger.DatasetAsync("left", (root, "filter"));
+        var right = await _ledger.DatasetAsync("right", (root, "labeling"));
+        var merged = await _ledger.DatasetAsync("merged", (left, "merge"), (right, "merge"));
+        var model = await _ledger.ModelTrainedOnAsync([merged]);
+
+        var lineage = await _ledger.LineageAsync(model);
+
+        Assert.Single(lineage.GetProperty("nodes").EnumerateArray(), n => n.GetProperty("id").GetString() == $"dataset-version:{root}@1");
+        Assert.Equal(4, LineageBuilder.Edges(lineage, "was-derived-from").Length);
+        Assert.Single(LineageBuilder.Edges(lineage, "used"));
+        Assert.Single(LineageBuilder.Edges(lineage, "was-generated-by"));
+        var input = lineage.GetProperty("tree").GetProperty("children")[0].GetProperty("children")[0];
+        Assert.Equal(2, input.GetProperty("children").GetArrayLength());
+        Assert.All(input.GetProperty("children").EnumerateArray(), path => Assert.Equal($"dataset-version:{root}@1", path.GetProperty("children")[0].GetProperty("id").GetString()));
+    }
+
+    [Fact]
+    public async Task A_depth_20_chain_is_followed_to_the_original_contribution()
+    {
+        var ids = new List<Guid> { await _ledger.DatasetAsync("level 0") };
+        for (var level = 1; level < 20; level++)
+        {
+            ids.Add(await _ledger.DatasetAsync($"level {level}", (ids[^1], "filter")));
+        }
+
+        var lineage = await _ledger.LineageAsync(await _ledger.ModelTrainedOnAsync([ids[^1]]));
+
+        Assert.Equal(20, lineage.GetProperty("nodes").EnumerateArray().Count(n => n.GetProperty("kind").GetString() == "dataset-version"));
+        Assert.Equal(19, LineageBuilder.Edges(lineage, "was-derived-from").Length);
+        var depth = 0;
+        var node = lineage.GetProperty("tree").GetProperty("children")[0].GetProperty("children")[0];
+        while (node.GetProperty("children").GetArrayLength() > 0)
+        {
+            node = node.GetProperty("children")[0];
+            depth++;
+        }
+
+        Assert.Equal(19, depth);
+        Assert.Equal($"dataset-version:{ids[0]}@1", node.GetProperty("id").GetString());
+    }
+
+    [Fact]
+    public async Task A_model_trained_on_hundreds_of_datasets_lists_every_one_with_its_clearance()
+    {
+        var ids = new List<Guid>();
+        for (var i = 0; i < 150; i++)
+        {
+            ids.Add(await _ledger.DatasetAsync($"site {i}"));
+        }
+
+        await _ledger.ClearAsync(ids[0]);
+        await _ledger.ProtocolAsync("BIG-1", [ids[0]]);
+        var lineage = await _ledger.LineageAsync(await _ledger.ModelTrainedOnAsync(ids));
+
+        Assert.Equal(150, LineageBuilder.Edges(lineage, "used").Length);
+        var cleared = LineageBuilder.Node(lineage, ids[0]);
+        Assert.True(cleared.GetProperty("clearanceAtTraining")[0].GetProperty("cleared").GetBoolean());
+        var other = LineageBuilder.Node(lineage, ids[1]);
+        Assert.Equal(["deidentification-missing", "irb-missing", "license-missing"],
+            other.GetProperty("clearanceAtTraining")[0].GetProperty("findings").EnumerateArray().Select(f => f.GetProperty("code").GetString()!).Order().ToArray());
+    }
+
+    [Fact]
+    public async Task A_consent_withdrawal_shows_what_must_be_retrained_downstream()
+    {
+        var root = await _ledger.DatasetAsync("consented cohort");
+        var curated = await _ledger.DatasetAsync("curated cohort", (root, "filter"));
+        var model = await _ledger.ModelTrainedOnAsync([curated]);
+        await _ledger.PostAsync($"/datasets/{root}/versions/1/consent-withdrawals",
+            new { subjectCount = 2, effectiveOn = "2024-06-01", requiredActions = new[] { "exclude-from-future-training", "retrain-affected-models" } });
+
+        var impact = await api.Client.GetFromJsonAsync<JsonElement>($"/datasets/{root}/versions/1/impact");
+        var lineage = await _ledger.LineageAsync(model);
+
+        Assert.Equal([root, curated], impact.GetProperty("datasetVersions").EnumerateArray().Select(v => v.GetProperty("datasetId").GetGuid()).ToArray());
+        var affected = Assert.Single(impact.GetProperty("modelVersions").EnumerateArray());
+        Assert.Equal(model, affected.GetProperty("modelId").GetGuid());
+        Assert.Single(impact.GetProperty("trainingRuns").EnumerateArray());
+        var todayCodes = LineageBuilder.Node(lineage, curated).GetProperty("clearanceToday").GetProperty("findings").EnumerateArray().Select(f => f.GetProperty("code").GetString()).ToList();
+        Assert.Contains("consent-withdrawn", todayCodes);
+        Assert.Contains("parent-not-cleared", todayCodes);
+        var atTraining = LineageBuilder.Node(lineage, root).GetProperty("clearanceAtTraining")[0].GetProperty("findings").EnumerateArray().Select(f => f.GetProperty("code").GetString());
+        Assert.DoesNotContain("consent-withdrawn", atTraining);
+    }
+
+    [Fact]
+    public async Task A_suspension_recorded_after_a_run_shows_only_as_of_later_instants()
+    {
+        var dataset = await _ledger.DatasetAsync("EHR");
+        await _ledger.ClearAsync(dataset);
+        var protocol = await _ledger.ProtocolAsync("21-004512", [dataset], expiresOn: "2030-01-01");
+        var model = await _ledger.ModelTrainedOnAsync([dataset]);
+        var before = (await _ledger.LineageAsync(model)).GetProperty("asOf").GetProperty("position").GetInt64();
+        var beforeInstant = DateTimeOffset.UtcNow.ToString("O");
+        await Task.Delay(20);
+        await _ledger.PostAsync($"/irb/protocols/{protocol}/suspension", new { effectiveOn = "2024-03-01", reason = "noncompliance found in a retrospective audit" }, HttpStatusCode.OK);
+
+        var asKnownThen = await _ledger.LineageAsync(model, beforeInstant);
+        var asKnownNow = await _ledger.LineageAsync(model);
+
+        Assert.Equal(before, asKnownThen.GetProperty("asOf").GetProperty("position").GetInt64());
+        Assert.True(LineageBuilder.Node(asKnownThen, dataset).GetProperty("clearanceAtTraining")[0].GetProperty("cleared").GetBoolean());
+        var now = LineageBuilder.Node(asKnownNow, dataset).GetProperty("clearanceAtTraining")[0];
+        Assert.False(now.GetProperty("cleared").GetBoolean());
+        Assert.Equal("irb-suspended", now.GetProperty("findings")[0].GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task Lineage_as_of_before_the_model_existed_is_a_404()
+    {
+        var instant = DateTimeOffset.UtcNow.AddSeconds(-1).ToString("O");
+        var model = await _ledger.ModelTrainedOnAsync([await _ledger.DatasetAsync("late")]);
+
+        using var response = await api.Client.GetAsync($"/models/{model}/versions/1.0/lineage?asOf={Uri.EscapeDataString(instant)}");
+
+        await Problems.AssertAsync(response, HttpStatusCode.NotFound, "not-found");
+    }
+
+    [Fact]
+    public async Task Protocol_usage_lists_the_datasets_runs_and_model_versions_that_relied_on_it()
+    {
+        var covered = await _ledger.DatasetAsync("covered");
+        var derived = await _ledger.DatasetAsync("derived", (covered, "tokenization"));
+        var unrelated = await _ledger.DatasetAsync("unrelated");
+        var protocol = await _ledger.ProtocolAsync("USE-1", [covered]);
+        var model = await _ledger.ModelTrainedOnAsync([derived]);
+        await _ledger.ModelTrainedOnAsync([unrelated]);
+
+        var usage = await api.Client.GetFromJsonAsync<JsonElement>($"/irb/protocols/{protocol}/usage");
+
+        Assert.Equal([covered], usage.GetProperty("coveredDatasetIds").EnumerateArray().Select(e => e.GetGuid()).ToArray());
+        var reliance = usage.GetProperty("reliance");
+        Assert.Equal([covered, derived], reliance.GetProperty("datasetVersions").EnumerateArray().Select(v => v.GetProperty("datasetId").GetGuid()).ToArray());
+        Assert.Equal([model], reliance.GetProperty("modelVersions").EnumerateArray().Select(m => m.GetProperty("modelId").GetGuid()).ToArray());
+    }
+
+    [Fact]
+    public async Task A_rebuilt_lineage_read_model_answers_exactly_as_the_incremental_one()
+    {
+        var root = await _ledger.DatasetAsync("root");
+        var child = await _ledger.DatasetAsync("child", (root, "filter"));
+        var model = await _ledger.ModelTrainedOnAsync([child]);
+        var incremental = (await _ledger.LineageAsync(model)).ToString();
+
+        var rebuilt = await _ledger.PostAsync("/admin/projections/lineage/rebuild", new { }, HttpStatusCode.OK);
+
+        Assert.True(rebuilt.GetProperty("eventsReplayed").GetInt64() > 0);
+        Assert.Equal(incremental, (await _ledger.LineageAsync(model)).ToString());
+        using var unknown = await api.Client.PostAsJsonAsync("/admin/projections/nope/rebuild", new { });
+        await Problems.AssertAsync(unknown, HttpStatusCode.NotFound, "not-found");
+    }
+}
