@@ -37,6 +37,9 @@ public sealed class PostgresEventStore
         _inline = inlineProjections?.ToList() ?? [];
     }
 
+    /// <summary>Raised after an append of this instance commits, with its last position (wakes asynchronous projections).</summary>
+    public event Action<long>? Appended;
+
     /// <summary>The projections applied inside every append.</summary>
     public IReadOnlyList<IProjection> InlineProjections => _inline;
 
@@ -126,6 +129,7 @@ public sealed class PostgresEventStore
                 }
 
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                Appended?.Invoke(outcome.LastPosition);
                 return outcome.ToResult(streamId, replayed: false);
             case AppendOutcome.VersionConflict:
                 await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);

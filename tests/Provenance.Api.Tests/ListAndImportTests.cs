@@ -238,3 +238,53 @@ public sealed class ImportEveryEventKindTests(ApiFixture api) : IClassFixture<Ap
         Assert.Empty(missing);
     }
 }
+
+public sealed class CatalogTests(ApiFixture api) : IClassFixture<ApiFixture>
+{
+    [Fact]
+    public async Task Datasets_are_searched_by_the_kind_of_license_they_hold_right_after_it_is_granted()
+    {
+        var institution = "Catalog " + Guid.NewGuid().ToString("N")[..8];
+        var body = JsonSerializer.SerializeToNode(Requests.ValidDataset("with DUA"))!.AsObject();
+        body["sourceInstitution"] = institution;
+        using var created = await api.Client.PostAsync("/datasets", new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"));
+        var withDua = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        body["name"] = "without";
+        using var other = await api.Client.PostAsync("/datasets", new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"));
+        using var granted = await api.Client.PostAsJsonAsync($"/datasets/{withDua}/licenses", new
+        {
+            kind = "data-use-agreement", parties = new[] { "A" }, territory = "US", effectiveOn = "2024-01-01",
+            terms = new { permittedUses = new[] { "research" }, documentReference = "DUA", documentSha256 = new string('e', 64) },
+        });
+        Assert.Equal(HttpStatusCode.Created, granted.StatusCode);
+
+        var page = await api.Client.GetFromJsonAsync<JsonElement>($"/datasets?institution={Uri.EscapeDataString(institution)}&licenseKind=data-use-agreement");
+
+        var hit = Assert.Single(page.GetProperty("items").EnumerateArray());
+        Assert.Equal(withDua, hit.GetProperty("id").GetGuid());
+        Assert.Equal(["data-use-agreement"], hit.GetProperty("licenseKinds").EnumerateArray().Select(k => k.GetString()!).ToArray());
+    }
+
+    [Fact]
+    public async Task The_async_catalog_rebuilt_from_the_log_answers_as_the_incremental_one()
+    {
+        using (var created = await api.Client.PostAsJsonAsync("/datasets", Requests.ValidDataset("rebuild me")))
+        {
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+
+        var before = (await api.Client.GetFromJsonAsync<JsonElement>("/datasets?limit=500")).ToString();
+        using var rebuild = await api.Client.PostAsJsonAsync("/admin/projections/catalog/rebuild", new { });
+        Assert.Equal(HttpStatusCode.OK, rebuild.StatusCode);
+
+        Assert.Equal(before, (await api.Client.GetFromJsonAsync<JsonElement>("/datasets?limit=500")).ToString());
+    }
+
+    [Fact]
+    public async Task An_unknown_license_kind_is_a_422()
+    {
+        using var response = await api.Client.GetAsync("/datasets?licenseKind=handshake");
+
+        await Problems.AssertAsync(response, HttpStatusCode.UnprocessableEntity, "validation-failed");
+    }
+}

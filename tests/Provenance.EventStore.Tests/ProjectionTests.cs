@@ -202,3 +202,34 @@ public sealed class ProjectionTests(ProjectionFixture db) : IClassFixture<Projec
         return await db.RowsAsync(projection.Name);
     }
 }
+
+public sealed class AsyncRebuildTests(ProjectionFixture db) : IClassFixture<ProjectionFixture>
+{
+    [Fact]
+    public async Task Rebuilding_an_async_projection_while_a_runner_catches_up_neither_deadlocks_nor_doubles()
+    {
+        var store = db.Store();
+        var runner = db.Runner(store);
+        var projection = new CountingProjection("async");
+        for (var i = 0; i < 60; i++)
+        {
+            await store.AppendAsync(Guid.NewGuid(), "thing", ExpectedVersion.NoStream, [new ThingHappened("a", i), new ThingRenamed("b")], Metadata.Test);
+        }
+
+        var catchingUp = Task.Run(async () =>
+        {
+            for (var round = 0; round < 200 && await runner.CatchUpOnceAsync(projection, batchSize: 3) >= 0; round++)
+            {
+            }
+        });
+        await runner.RebuildAsync(projection, batchSize: 7);
+        await catchingUp;
+        while (await runner.CatchUpOnceAsync(projection) > 0)
+        {
+        }
+
+        var rows = await db.RowsAsync("async");
+        Assert.All(rows, r => Assert.Equal(2, r.Events));
+        Assert.Equal(await store.GetHeadPositionAsync(), await runner.GetCheckpointAsync("async"));
+    }
+}

@@ -12,10 +12,11 @@ internal static class AdminApi
 {
     public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/admin/projections/{name}/rebuild", async (string name, PostgresEventStore store, ProjectionRunner runner, CancellationToken ct) =>
+        app.MapPost("/admin/projections/{name}/rebuild", async (string name, PostgresEventStore store, Catalog.ProjectionDaemon daemon, ProjectionRunner runner, CancellationToken ct) =>
             {
-                var projection = store.InlineProjections.FirstOrDefault(p => p.Name == name)
-                    ?? throw new NotFoundException($"No projection is named '{name}' (known: {string.Join(", ", store.InlineProjections.Select(p => p.Name))}).");
+                var known = store.InlineProjections.Concat(daemon.Projections).ToList();
+                var projection = known.FirstOrDefault(p => p.Name == name)
+                    ?? throw new NotFoundException($"No projection is named '{name}' (known: {string.Join(", ", known.Select(p => p.Name))}).");
                 var started = System.Diagnostics.Stopwatch.GetTimestamp();
                 var replayed = await runner.RebuildAsync(projection, cancellationToken: ct);
                 return TypedResults.Ok(new RebuildResult(name, replayed, await runner.GetCheckpointAsync(name, ct),

@@ -45,6 +45,11 @@ internal static class ApplicationServices
         });
         services.AddSingleton<Lineage.LineageProjection>();
         services.AddSingleton<Lineage.LineageReader>();
+        services.AddSingleton<Catalog.CatalogProjection>();
+        services.AddSingleton<EventStore.Projections.IProjection>(sp => sp.GetRequiredService<Catalog.CatalogProjection>());
+        services.AddSingleton<Catalog.ProjectionDaemon>();
+        services.AddHostedService(sp => sp.GetRequiredService<Catalog.ProjectionDaemon>());
+        services.AddSingleton<Catalog.CatalogReader>();
         services.AddScoped<Lineage.LineageFacts>();
         services.AddScoped<Lineage.Downstream>();
         services.AddSingleton(sp => new PostgresEventStore(

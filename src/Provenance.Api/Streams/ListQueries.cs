@@ -7,7 +7,8 @@ using Provenance.Domain.Datasets;
 namespace Provenance.Api.Streams;
 
 /// <summary>One line of the dataset list.</summary>
-public sealed record DatasetSummary(Guid Id, string Name, string SourceInstitution, string Modality, string Status, DateTimeOffset RegisteredAt);
+public sealed record DatasetSummary(
+    Guid Id, string Name, string SourceInstitution, string Modality, string Status, IReadOnlyList<string> LicenseKinds, int VersionCount, DateTimeOffset RegisteredAt);
 
 /// <summary>One line of the model list.</summary>
 public sealed record ModelSummary(Guid Id, string Name, string Owner, bool Commercial, DateTimeOffset RegisteredAt);
@@ -15,7 +16,7 @@ public sealed record ModelSummary(Guid Id, string Name, string Owner, bool Comme
 /// <summary>One line of the IRB protocol list.</summary>
 public sealed record ProtocolSummary(Guid Id, string ProtocolNumber, string Title, string IrbName, string ReviewType, DateOnly ApprovedOn);
 
-internal sealed record ListDatasetsQuery(string? Institution, string? Modality, string? Status, string? After, int? Limit) : IRequest<Page<DatasetSummary>>;
+internal sealed record ListDatasetsQuery(string? Institution, string? Modality, string? Status, string? LicenseKind, string? After, int? Limit) : IRequest<Page<DatasetSummary>>;
 
 internal sealed record ListModelsQuery(bool? Commercial, string? After, int? Limit) : IRequest<Page<ModelSummary>>;
 
@@ -59,6 +60,11 @@ internal sealed class ListDatasetsValidator : IValidator<ListDatasetsQuery>
             errors.OneOf<DatasetStatus>("status", request.Status);
         }
 
+        if (request.LicenseKind is not null)
+        {
+            errors.OneOf<Domain.Licenses.LicenseKind>("licenseKind", request.LicenseKind);
+        }
+
         errors.Text("institution", request.Institution, maxLength: 200, required: false);
     }
 }
@@ -77,31 +83,24 @@ internal sealed class ListProtocolsValidator : IValidator<ListProtocolsQuery>
     }
 }
 
-internal sealed class HandleListDatasets(RegistrationIndex index) : IRequestHandler<ListDatasetsQuery, Page<DatasetSummary>>
+/// <summary>
+/// Searches the asynchronous catalog, after waiting (up to a few seconds) for it to reach the log's
+/// head as of this request, so that a steward sees what they just wrote.
+/// </summary>
+internal sealed class HandleListDatasets(Catalog.CatalogReader catalog, Catalog.ProjectionDaemon daemon, EventStore.PostgresEventStore store)
+    : IRequestHandler<ListDatasetsQuery, Page<DatasetSummary>>
 {
     public async Task<Page<DatasetSummary>> Handle(ListDatasetsQuery request, CancellationToken cancellationToken)
     {
-        var filters = new List<(string, object)>();
-        if (request.Institution is { } institution)
-        {
-            filters.Add(("sourceInstitution", institution));
-        }
-
-        if (request.Modality is { } modality)
-        {
-            filters.Add(("modality", modality));
-        }
-
+        var head = await store.GetHeadPositionAsync(cancellationToken);
+        await daemon.WaitForAsync("catalog", head, TimeSpan.FromSeconds(5), cancellationToken);
         bool? retired = request.Status is null ? null : request.Status == EnumNames.Name(DatasetStatus.Retired);
-        var (items, next) = await index.ListAsync("dataset.registered", filters, "dataset.retired", retired,
+        var (items, next) = await catalog.SearchAsync(request.Institution, request.Modality, retired, request.LicenseKind,
             Paging.After(request.After), request.Limit ?? Paging.DefaultLimit, cancellationToken);
         return new Page<DatasetSummary>(items.Select(i => new DatasetSummary(
-            i.StreamId, Text(i.Data, "name"), Text(i.Data, "sourceInstitution"), Text(i.Data, "modality"),
-            EnumNames.Name(i.Closed ? DatasetStatus.Retired : DatasetStatus.Active), i.Data.GetProperty("registeredAt").GetDateTimeOffset())).ToList(),
-            Paging.Next(next));
+            i.Id, i.Name, i.SourceInstitution, i.Modality, EnumNames.Name(i.Retired ? DatasetStatus.Retired : DatasetStatus.Active),
+            i.LicenseKinds, i.VersionCount, i.RegisteredAt)).ToList(), Paging.Next(next));
     }
-
-    private static string Text(JsonElement data, string field) => data.GetProperty(field).GetString()!;
 }
 
 internal sealed class HandleListModels(RegistrationIndex index) : IRequestHandler<ListModelsQuery, Page<ModelSummary>>

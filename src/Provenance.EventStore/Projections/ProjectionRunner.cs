@@ -64,12 +64,25 @@ public sealed class ProjectionRunner
         ArgumentNullException.ThrowIfNull(projection);
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await LockCheckpointAsync(connection, transaction, projection.Name, cancellationToken).ConfigureAwait(false);
+        // Locks are taken in the order the projection's other writer takes them, so they cannot
+        // deadlock: an inline append writes the tables and then its checkpoint; an asynchronous
+        // runner locks the checkpoint and then writes the tables.
+        var inline = _store.InlineProjections.Contains(projection);
+        if (!inline)
+        {
+            await LockCheckpointAsync(connection, transaction, projection.Name, cancellationToken).ConfigureAwait(false);
+        }
+
         foreach (var table in projection.Tables)
         {
             var qualified = $"{_schema}.{SqlIdentifier.Quote(table)}";
             await using var clear = new NpgsqlCommand($"LOCK TABLE {qualified} IN EXCLUSIVE MODE; DELETE FROM {qualified}", connection, transaction);
             await clear.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        if (inline)
+        {
+            await LockCheckpointAsync(connection, transaction, projection.Name, cancellationToken).ConfigureAwait(false);
         }
 
         var context = new ProjectionContext(connection, transaction, _schema);
