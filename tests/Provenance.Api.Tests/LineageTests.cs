@@ -241,3 +241,32 @@ public sealed class LineageTests(ApiFixture api) : IClassFixture<ApiFixture>
         await Problems.AssertAsync(unknown, HttpStatusCode.NotFound, "not-found");
     }
 }
+
+public sealed class TimeTravelTests(ApiFixture api) : IClassFixture<ApiFixture>
+{
+    [Fact]
+    public async Task State_and_clearance_reads_answer_as_the_ledger_stood_at_an_instant()
+    {
+        var ledger = new LineageBuilder(api);
+        var dataset = await ledger.DatasetAsync("EHR");
+        await ledger.ClearAsync(dataset);
+        var protocol = await ledger.ProtocolAsync("TT-1", [dataset]);
+        var before = DateTimeOffset.UtcNow.ToString("O");
+        await Task.Delay(20);
+        await ledger.PostAsync($"/irb/protocols/{protocol}/suspension", new { effectiveOn = "2024-01-02", reason = "audit" }, HttpStatusCode.OK);
+        await ledger.PostAsync($"/datasets/{dataset}/retirement", new { reason = "superseded" }, HttpStatusCode.OK);
+        string At(string path) => $"{path}{(path.Contains('?', StringComparison.Ordinal) ? '&' : '?')}asOf={Uri.EscapeDataString(before)}";
+
+        var protocolThen = await api.Client.GetFromJsonAsync<JsonElement>(At($"/irb/protocols/{protocol}"));
+        var protocolNow = await api.Client.GetFromJsonAsync<JsonElement>($"/irb/protocols/{protocol}");
+        var datasetThen = await api.Client.GetFromJsonAsync<JsonElement>(At($"/datasets/{dataset}"));
+        var clearanceThen = await api.Client.GetFromJsonAsync<JsonElement>(At($"/datasets/{dataset}/versions/1/clearance?on=2024-03-13"));
+        var clearanceNow = await api.Client.GetFromJsonAsync<JsonElement>($"/datasets/{dataset}/versions/1/clearance?on=2024-03-13");
+
+        Assert.Equal("active", protocolThen.GetProperty("status").GetString());
+        Assert.Equal("suspended", protocolNow.GetProperty("status").GetString());
+        Assert.Equal("active", datasetThen.GetProperty("status").GetString());
+        Assert.True(clearanceThen.GetProperty("cleared").GetBoolean());
+        Assert.Equal("irb-suspended", clearanceNow.GetProperty("findings")[0].GetProperty("code").GetString());
+    }
+}

@@ -55,8 +55,8 @@ internal static class DatasetsApi
             .Write<ContributeVersionRequest>("ContributeDatasetVersion", "Contribute the next version of a dataset: its manifest and fingerprint, optionally derived from parent versions", created: true);
 
         datasets.MapGet("/{id:guid}/versions/{version:int}/clearance",
-                (Guid id, int version, DateOnly? on, bool? commercial, IMediator mediator, CancellationToken ct) =>
-                    mediator.Send(new GetClearanceQuery(id, version, on, commercial ?? false), ct))
+                (Guid id, int version, DateOnly? on, bool? commercial, DateTimeOffset? asOf, IMediator mediator, CancellationToken ct) =>
+                    mediator.Send(new GetClearanceQuery(id, version, on, commercial ?? false, asOf), ct))
             .WithName("GetDatasetVersionClearance")
             .WithSummary("Whether a dataset version is cleared for training on a day (today by default), with the findings when not")
             .Produces<ClearanceResult>()

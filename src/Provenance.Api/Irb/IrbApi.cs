@@ -25,9 +25,9 @@ internal static class IrbApi
             .WithName("ListIrbProtocols").WithSummary("IRB protocols in approval order, optionally by protocol number; cursor-paged")
             .Produces<Page<ProtocolSummary>>().ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
 
-        protocols.MapGet("/{id:guid}", async (Guid id, IMediator mediator, HttpContext context, CancellationToken ct) =>
+        protocols.MapGet("/{id:guid}", async (Guid id, DateTimeOffset? asOf, IMediator mediator, HttpContext context, CancellationToken ct) =>
             {
-                var view = await mediator.Send(new GetProtocolQuery(id), ct);
+                var view = await mediator.Send(new GetProtocolQuery(id, asOf), ct);
                 context.Response.Headers.ETag = HttpResults.ETag(view.Version);
                 return TypedResults.Ok(view);
             })

@@ -24,9 +24,9 @@ internal static class ModelsApi
             .WithName("ListModels").WithSummary("Models in registration order, optionally only commercial or non-commercial ones; cursor-paged")
             .Produces<Page<ModelSummary>>().ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
 
-        models.MapGet("/{id:guid}", async (Guid id, IMediator mediator, HttpContext context, CancellationToken ct) =>
+        models.MapGet("/{id:guid}", async (Guid id, DateTimeOffset? asOf, IMediator mediator, HttpContext context, CancellationToken ct) =>
             {
-                var view = await mediator.Send(new GetModelQuery(id), ct);
+                var view = await mediator.Send(new GetModelQuery(id, asOf), ct);
                 context.Response.Headers.ETag = HttpResults.ETag(view.Version);
                 return TypedResults.Ok(view);
             })

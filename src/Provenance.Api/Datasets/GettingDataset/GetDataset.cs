@@ -29,13 +29,13 @@ public sealed record DatasetView(
 
 public sealed record DatePeriodView(DateOnly Start, DateOnly End);
 
-internal sealed record GetDatasetQuery(Guid Id) : IRequest<DatasetView>;
+internal sealed record GetDatasetQuery(Guid Id, DateTimeOffset? AsOf = null) : IRequest<DatasetView>;
 
 internal sealed class HandleGetDataset(Aggregates aggregates) : IRequestHandler<GetDatasetQuery, DatasetView>
 {
     public async Task<DatasetView> Handle(GetDatasetQuery request, CancellationToken cancellationToken)
     {
-        var (dataset, version) = await aggregates.DatasetAsync(request.Id, cancellationToken);
+        var (dataset, version) = await aggregates.DatasetAsync(request.Id, cancellationToken, request.AsOf);
         return new DatasetView(
             dataset.Id, dataset.Name, dataset.Description, dataset.Steward, dataset.SourceInstitution,
             EnumNames.Name(dataset.Modality), new DatePeriodView(dataset.CollectionStart, dataset.CollectionEnd),
@@ -46,9 +46,9 @@ internal sealed class HandleGetDataset(Aggregates aggregates) : IRequestHandler<
 
 internal static class GetDatasetEndpoint
 {
-    public static async Task<IResult> Handle(Guid id, IMediator mediator, HttpContext context, CancellationToken cancellationToken)
+    public static async Task<IResult> Handle(Guid id, DateTimeOffset? asOf, IMediator mediator, HttpContext context, CancellationToken cancellationToken)
     {
-        var view = await mediator.Send(new GetDatasetQuery(id), cancellationToken);
+        var view = await mediator.Send(new GetDatasetQuery(id, asOf), cancellationToken);
         context.Response.Headers.ETag = HttpResults.ETag(view.Version);
         return TypedResults.Ok(view);
     }
