@@ -23,6 +23,7 @@ internal static class CliApplication
         {
             api,
             ImportCommand.Create(api, host),
+            Projections.RebuildCommand.Create(api, host),
         };
     }
 
