@@ -270,3 +270,29 @@ public sealed class TimeTravelTests(ApiFixture api) : IClassFixture<ApiFixture>
         Assert.Equal("irb-suspended", clearanceNow.GetProperty("findings")[0].GetProperty("code").GetString());
     }
 }
+
+public sealed class ClearanceSearchTests(ApiFixture api) : IClassFixture<ApiFixture>
+{
+    [Fact]
+    public async Task Datasets_are_searched_by_whether_their_latest_version_is_cleared_on_a_day()
+    {
+        var ledger = new LineageBuilder(api);
+        var cleared = await ledger.DatasetAsync("cleared one");
+        var blocked = await ledger.DatasetAsync("blocked one");
+        await ledger.ClearAsync(cleared);
+        await ledger.ClearAsync(blocked);
+        await ledger.ProtocolAsync("CS-1", [cleared, blocked]);
+        await ledger.PostAsync($"/datasets/{blocked}/versions/1/quarantine", new { reason = "found names in free text" }, HttpStatusCode.OK);
+        var institution = Uri.EscapeDataString("Mercy Regional Health");
+
+        var yes = await api.Client.GetFromJsonAsync<JsonElement>($"/datasets?institution={institution}&cleared=true&on=2030-01-01&limit=500");
+        var no = await api.Client.GetFromJsonAsync<JsonElement>($"/datasets?institution={institution}&cleared=false&on=2030-01-01&limit=500");
+
+        var yesIds = yes.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetGuid()).ToList();
+        var noIds = no.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetGuid()).ToList();
+        Assert.Contains(cleared, yesIds);
+        Assert.DoesNotContain(blocked, yesIds);
+        Assert.Contains(blocked, noIds);
+        Assert.DoesNotContain(cleared, noIds);
+    }
+}

@@ -27,10 +27,12 @@ internal static class DatasetsApi
             .Write<RegisterDatasetRequest>("RegisterDataset", "Register a dataset contribution (counts only, never patient identifiers)", created: true, conditional: false);
 
         datasets.MapGet("/",
-                (string? institution, string? modality, string? status, string? licenseKind, string? after, int? limit, IMediator mediator, CancellationToken ct) =>
-                    mediator.Send(new ListDatasetsQuery(institution, modality, status, licenseKind, after, limit), ct))
+                (string? institution, string? modality, string? status, string? licenseKind, bool? cleared, DateOnly? on, string? after, int? limit,
+                        IMediator mediator, CancellationToken ct) =>
+                    mediator.Send(new ListDatasetsQuery(institution, modality, status, licenseKind, cleared, on, after, limit), ct))
             .WithName("ListDatasets")
-            .WithSummary("Datasets in registration order, filtered by institution, modality, status and license kind (ever granted); cursor-paged")
+            .WithSummary("Datasets in registration order, filtered by institution, modality, status, license kind (ever granted) and " +
+                         "clearance of the latest version on a day (?cleared=true&on=YYYY-MM-DD); cursor-paged")
             .Produces<Page<DatasetSummary>>()
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
 

@@ -16,7 +16,8 @@ public sealed record ModelSummary(Guid Id, string Name, string Owner, bool Comme
 /// <summary>One line of the IRB protocol list.</summary>
 public sealed record ProtocolSummary(Guid Id, string ProtocolNumber, string Title, string IrbName, string ReviewType, DateOnly ApprovedOn);
 
-internal sealed record ListDatasetsQuery(string? Institution, string? Modality, string? Status, string? LicenseKind, string? After, int? Limit) : IRequest<Page<DatasetSummary>>;
+internal sealed record ListDatasetsQuery(
+    string? Institution, string? Modality, string? Status, string? LicenseKind, bool? Cleared, DateOnly? On, string? After, int? Limit) : IRequest<Page<DatasetSummary>>;
 
 internal sealed record ListModelsQuery(bool? Commercial, string? After, int? Limit) : IRequest<Page<ModelSummary>>;
 
@@ -87,16 +88,45 @@ internal sealed class ListProtocolsValidator : IValidator<ListProtocolsQuery>
 /// Searches the asynchronous catalog, after waiting (up to a few seconds) for it to reach the log's
 /// head as of this request, so that a steward sees what they just wrote.
 /// </summary>
-internal sealed class HandleListDatasets(Catalog.CatalogReader catalog, Catalog.ProjectionDaemon daemon, EventStore.PostgresEventStore store)
+/// <summary>
+/// Searches the asynchronous catalog, after waiting (up to a few seconds) for it to reach the log's
+/// head as of this request, so that a steward sees what they just wrote. With <c>cleared</c>, keeps
+/// the datasets whose latest version is (or is not) cleared for training on <c>on</c> (default
+/// today), judged by the one clearance function; such a page may hold fewer items than the limit
+/// (it scans a bounded number of candidates) and its <c>next</c> cursor continues the scan.
+/// </summary>
+internal sealed class HandleListDatasets(
+    Catalog.CatalogReader catalog, Catalog.ProjectionDaemon daemon, EventStore.PostgresEventStore store, Clearance.ClearanceFactsLoader facts, TimeProvider clock)
     : IRequestHandler<ListDatasetsQuery, Page<DatasetSummary>>
 {
+    private const int CandidatesPerItem = 10;
+
     public async Task<Page<DatasetSummary>> Handle(ListDatasetsQuery request, CancellationToken cancellationToken)
     {
         var head = await store.GetHeadPositionAsync(cancellationToken);
         await daemon.WaitForAsync("catalog", head, TimeSpan.FromSeconds(5), cancellationToken);
         bool? retired = request.Status is null ? null : request.Status == EnumNames.Name(DatasetStatus.Retired);
+        var limit = request.Limit ?? Paging.DefaultLimit;
+        var scan = request.Cleared is null ? limit : Math.Min(limit * CandidatesPerItem, 5_000);
         var (items, next) = await catalog.SearchAsync(request.Institution, request.Modality, retired, request.LicenseKind,
-            Paging.After(request.After), request.Limit ?? Paging.DefaultLimit, cancellationToken);
+            Paging.After(request.After), scan, cancellationToken);
+        if (request.Cleared is { } wanted)
+        {
+            var day = request.On ?? DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+            var latest = items.Where(i => i.VersionCount > 0).Select(i => new DatasetVersionRef(i.Id, i.VersionCount)).ToList();
+            var known = await facts.LoadAsync(latest, cancellationToken, head);
+            var cleared = latest.Where(v => Domain.Clearance.ClearanceRules.Evaluate(v, day, false, known).Cleared).Select(v => v.DatasetId).ToHashSet();
+            var kept = items.Where(i => cleared.Contains(i.Id) == wanted).ToList();
+            if (kept.Count > limit)
+            {
+                (items, next) = (kept[..limit], kept[limit - 1].Position);
+            }
+            else
+            {
+                items = kept;
+            }
+        }
+
         return new Page<DatasetSummary>(items.Select(i => new DatasetSummary(
             i.Id, i.Name, i.SourceInstitution, i.Modality, EnumNames.Name(i.Retired ? DatasetStatus.Retired : DatasetStatus.Active),
             i.LicenseKinds, i.VersionCount, i.RegisteredAt)).ToList(), Paging.Next(next));
