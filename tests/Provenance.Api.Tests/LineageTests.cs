@@ -296,3 +296,40 @@ public sealed class ClearanceSearchTests(ApiFixture api) : IClassFixture<ApiFixt
         Assert.DoesNotContain(cleared, noIds);
     }
 }
+
+public sealed class LineageDetailTests(ApiFixture api) : IClassFixture<ApiFixture>
+{
+    [Fact]
+    public async Task A_malformed_as_of_is_a_400_naming_it()
+    {
+        using var response = await api.Client.GetAsync($"/models/{Guid.NewGuid()}/versions/1.0/lineage?asOf=yesterday");
+
+        var problem = await Problems.AssertAsync(response, HttpStatusCode.BadRequest, "malformed-request");
+        Assert.Single(Problems.Reasons(problem, "asOf"));
+    }
+
+    [Fact]
+    public async Task Nodes_show_each_protocols_status_on_the_day_and_how_each_version_was_made()
+    {
+        var ledger = new LineageBuilder(api);
+        var raw = await ledger.DatasetAsync("raw notes");
+        var scrubbed = await ledger.DatasetAsync("scrubbed notes", (raw, "deidentification"));
+        var tokens = await ledger.DatasetAsync("tokens", (scrubbed, "tokenization"));
+        await ledger.ProtocolAsync("EXP-1", [raw, scrubbed, tokens], expiresOn: "2025-01-01");
+        var model = await ledger.ModelTrainedOnAsync([tokens]);
+
+        var lineage = await ledger.LineageAsync(model);
+        var impact = await api.Client.GetFromJsonAsync<JsonElement>($"/datasets/{raw}/versions/1/impact");
+
+        Assert.Equal("expired", LineageBuilder.Node(lineage, tokens).GetProperty("irbApprovals")[0].GetProperty("statusOnDay").GetString());
+        var tokensInTree = lineage.GetProperty("tree").GetProperty("children")[0].GetProperty("children")[0];
+        Assert.Equal("tokenization", tokensInTree.GetProperty("transformation").GetString());
+        Assert.Equal("deidentification", tokensInTree.GetProperty("children")[0].GetProperty("transformation").GetString());
+        Assert.False(tokensInTree.GetProperty("truncated").GetBoolean());
+        foreach (var graph in new[] { lineage, impact })
+        {
+            var rawCodes = LineageBuilder.Node(graph, raw).GetProperty("clearanceToday").GetProperty("findings").EnumerateArray().Select(f => f.GetProperty("code").GetString());
+            Assert.DoesNotContain("deidentification-missing", rawCodes);
+        }
+    }
+}

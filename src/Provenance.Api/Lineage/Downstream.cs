@@ -48,9 +48,11 @@ internal sealed class Downstream(PostgresEventStore store, LineageReader reader,
 
         var facts = await loader.LoadAsync(versions.Select(v => v.DatasetId).Distinct().ToList(), position, cancellationToken);
         var graph = new LineageGraphBuilder(facts, commercialUse: false, today);
+        var childrenOf = derivations.ToLookup(d => d.Parent);
+        var usedDirectly = inputs.Select(i => i.Version).ToHashSet();
         foreach (var version in versions)
         {
-            graph.AddDatasetVersion(version, []);
+            graph.AddDatasetVersion(version, [], LineageGraphBuilder.OnlyFeedsDeidentification(version, childrenOf, usedDirectly));
         }
 
         foreach (var derivation in derivations)

@@ -39,12 +39,17 @@ internal sealed class LineageGraphBuilder(LedgerFacts facts, bool commercialUse,
         _nodes.Add(new LineageNode(
             id, "dataset-version", reference.DatasetId, reference.Version, dataset.Name, dataset.SourceInstitution, version.Fingerprint, version.RecordCount,
             dataset.Decisions.Where(d => d.Decided.Version == reference.Version).ToList(),
-            facts.CoveringEver(reference.DatasetId).Select(IrbApprovalView.From).ToList(),
+            facts.CoveringEver(reference.DatasetId).Select(p => IrbApprovalView.From(p, today)).ToList(),
             dataset.Licenses,
             dataset.ConsentWithdrawals.Where(w => w.Version == reference.Version).ToList(),
             atTraining,
             ClearanceView.From(ClearanceRules.Evaluate(reference, today, commercialUse, facts.Clearance, onlyDeidentified))));
     }
+
+    /// <summary>True for a version that is not used directly and only feeds de-identification steps (raw data).</summary>
+    public static bool OnlyFeedsDeidentification(DatasetVersionRef version, ILookup<DatasetVersionRef, DerivationRow> childrenOf, ISet<DatasetVersionRef> usedDirectly) =>
+        !usedDirectly.Contains(version) && childrenOf[version].Any() &&
+        childrenOf[version].All(d => d.Transformation == Domain.Common.Names.Of(Domain.Datasets.ContributingVersion.TransformationKind.Deidentification));
 
     public void AddRun(RunRow run)
     {

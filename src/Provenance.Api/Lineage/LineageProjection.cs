@@ -53,6 +53,8 @@ internal sealed class LineageProjection : IProjection
 
                     break;
                 case TrainingClearanceOverridden o:
+                    // The one update of the graph: it lands in the same append as the run itself,
+                    // so "as of" any position still sees a run with its flag or not at all.
                     Add(batch, $"UPDATE {s}.rm_lineage_training_runs SET overridden = true WHERE run_id = $1", o.RunId);
                     break;
                 case IrbProtocolApproved a:

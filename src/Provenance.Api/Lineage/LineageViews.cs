@@ -14,12 +14,23 @@ public sealed record ClearanceView(DateOnly Day, bool Cleared, IReadOnlyList<Cle
     public static ClearanceView From(ClearanceResult result, Guid? runId = null) => new(result.Day, result.Cleared, result.Findings, runId);
 }
 
-/// <summary>An IRB protocol as a lineage node sees it.</summary>
+/// <summary>
+/// An IRB protocol as a lineage node sees it: its status and terms on the day the answer is given
+/// for (today, or the asOf day); <c>StatusOnDay</c> is <c>expired</c> past the terms' expiry, and
+/// <c>not-yet-approved</c> before the approval.
+/// </summary>
 public sealed record IrbApprovalView(
-    Guid ProtocolId, string ProtocolNumber, string IrbName, ReviewType ReviewType, DateOnly ApprovedOn, IrbStatus Status, IrbTerms Terms)
+    Guid ProtocolId, string ProtocolNumber, string IrbName, ReviewType ReviewType, DateOnly ApprovedOn, DateOnly Day, string StatusOnDay, IrbTerms? TermsOnDay)
 {
-    public static IrbApprovalView From(IrbProtocol p) =>
-        new(p.Id, p.Approval.ProtocolNumber, p.Approval.IrbName, p.Approval.ReviewType, p.Approval.ApprovedOn, p.CurrentStatus, p.CurrentTerms);
+    public static IrbApprovalView From(IrbProtocol p, DateOnly day)
+    {
+        var terms = p.TermsOn(day);
+        var status = p.StatusOn(day)?.Status;
+        var text = status is null ? "not-yet-approved"
+            : status == IrbStatus.Active && terms?.ExpiresOn is { } expires && expires < day ? "expired"
+            : Domain.Common.Names.Of(status.Value);
+        return new(p.Id, p.Approval.ProtocolNumber, p.Approval.IrbName, p.Approval.ReviewType, p.Approval.ApprovedOn, day, text, terms);
+    }
 }
 
 /// <summary>A node of the lineage graph. Kind: dataset-version, training-run or model-version.</summary>
@@ -48,8 +59,14 @@ public sealed record LineageNode(
 /// <summary>An edge: used (run → dataset version), was-generated-by (model version → run), was-derived-from (version → parent).</summary>
 public sealed record LineageEdge(string From, string To, string Relation, string? Transformation = null);
 
-/// <summary>The same graph as a tree for reading: each node with its inputs or parents nested (shared ancestors repeat).</summary>
-public sealed record LineageTreeNode(string Id, string Kind, string Label, bool? ClearedAtTraining, bool? ClearedToday, string? Transformation, IReadOnlyList<LineageTreeNode> Children);
+/// <summary>
+/// The same graph as a tree for reading: each node with its inputs or parents nested (shared
+/// ancestors repeat). <c>Transformation</c> is how this node was made from its children;
+/// <c>Truncated</c> marks a node whose parents were left out (the tree has a size budget).
+/// </summary>
+public sealed record LineageTreeNode(
+    string Id, string Kind, string Label, bool? ClearedAtTraining, bool? ClearedToday, string? Transformation, IReadOnlyList<LineageTreeNode> Children,
+    bool Truncated = false);
 
 internal static class NodeIds
 {

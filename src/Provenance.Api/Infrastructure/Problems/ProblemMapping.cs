@@ -110,6 +110,20 @@ internal static class ProblemMapping
             return problem;
         }
 
+        // "Failed to bind parameter \"DateTimeOffset? asOf\" from \"x\"." names a query or route value.
+        var bound = System.Text.RegularExpressions.Regex.Match(exception.Message, "^Failed to bind parameter \"[^\"]*?(?<name>\\w+)\" from");
+        if (bound.Success)
+        {
+            var name = bound.Groups["name"].Value;
+            return new ValidationProblemDetails(new Dictionary<string, string[]> { [name] = ["is not a valid value (dates as YYYY-MM-DD, instants as ISO 8601 with an offset, URL-encoded)"] })
+            {
+                Status = StatusCodes.Status400BadRequest,
+                Type = ProblemTypes.MalformedRequest,
+                Title = "A query or route value is malformed",
+                Detail = $"{name} is not a valid value.",
+            };
+        }
+
         return Problem(StatusCodes.Status400BadRequest, ProblemTypes.MalformedRequest, "Bad request",
             exception.Message.Contains("body", StringComparison.OrdinalIgnoreCase)
                 ? "The request needs a JSON body." : "The request is malformed.");

@@ -33,7 +33,7 @@ internal sealed class HandleGetModelLineage(PostgresEventStore store, LineageRea
         var runs = await reader.RunsOfModelVersionAsync(modelId, modelVersion, position, cancellationToken);
         if (runs.Count == 0)
         {
-            throw new NotFoundException($"training run for version {modelVersion} of model", modelId);
+            throw new NotFoundException($"Model {modelId} has no training run for version {modelVersion} on the ledger as of position {position}.");
         }
 
         var inputs = await reader.InputsAsync(runs.Select(r => r.RunId).ToList(), position, cancellationToken);
@@ -55,9 +55,7 @@ internal sealed class HandleGetModelLineage(PostgresEventStore store, LineageRea
         var childrenOf = derivations.ToLookup(d => d.Parent);
         foreach (var version in versions)
         {
-            var rawSource = !inputVersions.Contains(version) && childrenOf[version].Any() &&
-                            childrenOf[version].All(d => d.Transformation == Domain.Common.Names.Of(Domain.Datasets.ContributingVersion.TransformationKind.Deidentification));
-            graph.AddDatasetVersion(version, runs, rawSource);
+            graph.AddDatasetVersion(version, runs, LineageGraphBuilder.OnlyFeedsDeidentification(version, childrenOf, inputVersions));
         }
 
         foreach (var input in inputs)
@@ -74,17 +72,19 @@ internal sealed class HandleGetModelLineage(PostgresEventStore store, LineageRea
         // tree stops growing at a budget (the nodes and edges always hold the whole graph).
         var parents = derivations.ToLookup(d => d.Child);
         var budget = MaxTreeNodes;
-        LineageTreeNode Version(DatasetVersionRef v, string? transformation, int depth)
+        LineageTreeNode Version(DatasetVersionRef v, int depth)
         {
             var node = graph.Node(NodeIds.Of(v));
             budget--;
-            var children = depth > 200 || budget <= 0 ? [] : parents[v].Select(d => Version(d.Parent, d.Transformation, depth + 1)).ToList();
-            return new LineageTreeNode(node.Id, node.Kind, graph.Label(v), node.ClearanceAtTraining?.All(c => c.Cleared), node.ClearanceToday?.Cleared, transformation, children);
+            var truncated = (depth > 200 || budget <= 0) && parents[v].Any();
+            var children = truncated ? [] : parents[v].Select(d => Version(d.Parent, depth + 1)).ToList();
+            return new LineageTreeNode(node.Id, node.Kind, graph.Label(v), node.ClearanceAtTraining?.All(c => c.Cleared), node.ClearanceToday?.Cleared,
+                parents[v].FirstOrDefault()?.Transformation, children, truncated);
         }
 
         var tree = new LineageTreeNode(modelNode, "model-version", $"{model.Registration.Name} {modelVersion}", null, null, null,
             runs.Select(r => new LineageTreeNode(NodeIds.Run(r.RunId), "training-run", $"training run {r.StartedAt:yyyy-MM-dd}" + (r.Overridden ? " (clearance overridden)" : ""),
-                null, null, null, inputs.Where(i => i.RunId == r.RunId).Select(i => Version(i.Version, null, 0)).ToList())).ToList());
+                null, null, null, inputs.Where(i => i.RunId == r.RunId).Select(i => Version(i.Version, 0)).ToList())).ToList());
 
         return new ModelLineage(modelId, model.Registration.Name, model.Registration.Commercial, modelVersion, new LineageAsOf(asOf, position),
             graph.Nodes, graph.Edges, tree);
