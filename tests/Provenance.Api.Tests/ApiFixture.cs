@@ -46,13 +46,6 @@ public sealed class ApiFixture : TestDatabase
     public T Service<T>()
         where T : notnull => _factory.Services.GetRequiredService<T>();
 
-    public async Task<long> CountEventsAsync()
-    {
-        await using var connection = new NpgsqlConnection(AppConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT count(*) FROM provenance.events", connection);
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
 }
 
 /// <summary>Keeps every log event the API writes, with its structured state.</summary>

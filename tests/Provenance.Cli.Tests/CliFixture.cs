@@ -61,13 +61,6 @@ public class CliFixture : TestDatabase
         return client;
     }
 
-    public async Task<long> CountEventsAsync()
-    {
-        await using var connection = new NpgsqlConnection(AppConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT count(*) FROM provenance.events", connection);
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
 }
 
 /// <summary>The API behind Kestrel on a loopback port, where HTTP/1.1 flow control is real.</summary>

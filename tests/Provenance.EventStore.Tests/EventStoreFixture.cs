@@ -40,9 +40,4 @@ public sealed class EventStoreFixture : TestDatabase
         await base.DisposeAsync();
     }
 
-    public async Task<long> CountEventsAsync()
-    {
-        await using var command = AppDataSource.CreateCommand("SELECT count(*) FROM provenance.events");
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
 }

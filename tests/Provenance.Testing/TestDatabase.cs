@@ -51,6 +51,15 @@ public class TestDatabase : IAsyncLifetime
         await new SchemaMigrator(owner, Options, extraMigrations).MigrateAsync(AppRole);
     }
 
+    /// <summary>How many events the log holds (read as the application role): rejected commands must not change it.</summary>
+    public async Task<long> CountEventsAsync()
+    {
+        await using var connection = new NpgsqlConnection(AppConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"SELECT count(*) FROM \"{Options.Schema}\".events", connection);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
     public virtual async Task DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();

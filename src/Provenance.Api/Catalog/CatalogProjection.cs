@@ -31,18 +31,18 @@ internal sealed class CatalogProjection : IProjection
             switch (e.Data)
             {
                 case DatasetRegistered r:
-                    Add(batch, $"INSERT INTO {t} (dataset_id, name, source_institution, modality, registered_at, registered_position, last_position) " +
+                    ProjectionContext.Add(batch, $"INSERT INTO {t} (dataset_id, name, source_institution, modality, registered_at, registered_position, last_position) " +
                                "VALUES ($1, $2, $3, $4, $5, $6, $6) ON CONFLICT DO NOTHING",
                         r.DatasetId, r.Name, r.SourceInstitution, Names.Of(r.Modality), r.RegisteredAt, e.Position);
                     break;
                 case DatasetVersionContributed v:
-                    Add(batch, $"UPDATE {t} SET version_count = GREATEST(version_count, $2), last_position = $3 WHERE dataset_id = $1", v.DatasetId, v.Version, e.Position);
+                    ProjectionContext.Add(batch, $"UPDATE {t} SET version_count = GREATEST(version_count, $2), last_position = $3 WHERE dataset_id = $1", v.DatasetId, v.Version, e.Position);
                     break;
                 case DatasetRetired r:
-                    Add(batch, $"UPDATE {t} SET retired = true, last_position = $2 WHERE dataset_id = $1", r.DatasetId, e.Position);
+                    ProjectionContext.Add(batch, $"UPDATE {t} SET retired = true, last_position = $2 WHERE dataset_id = $1", r.DatasetId, e.Position);
                     break;
                 case LicenseGranted l:
-                    Add(batch, $"UPDATE {t} SET license_kinds = CASE WHEN $2 = ANY(license_kinds) THEN license_kinds ELSE license_kinds || $2 END, " +
+                    ProjectionContext.Add(batch, $"UPDATE {t} SET license_kinds = CASE WHEN $2 = ANY(license_kinds) THEN license_kinds ELSE license_kinds || $2 END, " +
                                "last_position = $3 WHERE dataset_id = $1", l.DatasetId, Names.Of(l.Kind), e.Position);
                     break;
             }
@@ -52,16 +52,5 @@ internal sealed class CatalogProjection : IProjection
         {
             await batch.ExecuteNonQueryAsync(cancellationToken);
         }
-    }
-
-    private static void Add(NpgsqlBatch batch, string sql, params object[] values)
-    {
-        var command = new NpgsqlBatchCommand(sql);
-        foreach (var value in values)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = value });
-        }
-
-        batch.BatchCommands.Add(command);
     }
 }

@@ -31,23 +31,23 @@ internal sealed class LineageProjection : IProjection
             switch (e.Data)
             {
                 case DatasetVersionContributed v:
-                    Add(batch, $"INSERT INTO {s}.rm_lineage_dataset_versions VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+                    ProjectionContext.Add(batch, $"INSERT INTO {s}.rm_lineage_dataset_versions VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
                         v.DatasetId, v.Version, v.Fingerprint, v.RecordCount, v.ContributedAt, e.Position);
                     break;
                 case DatasetVersionDerived d:
                     foreach (var parent in d.Parents)
                     {
-                        Add(batch, $"INSERT INTO {s}.rm_lineage_derivations VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+                        ProjectionContext.Add(batch, $"INSERT INTO {s}.rm_lineage_derivations VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
                             d.DatasetId, d.Version, parent.DatasetId, parent.Version, Domain.Common.Names.Of(d.Transformation), e.Position);
                     }
 
                     break;
                 case TrainingRunRecorded r:
-                    Add(batch, $"INSERT INTO {s}.rm_lineage_training_runs VALUES ($1, $2, $3, $4, $5, false, $6) ON CONFLICT DO NOTHING",
+                    ProjectionContext.Add(batch, $"INSERT INTO {s}.rm_lineage_training_runs VALUES ($1, $2, $3, $4, $5, false, $6) ON CONFLICT DO NOTHING",
                         r.RunId, r.ModelId, r.ModelVersion, r.StartedAt, r.FinishedAt, e.Position);
                     foreach (var input in r.Inputs)
                     {
-                        Add(batch, $"INSERT INTO {s}.rm_lineage_training_inputs VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+                        ProjectionContext.Add(batch, $"INSERT INTO {s}.rm_lineage_training_inputs VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
                             r.RunId, input.DatasetId, input.Version, input.Fingerprint, e.Position);
                     }
 
@@ -55,7 +55,7 @@ internal sealed class LineageProjection : IProjection
                 case TrainingClearanceOverridden o:
                     // The one update of the graph: it lands in the same append as the run itself,
                     // so "as of" any position still sees a run with its flag or not at all.
-                    Add(batch, $"UPDATE {s}.rm_lineage_training_runs SET overridden = true WHERE run_id = $1", o.RunId);
+                    ProjectionContext.Add(batch, $"UPDATE {s}.rm_lineage_training_runs SET overridden = true WHERE run_id = $1", o.RunId);
                     break;
                 case IrbProtocolApproved a:
                     Cover(batch, s, a.ProtocolId, a.Terms, e.Position);
@@ -76,18 +76,7 @@ internal sealed class LineageProjection : IProjection
     {
         foreach (var datasetId in terms.CoveredDatasetIds)
         {
-            Add(batch, $"INSERT INTO {schema}.rm_lineage_irb_coverage VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", protocolId, datasetId, position);
+            ProjectionContext.Add(batch, $"INSERT INTO {schema}.rm_lineage_irb_coverage VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", protocolId, datasetId, position);
         }
-    }
-
-    private static void Add(NpgsqlBatch batch, string sql, params object[] values)
-    {
-        var command = new NpgsqlBatchCommand(sql);
-        foreach (var value in values)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = value });
-        }
-
-        batch.BatchCommands.Add(command);
     }
 }

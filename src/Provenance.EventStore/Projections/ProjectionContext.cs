@@ -26,4 +26,18 @@ public sealed class ProjectionContext
 
     /// <summary>Sends several commands in one round trip.</summary>
     public NpgsqlBatch Batch() => new(Connection, Transaction);
+
+    /// <summary>Adds a statement with positional parameters (<c>$1</c>, <c>$2</c>, …) to a batch.</summary>
+    public static void Add(NpgsqlBatch batch, string sql, params object[] values)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(values);
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var value in values)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value });
+        }
+
+        batch.BatchCommands.Add(command);
+    }
 }
