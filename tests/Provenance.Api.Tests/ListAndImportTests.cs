@@ -288,3 +288,50 @@ public sealed class CatalogTests(ApiFixture api) : IClassFixture<ApiFixture>
         await Problems.AssertAsync(response, HttpStatusCode.UnprocessableEntity, "validation-failed");
     }
 }
+
+public sealed class CatalogStatusTests(ApiFixture api) : IClassFixture<ApiFixture>
+{
+    [Fact]
+    public async Task A_versions_compliance_status_follows_decisions_rescissions_quarantine_and_withdrawals()
+    {
+        var ledger = new LineageBuilder(api);
+        var dataset = await ledger.DatasetAsync("status");
+        await ledger.PostAsync($"/datasets/{dataset}/versions", new
+        {
+            files = new[] { new { path = "b.parquet", byteSize = 1L, sha256 = new string('b', 64) } }, recordCount = 1,
+            fingerprint = Domain.Datasets.ContributingVersion.Manifest.Fingerprint([new("b.parquet", 1, new string('b', 64))]), storageUri = "s3://b/",
+        });
+        var approved = await ledger.PostAsync($"/datasets/{dataset}/versions/1/deidentification-decisions", new
+        {
+            method = "not-phi", notPhi = new { justification = "synthetic" }, outcome = "approved", decidedBy = "PO", decidedAt = "2024-01-03T00:00:00Z",
+        });
+        await ledger.PostAsync($"/datasets/{dataset}/versions/2/deidentification-decisions", new
+        {
+            method = "not-phi", notPhi = new { justification = "synthetic" }, outcome = "rejected", decidedBy = "PO", decidedAt = "2024-01-03T00:00:00Z",
+        });
+        await ledger.PostAsync($"{approved.GetProperty("location").GetString()}/rescission", new { reason = "not synthetic after all" }, HttpStatusCode.OK);
+        await ledger.PostAsync($"/datasets/{dataset}/versions/2/quarantine", new { reason = "names found" }, HttpStatusCode.OK);
+        await ledger.PostAsync($"/datasets/{dataset}/versions/2/consent-withdrawals", new { subjectCount = 1, effectiveOn = "2024-05-01", requiredActions = new[] { "exclude-from-future-training" } });
+
+        var versions = await api.Client.GetFromJsonAsync<JsonElement>($"/datasets/{dataset}/versions");
+
+        Assert.Equal("rescinded", versions[0].GetProperty("deidentification").GetString());
+        Assert.Equal("rejected", versions[1].GetProperty("deidentification").GetString());
+        Assert.True(versions[1].GetProperty("quarantined").GetBoolean());
+        Assert.Equal("2024-05-01", versions[1].GetProperty("consentExclusionFrom").GetString());
+        Assert.False(versions[0].GetProperty("quarantined").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Models_are_searched_by_whether_a_runs_clearance_was_overridden()
+    {
+        var ledger = new LineageBuilder(api);
+        var model = await ledger.ModelTrainedOnAsync([await ledger.DatasetAsync("uncleared")]);
+
+        var overridden = await api.Client.GetFromJsonAsync<JsonElement>("/models?overridden=true&limit=500");
+
+        var hit = overridden.GetProperty("items").EnumerateArray().Single(m => m.GetProperty("id").GetGuid() == model);
+        Assert.Equal(1, hit.GetProperty("overriddenRuns").GetInt32());
+        Assert.Equal(["1.0"], hit.GetProperty("versions").EnumerateArray().Select(v => v.GetString()!).ToArray());
+    }
+}

@@ -56,6 +56,13 @@ internal static class DatasetsApi
                     Send(new ContributeVersionCommand(id, ifMatch, body), mediator, context, created: true, ct))
             .Write<ContributeVersionRequest>("ContributeDatasetVersion", "Contribute the next version of a dataset: its manifest and fingerprint, optionally derived from parent versions", created: true);
 
+        datasets.MapGet("/{id:guid}/versions",
+                (Guid id, IMediator mediator, CancellationToken ct) => mediator.Send(new ListVersionsQuery(id), ct))
+            .WithName("ListDatasetVersions")
+            .WithSummary("A dataset's versions with their compliance status as last recorded: de-identification, quarantine, consent withdrawals")
+            .Produces<IReadOnlyList<Catalog.VersionStatus>>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
         datasets.MapGet("/{id:guid}/versions/{version:int}/clearance",
                 (Guid id, int version, DateOnly? on, bool? commercial, DateTimeOffset? asOf, IMediator mediator, CancellationToken ct) =>
                     mediator.Send(new GetClearanceQuery(id, version, on, commercial ?? false, asOf), ct))

@@ -19,9 +19,9 @@ internal static class ModelsApi
             .Write<RegisterModelRequest>("RegisterModel", "Register a model", created: true, conditional: false);
 
         models.MapGet("/",
-                (bool? commercial, string? after, int? limit, IMediator mediator, CancellationToken ct) =>
-                    mediator.Send(new ListModelsQuery(commercial, after, limit), ct))
-            .WithName("ListModels").WithSummary("Models in registration order, optionally only commercial or non-commercial ones; cursor-paged")
+                (bool? commercial, bool? overridden, string? after, int? limit, IMediator mediator, CancellationToken ct) =>
+                    mediator.Send(new ListModelsQuery(commercial, overridden, after, limit), ct))
+            .WithName("ListModels").WithSummary("Models in registration order with their versions, filtered by commercial use and by whether any run's clearance was overridden; cursor-paged")
             .Produces<Page<ModelSummary>>().ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
 
         models.MapGet("/{id:guid}", async (Guid id, DateTimeOffset? asOf, IMediator mediator, HttpContext context, CancellationToken ct) =>

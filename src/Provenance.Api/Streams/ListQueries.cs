@@ -11,7 +11,9 @@ public sealed record DatasetSummary(
     Guid Id, string Name, string SourceInstitution, string Modality, string Status, IReadOnlyList<string> LicenseKinds, int VersionCount, DateTimeOffset RegisteredAt);
 
 /// <summary>One line of the model list.</summary>
-public sealed record ModelSummary(Guid Id, string Name, string Owner, bool Commercial, DateTimeOffset RegisteredAt);
+public sealed record ModelSummary(
+    Guid Id, string Name, string Owner, bool Commercial, IReadOnlyList<string> Versions, IReadOnlyList<string> ReleasedVersions,
+    IReadOnlyList<string> WithdrawnVersions, int OverriddenRuns, DateTimeOffset RegisteredAt);
 
 /// <summary>One line of the IRB protocol list.</summary>
 public sealed record ProtocolSummary(Guid Id, string ProtocolNumber, string Title, string IrbName, string ReviewType, DateOnly ApprovedOn);
@@ -19,7 +21,10 @@ public sealed record ProtocolSummary(Guid Id, string ProtocolNumber, string Titl
 internal sealed record ListDatasetsQuery(
     string? Institution, string? Modality, string? Status, string? LicenseKind, bool? Cleared, DateOnly? On, string? After, int? Limit) : IRequest<Page<DatasetSummary>>;
 
-internal sealed record ListModelsQuery(bool? Commercial, string? After, int? Limit) : IRequest<Page<ModelSummary>>;
+internal sealed record ListModelsQuery(bool? Commercial, bool? Overridden, string? After, int? Limit) : IRequest<Page<ModelSummary>>;
+
+/// <summary>A dataset's versions with their compliance status as last recorded.</summary>
+internal sealed record ListVersionsQuery(Guid DatasetId) : IRequest<IReadOnlyList<Catalog.VersionStatus>>;
 
 internal sealed record ListProtocolsQuery(string? ProtocolNumber, string? After, int? Limit) : IRequest<Page<ProtocolSummary>>;
 
@@ -133,16 +138,26 @@ internal sealed class HandleListDatasets(
     }
 }
 
-internal sealed class HandleListModels(RegistrationIndex index) : IRequestHandler<ListModelsQuery, Page<ModelSummary>>
+internal sealed class HandleListModels(Catalog.CatalogReader catalog, Catalog.ProjectionDaemon daemon, EventStore.PostgresEventStore store)
+    : IRequestHandler<ListModelsQuery, Page<ModelSummary>>
 {
     public async Task<Page<ModelSummary>> Handle(ListModelsQuery request, CancellationToken cancellationToken)
     {
-        var filters = request.Commercial is { } commercial ? new List<(string, object)> { ("commercial", commercial) } : [];
-        var (items, next) = await index.ListAsync("model.registered", filters, null, null, Paging.After(request.After), request.Limit ?? Paging.DefaultLimit, cancellationToken);
-        return new Page<ModelSummary>(items
-            .Select(i => new ModelSummary(i.StreamId, i.Data.GetProperty("name").GetString()!, i.Data.GetProperty("owner").GetString()!,
-                i.Data.GetProperty("commercial").GetBoolean(), i.Data.GetProperty("registeredAt").GetDateTimeOffset()))
-            .ToList(), Paging.Next(next));
+        await daemon.WaitForAsync("catalog", await store.GetHeadPositionAsync(cancellationToken), TimeSpan.FromSeconds(5), cancellationToken);
+        var (items, next) = await catalog.ModelsAsync(request.Commercial, request.Overridden, Paging.After(request.After), request.Limit ?? Paging.DefaultLimit, cancellationToken);
+        return new Page<ModelSummary>(items.Select(i => new ModelSummary(i.Id, i.Name, i.Owner, i.Commercial, i.Versions, i.ReleasedVersions,
+            i.WithdrawnVersions, i.OverriddenRuns, i.RegisteredAt)).ToList(), Paging.Next(next));
+    }
+}
+
+internal sealed class HandleListVersions(Catalog.CatalogReader catalog, Catalog.ProjectionDaemon daemon, EventStore.PostgresEventStore store, Infrastructure.Commands.Aggregates aggregates)
+    : IRequestHandler<ListVersionsQuery, IReadOnlyList<Catalog.VersionStatus>>
+{
+    public async Task<IReadOnlyList<Catalog.VersionStatus>> Handle(ListVersionsQuery request, CancellationToken cancellationToken)
+    {
+        _ = await aggregates.DatasetAsync(request.DatasetId, cancellationToken);
+        await daemon.WaitForAsync("catalog", await store.GetHeadPositionAsync(cancellationToken), TimeSpan.FromSeconds(5), cancellationToken);
+        return await catalog.VersionsAsync(request.DatasetId, cancellationToken);
     }
 }
 
