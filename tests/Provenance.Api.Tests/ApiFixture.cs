@@ -24,13 +24,7 @@ public sealed class ApiFixture : TestDatabase
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
-        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
-        {
-            web.UseEnvironment("Testing");
-            web.UseSetting("ConnectionStrings:Provenance", AppConnectionString);
-            web.UseSetting("ConnectionStrings:ProvenanceMigrations", OwnerConnectionString);
-            web.ConfigureLogging(logging => logging.AddProvider(Logs));
-        });
+        _factory = NewInstance();
         Client = _factory.CreateClient();
         using var ready = await Client.GetAsync("/health/ready");
         ready.EnsureSuccessStatusCode();
@@ -42,6 +36,15 @@ public sealed class ApiFixture : TestDatabase
         await _factory.DisposeAsync();
         await base.DisposeAsync();
     }
+
+    /// <summary>Another instance of the service on the same database (as after a restart, or beside the first).</summary>
+    public WebApplicationFactory<Program> NewInstance() => new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+    {
+        web.UseEnvironment("Testing");
+        web.UseSetting("ConnectionStrings:Provenance", AppConnectionString);
+        web.UseSetting("ConnectionStrings:ProvenanceMigrations", OwnerConnectionString);
+        web.ConfigureLogging(logging => logging.AddProvider(Logs));
+    });
 
     public T Service<T>()
         where T : notnull => _factory.Services.GetRequiredService<T>();

@@ -333,3 +333,29 @@ public sealed class LineageDetailTests(ApiFixture api) : IClassFixture<ApiFixtur
         }
     }
 }
+
+public sealed class InlineProjectionStartupTests(ApiFixture api) : IClassFixture<ApiFixture>
+{
+    [Fact]
+    public async Task A_lineage_read_model_behind_the_log_is_rebuilt_before_a_restarted_service_answers()
+    {
+        var ledger = new LineageBuilder(api);
+        var model = await ledger.ModelTrainedOnAsync([await ledger.DatasetAsync("before the projection existed")]);
+        var expected = (await ledger.LineageAsync(model)).GetProperty("nodes").ToString();
+        await using (var connection = new Npgsql.NpgsqlConnection(api.AppConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var wipe = new Npgsql.NpgsqlCommand(
+                "DELETE FROM provenance.rm_lineage_training_inputs; DELETE FROM provenance.rm_lineage_training_runs; " +
+                "DELETE FROM provenance.rm_lineage_derivations; DELETE FROM provenance.rm_lineage_dataset_versions; DELETE FROM provenance.rm_lineage_irb_coverage; " +
+                "UPDATE provenance.projection_checkpoints SET position = 0 WHERE name = 'lineage'", connection);
+            await wipe.ExecuteNonQueryAsync();
+        }
+
+        await using var restarted = api.NewInstance();
+        using var client = restarted.CreateClient();
+        var lineage = await client.GetFromJsonAsync<JsonElement>($"/models/{model}/versions/1.0/lineage");
+
+        Assert.Equal(expected, lineage.GetProperty("nodes").ToString());
+    }
+}

@@ -48,7 +48,6 @@ internal static class ApplicationServices
         services.AddSingleton<Catalog.CatalogProjection>();
         services.AddSingleton<EventStore.Projections.IProjection>(sp => sp.GetRequiredService<Catalog.CatalogProjection>());
         services.AddSingleton<Catalog.ProjectionDaemon>();
-        services.AddHostedService(sp => sp.GetRequiredService<Catalog.ProjectionDaemon>());
         services.AddSingleton<Catalog.CatalogReader>();
         services.AddScoped<Lineage.LineageFacts>();
         services.AddScoped<Lineage.Downstream>();
@@ -67,6 +66,8 @@ internal static class ApplicationServices
 
         // Hosted services start in registration order, all before the server listens.
         services.AddHostedService<MigrationHostedService>();
+        services.AddHostedService<InlineProjectionStartup>();
+        services.AddHostedService(sp => sp.GetRequiredService<Catalog.ProjectionDaemon>());
         services.AddSingleton<SeedPrincipal>();
         services.AddHostedService<SeedLoader>();
 
