@@ -8,8 +8,7 @@ namespace Provenance.Api.Lineage;
 /// <summary>The ledger's facts about a set of datasets as they stood at a log position, folded from their streams.</summary>
 internal sealed record LedgerFacts(ClearanceFacts Clearance, IReadOnlyList<IrbProtocol> Protocols)
 {
-    public IEnumerable<IrbProtocol> CoveringEver(Guid datasetId) =>
-        Protocols.Where(p => p.TermsHistory.Any(t => t.Terms.CoveredDatasetIds.Contains(datasetId)));
+    public IEnumerable<IrbProtocol> CoveringEver(Guid datasetId) => Clearance.ProtocolsEverCovering(datasetId);
 }
 
 /// <summary>Loads <see cref="LedgerFacts"/> in two round trips: every dataset stream, then every covering protocol stream.</summary>

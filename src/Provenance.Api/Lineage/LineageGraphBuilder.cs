@@ -6,6 +6,7 @@ namespace Provenance.Api.Lineage;
 /// <summary>Turns graph rows and ledger facts into nodes (with their records and clearance) and edges.</summary>
 internal sealed class LineageGraphBuilder(LedgerFacts facts, bool commercialUse, DateOnly today)
 {
+    private readonly ClearanceRules.Judge _judge = new(facts.Clearance, commercialUse);
     private readonly List<LineageNode> _nodes = [];
     private readonly List<LineageEdge> _edges = [];
     private readonly HashSet<string> _ids = [];
@@ -34,7 +35,7 @@ internal sealed class LineageGraphBuilder(LedgerFacts facts, bool commercialUse,
         }
 
         var atTraining = runsJudgedAt
-            .Select(r => ClearanceView.From(ClearanceRules.Evaluate(reference, DateOnly.FromDateTime(r.StartedAt.UtcDateTime), commercialUse, facts.Clearance, onlyDeidentified), r.RunId))
+            .Select(r => ClearanceView.From(_judge.Evaluate(reference, DateOnly.FromDateTime(r.StartedAt.UtcDateTime), onlyDeidentified), r.RunId))
             .ToList();
         _nodes.Add(new LineageNode(
             id, "dataset-version", reference.DatasetId, reference.Version, dataset.Name, dataset.SourceInstitution, version.Fingerprint, version.RecordCount,
@@ -43,7 +44,7 @@ internal sealed class LineageGraphBuilder(LedgerFacts facts, bool commercialUse,
             dataset.Licenses,
             dataset.ConsentWithdrawals.Where(w => w.Version == reference.Version).ToList(),
             atTraining,
-            ClearanceView.From(ClearanceRules.Evaluate(reference, today, commercialUse, facts.Clearance, onlyDeidentified))));
+            ClearanceView.From(_judge.Evaluate(reference, today, onlyDeidentified))));
     }
 
     /// <summary>True for a version that is not used directly and only feeds de-identification steps (raw data).</summary>

@@ -17,10 +17,12 @@ public sealed record ClearanceView(DateOnly Day, bool Cleared, IReadOnlyList<Cle
 /// <summary>
 /// An IRB protocol as a lineage node sees it: its status and terms on the day the answer is given
 /// for (today, or the asOf day); <c>StatusOnDay</c> is <c>expired</c> past the terms' expiry, and
-/// <c>not-yet-approved</c> before the approval.
+/// <c>not-yet-approved</c> before the approval. The datasets it covers are left out (a protocol may
+/// cover thousands; <c>GET /irb/protocols/{id}</c> lists them).
 /// </summary>
 public sealed record IrbApprovalView(
-    Guid ProtocolId, string ProtocolNumber, string IrbName, ReviewType ReviewType, DateOnly ApprovedOn, DateOnly Day, string StatusOnDay, IrbTerms? TermsOnDay)
+    Guid ProtocolId, string ProtocolNumber, string IrbName, ReviewType ReviewType, DateOnly ApprovedOn, DateOnly Day, string StatusOnDay,
+    DateOnly? ExpiresOnDay, IReadOnlyList<Domain.Common.PermittedUse>? PermittedUsesOnDay)
 {
     public static IrbApprovalView From(IrbProtocol p, DateOnly day)
     {
@@ -29,7 +31,7 @@ public sealed record IrbApprovalView(
         var text = status is null ? "not-yet-approved"
             : status == IrbStatus.Active && terms?.ExpiresOn is { } expires && expires < day ? "expired"
             : Domain.Common.Names.Of(status.Value);
-        return new(p.Id, p.Approval.ProtocolNumber, p.Approval.IrbName, p.Approval.ReviewType, p.Approval.ApprovedOn, day, text, terms);
+        return new(p.Id, p.Approval.ProtocolNumber, p.Approval.IrbName, p.Approval.ReviewType, p.Approval.ApprovedOn, day, text, terms?.ExpiresOn, terms?.PermittedUses);
     }
 }
 

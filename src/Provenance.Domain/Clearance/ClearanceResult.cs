@@ -15,4 +15,32 @@ public sealed record ClearanceResult(DatasetVersionRef Version, DateOnly Day, IR
 }
 
 /// <summary>What clearance is judged on: the datasets involved and the IRB protocols covering them.</summary>
-public sealed record ClearanceFacts(IReadOnlyDictionary<Guid, Dataset> Datasets, IReadOnlyList<Irb.IrbProtocol> Protocols);
+public sealed record ClearanceFacts(IReadOnlyDictionary<Guid, Dataset> Datasets, IReadOnlyList<Irb.IrbProtocol> Protocols)
+{
+    private Dictionary<Guid, List<Irb.IrbProtocol>>? _covering;
+
+    /// <summary>The protocols whose terms covered the dataset at any time (indexed on first use).</summary>
+    public IReadOnlyList<Irb.IrbProtocol> ProtocolsEverCovering(Guid datasetId)
+    {
+        if (_covering is null)
+        {
+            var index = new Dictionary<Guid, List<Irb.IrbProtocol>>();
+            foreach (var protocol in Protocols)
+            {
+                foreach (var id in protocol.TermsHistory.SelectMany(t => t.Terms.CoveredDatasetIds).Distinct())
+                {
+                    if (!index.TryGetValue(id, out var list))
+                    {
+                        index[id] = list = [];
+                    }
+
+                    list.Add(protocol);
+                }
+            }
+
+            _covering = index;
+        }
+
+        return _covering.TryGetValue(datasetId, out var found) ? found : [];
+    }
+}

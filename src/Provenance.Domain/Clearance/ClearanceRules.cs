@@ -39,6 +39,26 @@ public static class ClearanceRules
         return new Evaluation(day, commercialUse, facts).Of(version, requireDeidentification: !asSourceOfDeidentification);
     }
 
+    /// <summary>
+    /// Judges many versions over the same facts, remembering every verdict (per day), so a graph's
+    /// shared ancestors are judged once instead of once per descendant.
+    /// </summary>
+    public sealed class Judge(ClearanceFacts facts, bool commercialUse)
+    {
+        private readonly Dictionary<DateOnly, Evaluation> _byDay = [];
+
+        public ClearanceResult Evaluate(DatasetVersionRef version, DateOnly day, bool asSourceOfDeidentification = false)
+        {
+            ArgumentNullException.ThrowIfNull(version);
+            if (!_byDay.TryGetValue(day, out var evaluation))
+            {
+                _byDay[day] = evaluation = new Evaluation(day, commercialUse, facts);
+            }
+
+            return evaluation.Of(version, requireDeidentification: !asSourceOfDeidentification);
+        }
+    }
+
     private sealed class Evaluation(DateOnly day, bool commercial, ClearanceFacts facts)
     {
         private readonly Dictionary<(DatasetVersionRef, bool), ClearanceResult> _done = [];
@@ -152,7 +172,7 @@ public static class ClearanceRules
 
         private void IrbCoverage(Dataset dataset, string name, Action<string, string> add)
         {
-            var protocols = facts.Protocols.Where(p => p.TermsHistory.Any(t => t.Terms.CoveredDatasetIds.Contains(dataset.Id))).ToList();
+            var protocols = facts.ProtocolsEverCovering(dataset.Id);
             if (protocols.Count == 0)
             {
                 add("irb-missing", $"No IRB protocol covers {dataset.Name} (needed for {name}).");

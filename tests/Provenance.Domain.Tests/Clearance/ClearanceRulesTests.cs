@@ -357,3 +357,26 @@ public sealed class DeidentificationStepTests
         Assert.Equal(["parent-not-cleared", "license-terminated"], ledger.Judge(curated, version, day).Findings.Select(f => f.Code));
     }
 }
+
+public sealed class ClearanceJudgeTests
+{
+    [Fact]
+    public void A_judge_remembering_verdicts_agrees_with_judging_each_version_alone()
+    {
+        var ledger = new Scenario();
+        var root = ledger.Dataset("root");
+        var left = ledger.Dataset("left", [new(root, 1)]);
+        var right = ledger.Dataset("right", [new(root, 1)]);
+        ledger.Irb("1", [root, left]);
+        ledger.Quarantine(root, 1, Scenario.Day(2024, 3, 1), null);
+        var judge = new Provenance.Domain.Clearance.ClearanceRules.Judge(ledger.Facts, commercialUse: false);
+
+        foreach (var id in new[] { root, left, right, root })
+        {
+            foreach (var day in new[] { Scenario.Day(2024, 2, 1), Scenario.Day(2024, 3, 13) })
+            {
+                Assert.Equal(ledger.Judge(id, 1, day).Findings, judge.Evaluate(new(id, 1), day).Findings);
+            }
+        }
+    }
+}
