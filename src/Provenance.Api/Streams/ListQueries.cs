@@ -166,7 +166,7 @@ internal sealed class HandleListProtocols(RegistrationIndex index) : IRequestHan
     public async Task<Page<ProtocolSummary>> Handle(ListProtocolsQuery request, CancellationToken cancellationToken)
     {
         var filters = request.ProtocolNumber is { } number ? new List<(string, object)> { ("protocolNumber", number) } : [];
-        var (items, next) = await index.ListAsync("irb.protocol-approved", filters, null, null, Paging.After(request.After), request.Limit ?? Paging.DefaultLimit, cancellationToken);
+        var (items, next) = await index.ListAsync("irb.protocol-approved", filters, Paging.After(request.After), request.Limit ?? Paging.DefaultLimit, cancellationToken);
         return new Page<ProtocolSummary>(items.Select(i => new ProtocolSummary(
             i.StreamId, i.Data.GetProperty("protocolNumber").GetString()!, i.Data.GetProperty("title").GetString()!, i.Data.GetProperty("irbName").GetString()!,
             i.Data.GetProperty("reviewType").GetString()!, DateOnly.Parse(i.Data.GetProperty("approvedOn").GetString()!, CultureInfo.InvariantCulture))).ToList(),
