@@ -16,6 +16,9 @@ internal sealed class EventStoreSql(string schema)
     public string GetStream { get; } =
         $"SELECT type, version, created_at, updated_at FROM {schema}.streams WHERE id = @stream_id AND version > 0";
 
+    public string GetStreams { get; } =
+        $"SELECT id, type, version, created_at, updated_at FROM {schema}.streams WHERE id = ANY(@stream_ids) AND version > 0";
+
     public string ReadStream { get; } =
         $"SELECT {EventColumns} FROM {schema}.events " +
         "WHERE stream_id = @stream_id AND stream_version > @after_version AND (@to_version IS NULL OR stream_version <= @to_version) " +

@@ -183,6 +183,23 @@ public sealed class PostgresEventStore
             reader.GetFieldValue<DateTimeOffset>(2), reader.GetFieldValue<DateTimeOffset>(3));
     }
 
+    /// <summary>The headers of those of <paramref name="streamIds"/> that exist, in one round trip.</summary>
+    public async Task<IReadOnlyList<StreamInfo>> GetStreamsAsync(IReadOnlyCollection<Guid> streamIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(streamIds);
+        await using var command = _dataSource.CreateCommand(_sql.GetStreams);
+        command.Parameters.Add(new NpgsqlParameter<Guid[]>("stream_ids", streamIds.ToArray()));
+        var streams = new List<StreamInfo>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            streams.Add(new StreamInfo(reader.GetGuid(0), reader.GetString(1), reader.GetInt64(2),
+                reader.GetFieldValue<DateTimeOffset>(3), reader.GetFieldValue<DateTimeOffset>(4)));
+        }
+
+        return streams;
+    }
+
     /// <summary>
     /// The events of one stream in version order: after <paramref name="afterVersion"/>, up to
     /// <paramref name="toVersion"/>, recorded at or before <paramref name="asOf"/>, at most

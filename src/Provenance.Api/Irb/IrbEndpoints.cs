@@ -42,19 +42,8 @@ internal static class IrbValidation
     public static IrbTerms ToTerms(IrbTermsRequest terms) =>
         new(terms.ExpiresOn, Parse.Enums<PermittedUse>(terms.PermittedUses), terms.CoveredDatasetIds!.ToList());
 
-    public static async Task<HashSet<Guid>> ExistingDatasetsAsync(Aggregates aggregates, IrbTermsRequest terms, CancellationToken cancellationToken)
-    {
-        var existing = new HashSet<Guid>();
-        foreach (var id in terms.CoveredDatasetIds!.Distinct())
-        {
-            if (await aggregates.FindDatasetAsync(id, cancellationToken) is not null)
-            {
-                existing.Add(id);
-            }
-        }
-
-        return existing;
-    }
+    public static Task<HashSet<Guid>> ExistingDatasetsAsync(Aggregates aggregates, IrbTermsRequest terms, CancellationToken cancellationToken) =>
+        aggregates.ExistingDatasetIdsAsync(terms.CoveredDatasetIds!.Distinct().ToList(), cancellationToken);
 }
 
 internal sealed class ApproveProtocolValidator : IValidator<ApproveProtocolCommand>

@@ -155,7 +155,7 @@ internal sealed class HandleListVersions(Catalog.CatalogReader catalog, Catalog.
 {
     public async Task<IReadOnlyList<Catalog.VersionStatus>> Handle(ListVersionsQuery request, CancellationToken cancellationToken)
     {
-        _ = await aggregates.DatasetAsync(request.DatasetId, cancellationToken);
+        await aggregates.EnsureDatasetAsync(request.DatasetId, cancellationToken);
         await daemon.WaitForAsync("catalog", await store.GetHeadPositionAsync(cancellationToken), TimeSpan.FromSeconds(5), cancellationToken);
         return await catalog.VersionsAsync(request.DatasetId, cancellationToken);
     }

@@ -74,18 +74,11 @@ internal sealed class HandleContributeVersion(Aggregates aggregates, Ledger ledg
     {
         var (datasetId, ifMatch, body) = request;
         var (dataset, version) = await aggregates.DatasetAsync(datasetId, cancellationToken);
-        var parents = new Dictionary<Guid, Dataset>();
+        IReadOnlyDictionary<Guid, Dataset> parents = new Dictionary<Guid, Dataset>();
         Derivation? derivation = null;
         if (body.DerivedFrom is { } d)
         {
-            foreach (var parentId in d.Parents!.Select(p => p!.DatasetId!.Value).Distinct().Where(id => id != datasetId))
-            {
-                if (await aggregates.FindDatasetAsync(parentId, cancellationToken) is { } parent)
-                {
-                    parents[parentId] = parent;
-                }
-            }
-
+            parents = await aggregates.DatasetsAsync(d.Parents!.Select(p => p!.DatasetId!.Value).Distinct().Where(id => id != datasetId).ToList(), cancellationToken);
             derivation = new Derivation(
                 d.Parents!.Select(p => new DatasetVersionRef(p!.DatasetId!.Value, p.Version!.Value)).ToList(),
                 EnumNames.Parse<TransformationKind>(d.Transformation!), Parse.Trimmed(d.Description), Parse.Trimmed(d.CodeReference));

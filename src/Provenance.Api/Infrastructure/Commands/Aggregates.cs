@@ -19,17 +19,28 @@ internal sealed class Aggregates(PostgresEventStore store)
     public Task<Loaded<Model>> ModelAsync(Guid id, CancellationToken cancellationToken, DateTimeOffset? asOf = null) =>
         LoadAsync("model", StreamTypes.Model, id, Model.Fold, asOf, cancellationToken);
 
-    /// <summary>The state of a dataset, or null when there is none (for rules that report unknown ids themselves).</summary>
-    public async Task<Dataset?> FindDatasetAsync(Guid id, CancellationToken cancellationToken)
+    /// <summary>
+    /// The states of those of <paramref name="ids"/> that are datasets, in two round trips whatever
+    /// their number (for rules that report unknown ids themselves).
+    /// </summary>
+    public async Task<IReadOnlyDictionary<Guid, Dataset>> DatasetsAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken)
     {
-        var stream = await store.GetStreamAsync(id, cancellationToken);
-        if (stream is null || stream.StreamType != StreamTypes.Dataset)
-        {
-            return null;
-        }
+        var datasets = await ExistingDatasetIdsAsync(ids, cancellationToken);
+        var events = await store.ReadStreamsAsync(datasets.ToList(), cancellationToken: cancellationToken).ToListAsync(cancellationToken);
+        return events.GroupBy(e => e.StreamId).ToDictionary(g => g.Key, g => Dataset.Fold(g.Select(e => e.Data))!);
+    }
 
-        return Dataset.Fold(await store.ReadStreamAsync(id, toVersion: stream.Version, cancellationToken: cancellationToken)
-            .Select(e => e.Data).ToListAsync(cancellationToken));
+    /// <summary>Which of <paramref name="ids"/> are datasets: one read of the streams table.</summary>
+    public async Task<HashSet<Guid>> ExistingDatasetIdsAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken) =>
+        (await store.GetStreamsAsync(ids, cancellationToken)).Where(s => s.StreamType == StreamTypes.Dataset).Select(s => s.StreamId).ToHashSet();
+
+    /// <summary>Throws the 404 when <paramref name="id"/> is not a dataset; reads only its header.</summary>
+    public async Task EnsureDatasetAsync(Guid id, CancellationToken cancellationToken)
+    {
+        if ((await ExistingDatasetIdsAsync([id], cancellationToken)).Count == 0)
+        {
+            throw new NotFoundException("dataset", id);
+        }
     }
 
     private async Task<Loaded<T>> LoadAsync<T>(
