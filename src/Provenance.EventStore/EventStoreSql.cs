@@ -19,6 +19,12 @@ internal sealed class EventStoreSql(string schema)
     public string GetStreams { get; } =
         $"SELECT id, type, version, created_at, updated_at FROM {schema}.streams WHERE id = ANY(@stream_ids) AND version > 0";
 
+    // The newest version at or below the position: one backward probe of the (stream, version) index
+    // per stream. Driven from unnest so that a long id list is probed, never a sequential scan.
+    public string StreamVersionsAt { get; } =
+        $"SELECT i.id, (SELECT e.stream_version FROM {schema}.events e WHERE e.stream_id = i.id AND e.position <= @to_position " +
+        "ORDER BY e.stream_version DESC LIMIT 1) FROM unnest(@stream_ids) AS i(id)";
+
     public string ReadStream { get; } =
         $"SELECT {EventColumns} FROM {schema}.events " +
         "WHERE stream_id = @stream_id AND stream_version > @after_version AND (@to_version IS NULL OR stream_version <= @to_version) " +

@@ -201,6 +201,31 @@ public sealed class PostgresEventStore
     }
 
     /// <summary>
+    /// The version each of <paramref name="streamIds"/> had at log position <paramref name="toPosition"/>
+    /// (streams that did not exist then are left out), in one round trip. With the version, a state
+    /// folded once can be reused: a stream's first N events never change.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<Guid, long>> GetStreamVersionsAsync(
+        IReadOnlyCollection<Guid> streamIds, long toPosition, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(streamIds);
+        await using var command = _dataSource.CreateCommand(_sql.StreamVersionsAt);
+        command.Parameters.Add(new NpgsqlParameter<Guid[]>("stream_ids", streamIds.ToArray()));
+        command.Parameters.Add(new NpgsqlParameter<long>("to_position", toPosition));
+        var versions = new Dictionary<Guid, long>(streamIds.Count);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (!reader.IsDBNull(1))
+            {
+                versions[reader.GetGuid(0)] = reader.GetInt64(1);
+            }
+        }
+
+        return versions;
+    }
+
+    /// <summary>
     /// The events of one stream in version order: after <paramref name="afterVersion"/>, up to
     /// <paramref name="toVersion"/>, recorded at or before <paramref name="asOf"/>, at most
     /// <paramref name="maxCount"/> of them (each limit optional).

@@ -50,6 +50,23 @@ public sealed class ReadingTests(EventStoreFixture db) : IClassFixture<EventStor
     }
 
     [Fact]
+    public async Task Stream_versions_at_a_position_count_only_the_events_at_or_below_it()
+    {
+        var (a, b, unknown) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        var first = await db.Store.AppendAsync(a, "thing", ExpectedVersion.NoStream, [new ThingHappened("a", 1), new ThingRenamed("a2")], Metadata.Test);
+        var second = await db.Store.AppendAsync(b, "thing", ExpectedVersion.NoStream, [new ThingHappened("b", 1)], Metadata.Test);
+        var third = await db.Store.AppendAsync(a, "thing", ExpectedVersion.Exactly(2), [new ThingRenamed("a3")], Metadata.Test);
+
+        var atFirst = await db.Store.GetStreamVersionsAsync([a, b, unknown], first.LastPosition);
+        var atSecond = await db.Store.GetStreamVersionsAsync([a, b, unknown], second.LastPosition);
+        var atThird = await db.Store.GetStreamVersionsAsync([a, b, unknown], third.LastPosition);
+
+        Assert.Equal(new Dictionary<Guid, long> { [a] = 2 }, atFirst);
+        Assert.Equal(new Dictionary<Guid, long> { [a] = 2, [b] = 1 }, atSecond);
+        Assert.Equal(new Dictionary<Guid, long> { [a] = 3, [b] = 1 }, atThird);
+    }
+
+    [Fact]
     public async Task An_unknown_stream_has_no_header_and_no_events()
     {
         var id = Guid.NewGuid();

@@ -7,11 +7,29 @@ namespace Provenance.Api.Admin;
 /// <summary>The result of a rebuild: how many events were replayed and where the projection now stands.</summary>
 public sealed record RebuildResult(string Projection, long EventsReplayed, long Checkpoint, double ElapsedMs);
 
+/// <summary>Where a projection stands against the log: <c>Lag</c> events are not in its read model yet.</summary>
+public sealed record ProjectionStatus(string Name, string Mode, long Checkpoint, long Head, long Lag);
+
 /// <summary>Operations on derived data. To be limited to administrators once authentication exists (issue #6).</summary>
 internal static class AdminApi
 {
     public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder app)
     {
+        app.MapGet("/admin/projections", async (PostgresEventStore store, Catalog.ProjectionDaemon daemon, ProjectionRunner runner, CancellationToken ct) =>
+            {
+                var head = await store.GetHeadPositionAsync(ct);
+                var statuses = new List<ProjectionStatus>();
+                foreach (var (projection, mode) in store.InlineProjections.Select(p => (p, "inline")).Concat(daemon.Projections.Select(p => (p, "async"))))
+                {
+                    var checkpoint = await runner.GetCheckpointAsync(projection.Name, ct);
+                    statuses.Add(new ProjectionStatus(projection.Name, mode, checkpoint, head, Math.Max(0, head - checkpoint)));
+                }
+
+                return TypedResults.Ok(statuses);
+            })
+            .WithTags("Admin").WithName("ListProjections")
+            .WithSummary("Every projection, inline or async, with its checkpoint and how far it lags the log")
+            .Produces<List<ProjectionStatus>>();
         app.MapPost("/admin/projections/{name}/rebuild", async (string name, PostgresEventStore store, Catalog.ProjectionDaemon daemon, ProjectionRunner runner, CancellationToken ct) =>
             {
                 var known = store.InlineProjections.Concat(daemon.Projections).ToList();

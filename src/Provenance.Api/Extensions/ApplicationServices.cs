@@ -32,7 +32,7 @@ internal static class ApplicationServices
         services.AddOptions<SeedOptions>().Bind(configuration.GetSection("Provenance:Seed")).ValidateDataAnnotations().ValidateOnStart();
 
         services.AddSingleton(sp => new EventStoreOptions { Schema = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.Schema });
-        services.AddSingleton(sp => NpgsqlDataSource.Create(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString!));
+        services.AddSingleton(sp => DatabaseOptions.CreateDataSource(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString!));
         services.AddSingleton(_ =>
         {
             var registry = new EventTypeRegistry();
@@ -49,6 +49,7 @@ internal static class ApplicationServices
         services.AddSingleton<EventStore.Projections.IProjection>(sp => sp.GetRequiredService<Catalog.CatalogProjection>());
         services.AddSingleton<Catalog.ProjectionDaemon>();
         services.AddSingleton<Catalog.CatalogReader>();
+        services.AddSingleton<Streams.StreamStates>();
         services.AddScoped<Lineage.LineageFacts>();
         services.AddScoped<Lineage.Downstream>();
         services.AddSingleton(sp => new PostgresEventStore(

@@ -1,6 +1,6 @@
 using Provenance.Domain.Datasets;
 using Provenance.Domain.Models;
-using Provenance.EventStore;
+using Provenance.Api.Streams;
 
 namespace Provenance.Api.Lineage;
 
@@ -17,7 +17,7 @@ public sealed record DownstreamView(
     IReadOnlyList<AffectedModelVersion> ModelVersions);
 
 /// <summary>Walks downstream through derivations and training runs, as of a log position.</summary>
-internal sealed class Downstream(PostgresEventStore store, LineageReader reader, LineageFacts loader)
+internal sealed class Downstream(StreamStates states, LineageReader reader, LineageFacts loader)
 {
     public async Task<DownstreamView> FromAsync(IReadOnlyList<DatasetVersionRef> starts, long position, DateTimeOffset? asOf, DateOnly today, CancellationToken cancellationToken)
     {
@@ -26,25 +26,7 @@ internal sealed class Downstream(PostgresEventStore store, LineageReader reader,
         var runs = versions.Count == 0 ? [] : await reader.RunsUsingAsync(versions, position, cancellationToken);
         var inputs = runs.Count == 0 ? [] : await reader.InputsAsync(runs.Select(r => r.RunId).ToList(), position, cancellationToken);
         var modelIds = runs.Select(r => r.ModelId).Distinct().ToList();
-        var models = new Dictionary<Guid, Model>();
-        Guid? current = null;
-        var events = new List<object>();
-        await foreach (var e in store.ReadStreamsAsync(modelIds, position, cancellationToken))
-        {
-            if (current is { } id && e.StreamId != id && Model.Fold(events) is { } folded)
-            {
-                models[id] = folded;
-                events.Clear();
-            }
-
-            current = e.StreamId;
-            events.Add(e.Data);
-        }
-
-        if (current is { } last && Model.Fold(events) is { } lastModel)
-        {
-            models[last] = lastModel;
-        }
+        var models = await states.LoadAsync(modelIds, position, Model.Fold, cancellationToken);
 
         var facts = await loader.LoadAsync(versions.Select(v => v.DatasetId).Distinct().ToList(), position, cancellationToken);
         var graph = new LineageGraphBuilder(facts, commercialUse: false, today);

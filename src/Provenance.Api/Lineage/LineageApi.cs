@@ -14,12 +14,13 @@ internal static class LineageApi
     public static IEndpointRouteBuilder MapLineageApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/models/{id:guid}/versions/{modelVersion}/lineage",
-                async (Guid id, string modelVersion, DateTimeOffset? asOf, IMediator mediator, CancellationToken ct) =>
-                    TypedResults.Json(await mediator.Send(new GetModelLineageQuery(id, modelVersion, asOf), ct), DeepOutput))
+                async (Guid id, string modelVersion, DateTimeOffset? asOf, string? detail, IMediator mediator, CancellationToken ct) =>
+                    TypedResults.Json(await mediator.Send(new GetModelLineageQuery(id, modelVersion, asOf, detail), ct), DeepOutput))
             .WithTags("Lineage").WithName("GetModelLineage")
             .WithSummary("Where a model version's training data came from: the upstream graph to the original contributions, " +
-                         "each dataset version with its decisions, approvals, licenses, consent withdrawals and clearance at training and today; ?asOf answers from the ledger as it stood then")
-            .Produces<ModelLineage>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status400BadRequest);
+                         "each dataset version with its decisions, approvals, licenses, consent withdrawals and clearance at training and today; ?asOf answers from the ledger as it stood then; ?detail=full adds each decision's and license's whole record")
+            .Produces<ModelLineage>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 
         app.MapGet("/datasets/{id:guid}/versions/{version:int}/impact",
                 (Guid id, int version, DateTimeOffset? asOf, IMediator mediator, CancellationToken ct) =>

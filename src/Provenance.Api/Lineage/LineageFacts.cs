@@ -1,7 +1,7 @@
 using Provenance.Domain.Clearance;
 using Provenance.Domain.Datasets;
 using Provenance.Domain.Irb;
-using Provenance.EventStore;
+using Provenance.Api.Streams;
 
 namespace Provenance.Api.Lineage;
 
@@ -11,40 +11,17 @@ internal sealed record LedgerFacts(ClearanceFacts Clearance, IReadOnlyList<IrbPr
     public IEnumerable<IrbProtocol> CoveringEver(Guid datasetId) => Clearance.ProtocolsEverCovering(datasetId);
 }
 
-/// <summary>Loads <see cref="LedgerFacts"/> in two round trips: every dataset stream, then every covering protocol stream.</summary>
-internal sealed class LineageFacts(PostgresEventStore store, LineageReader reader)
+/// <summary>
+/// Loads <see cref="LedgerFacts"/>: the datasets' states, then those of every protocol that ever
+/// covered them, as they stood at the position (folded states are reused across requests).
+/// </summary>
+internal sealed class LineageFacts(StreamStates states, LineageReader reader)
 {
     public async Task<LedgerFacts> LoadAsync(IReadOnlyCollection<Guid> datasetIds, long position, CancellationToken cancellationToken)
     {
-        var datasets = new Dictionary<Guid, Dataset>();
-        foreach (var stream in await ReadAsync(datasetIds, position, cancellationToken))
-        {
-            if (Dataset.Fold(stream) is { } dataset)
-            {
-                datasets[dataset.Id] = dataset;
-            }
-        }
-
+        var datasets = await states.LoadAsync(datasetIds, position, Dataset.Fold, cancellationToken);
         var protocolIds = await reader.ProtocolsCoveringAsync(datasetIds, position, cancellationToken);
-        var protocols = (await ReadAsync(protocolIds, position, cancellationToken)).Select(IrbProtocol.Fold).OfType<IrbProtocol>().ToList();
+        var protocols = (await states.LoadAsync(protocolIds, position, IrbProtocol.Fold, cancellationToken)).Values.ToList();
         return new LedgerFacts(new ClearanceFacts(datasets, protocols), protocols);
-    }
-
-    private async Task<List<List<object>>> ReadAsync(IReadOnlyCollection<Guid> ids, long position, CancellationToken cancellationToken)
-    {
-        var streams = new List<List<object>>();
-        Guid? current = null;
-        await foreach (var e in store.ReadStreamsAsync(ids, position, cancellationToken))
-        {
-            if (e.StreamId != current)
-            {
-                streams.Add([]);
-                current = e.StreamId;
-            }
-
-            streams[^1].Add(e.Data);
-        }
-
-        return streams;
     }
 }

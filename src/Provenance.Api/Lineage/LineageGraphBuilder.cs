@@ -4,12 +4,13 @@ using Provenance.Domain.Datasets;
 namespace Provenance.Api.Lineage;
 
 /// <summary>Turns graph rows and ledger facts into nodes (with their records and clearance) and edges.</summary>
-internal sealed class LineageGraphBuilder(LedgerFacts facts, bool commercialUse, DateOnly today)
+internal sealed class LineageGraphBuilder(LedgerFacts facts, bool commercialUse, DateOnly today, LineageDetail detail = LineageDetail.Summary)
 {
     private readonly ClearanceRules.Judge _judge = new(facts.Clearance, commercialUse);
     private readonly List<LineageNode> _nodes = [];
     private readonly List<LineageEdge> _edges = [];
-    private readonly HashSet<string> _ids = [];
+    private readonly Dictionary<string, LineageNode> _byId = [];
+    private readonly Dictionary<Guid, IrbApprovalView> _approvals = [];
 
     public IReadOnlyList<LineageNode> Nodes => _nodes;
 
@@ -22,7 +23,7 @@ internal sealed class LineageGraphBuilder(LedgerFacts facts, bool commercialUse,
     public void AddDatasetVersion(DatasetVersionRef reference, IReadOnlyList<RunRow> runsJudgedAt, bool onlyDeidentified = false)
     {
         var id = NodeIds.Of(reference);
-        if (!_ids.Add(id))
+        if (_byId.ContainsKey(id))
         {
             return;
         }
@@ -30,18 +31,18 @@ internal sealed class LineageGraphBuilder(LedgerFacts facts, bool commercialUse,
         var datasets = facts.Clearance.Datasets;
         if (!datasets.TryGetValue(reference.DatasetId, out var dataset) || dataset.Version(reference.Version) is not { } version)
         {
-            _nodes.Add(new LineageNode(id, "dataset-version", reference.DatasetId, reference.Version, Name: "(not on the ledger as of this position)"));
+            Add(new LineageNode(id, "dataset-version", reference.DatasetId, reference.Version, Name: "(not on the ledger as of this position)"));
             return;
         }
 
         var atTraining = runsJudgedAt
             .Select(r => ClearanceView.From(_judge.Evaluate(reference, DateOnly.FromDateTime(r.StartedAt.UtcDateTime), onlyDeidentified), r.RunId))
             .ToList();
-        _nodes.Add(new LineageNode(
+        Add(new LineageNode(
             id, "dataset-version", reference.DatasetId, reference.Version, dataset.Name, dataset.SourceInstitution, version.Fingerprint, version.RecordCount,
-            dataset.Decisions.Where(d => d.Decided.Version == reference.Version).ToList(),
-            facts.CoveringEver(reference.DatasetId).Select(p => IrbApprovalView.From(p, today)).ToList(),
-            dataset.Licenses,
+            dataset.Decisions.Where(d => d.Decided.Version == reference.Version).Select(d => DecisionSummary.From(d, detail)).ToList(),
+            facts.CoveringEver(reference.DatasetId).Select(Approval).ToList(),
+            dataset.Licenses.Select(l => LicenseSummary.From(l, today, detail)).ToList(),
             dataset.ConsentWithdrawals.Where(w => w.Version == reference.Version).ToList(),
             atTraining,
             ClearanceView.From(_judge.Evaluate(reference, today, onlyDeidentified))));
@@ -54,9 +55,9 @@ internal sealed class LineageGraphBuilder(LedgerFacts facts, bool commercialUse,
 
     public void AddRun(RunRow run)
     {
-        if (_ids.Add(NodeIds.Run(run.RunId)))
+        if (!_byId.ContainsKey(NodeIds.Run(run.RunId)))
         {
-            _nodes.Add(new LineageNode(NodeIds.Run(run.RunId), "training-run", RunId: run.RunId, ModelId: run.ModelId, ModelVersion: run.ModelVersion,
+            Add(new LineageNode(NodeIds.Run(run.RunId), "training-run", RunId: run.RunId, ModelId: run.ModelId, ModelVersion: run.ModelVersion,
                 StartedAt: run.StartedAt, FinishedAt: run.FinishedAt, Overridden: run.Overridden));
         }
     }
@@ -64,9 +65,9 @@ internal sealed class LineageGraphBuilder(LedgerFacts facts, bool commercialUse,
     public void AddModelVersion(Guid modelId, string modelVersion, string name)
     {
         var id = NodeIds.ModelVersion(modelId, modelVersion);
-        if (_ids.Add(id))
+        if (!_byId.ContainsKey(id))
         {
-            _nodes.Add(new LineageNode(id, "model-version", Name: name, ModelId: modelId, ModelVersion: modelVersion));
+            Add(new LineageNode(id, "model-version", Name: name, ModelId: modelId, ModelVersion: modelVersion));
         }
     }
 
@@ -76,5 +77,22 @@ internal sealed class LineageGraphBuilder(LedgerFacts facts, bool commercialUse,
     public string Label(DatasetVersionRef reference) =>
         facts.Clearance.Datasets.TryGetValue(reference.DatasetId, out var d) ? $"{d.Name} v{reference.Version}" : reference.ToString();
 
-    public LineageNode Node(string id) => _nodes.First(n => n.Id == id);
+    public LineageNode Node(string id) => _byId[id];
+
+    // A protocol may cover thousands of the graph's datasets: its view is built once.
+    private IrbApprovalView Approval(Domain.Irb.IrbProtocol protocol)
+    {
+        if (!_approvals.TryGetValue(protocol.Id, out var view))
+        {
+            _approvals[protocol.Id] = view = IrbApprovalView.From(protocol, today);
+        }
+
+        return view;
+    }
+
+    private void Add(LineageNode node)
+    {
+        _byId.Add(node.Id, node);
+        _nodes.Add(node);
+    }
 }

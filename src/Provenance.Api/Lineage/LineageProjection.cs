@@ -18,6 +18,7 @@ internal sealed class LineageProjection : IProjection
     public IReadOnlyList<string> Tables { get; } =
     [
         "rm_lineage_dataset_versions", "rm_lineage_derivations", "rm_lineage_training_runs", "rm_lineage_training_inputs", "rm_lineage_irb_coverage",
+        "rm_lineage_run_upstream",
     ];
 
     public async Task ApplyAsync(ProjectionContext context, IReadOnlyList<RecordedEvent> events, CancellationToken cancellationToken)
@@ -51,6 +52,11 @@ internal sealed class LineageProjection : IProjection
                             r.RunId, input.DatasetId, input.Version, input.Fingerprint, e.Position);
                     }
 
+                    // A run's upstream never changes: every ancestor of its inputs was recorded with the
+                    // version derived from it, before the run. So it is walked once, here.
+                    ProjectionContext.Add(batch, RunUpstreamSql.Replace("{0}", s, StringComparison.Ordinal),
+                        r.RunId, r.Inputs.Select(i => i.DatasetId).ToArray(), r.Inputs.Select(i => i.Version).ToArray(), e.Position);
+
                     break;
                 case TrainingClearanceOverridden o:
                     // The one update of the graph: it lands in the same append as the run itself,
@@ -71,6 +77,14 @@ internal sealed class LineageProjection : IProjection
             await batch.ExecuteNonQueryAsync(cancellationToken);
         }
     }
+
+    private const string RunUpstreamSql =
+        "INSERT INTO {0}.rm_lineage_run_upstream " +
+        "WITH RECURSIVE w(dataset_id, version) AS (SELECT * FROM unnest($2::uuid[], $3::integer[]) " +
+        "UNION SELECT n.* FROM w CROSS JOIN LATERAL (SELECT d.parent_dataset_id, d.parent_version FROM {0}.rm_lineage_derivations d " +
+        "WHERE d.dataset_id = w.dataset_id AND d.version = w.version OFFSET 0) n) " +
+        "SELECT $1, d.dataset_id, d.version, d.parent_dataset_id, d.parent_version, d.transformation, $4 FROM w CROSS JOIN LATERAL " +
+        "(SELECT * FROM {0}.rm_lineage_derivations d WHERE d.dataset_id = w.dataset_id AND d.version = w.version OFFSET 0) d ON CONFLICT DO NOTHING";
 
     private static void Cover(NpgsqlBatch batch, string schema, Guid protocolId, IrbTerms terms, long position)
     {

@@ -53,6 +53,17 @@ internal sealed class LineageReader(NpgsqlDataSource dataSource, EventStoreOptio
     public Task<IReadOnlyList<DerivationRow>> UpstreamAsync(IReadOnlyCollection<DatasetVersionRef> from, long position, CancellationToken cancellationToken) =>
         WalkAsync(from, position, upstream: true, cancellationToken);
 
+    /// <summary>Every derivation edge upstream of the runs' inputs, as walked when each run was recorded (one range scan per run).</summary>
+    public async Task<IReadOnlyList<DerivationRow>> UpstreamOfRunsAsync(IReadOnlyCollection<Guid> runIds, long position, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            $"SELECT DISTINCT dataset_id, version, parent_dataset_id, parent_version, transformation FROM {_s}.rm_lineage_run_upstream " +
+            "WHERE run_id = ANY(@runs) AND position <= @p");
+        command.Parameters.Add(new NpgsqlParameter<Guid[]>("runs", runIds.ToArray()));
+        command.Parameters.Add(new NpgsqlParameter<long>("p", position));
+        return await ReadDerivationsAsync(command, cancellationToken);
+    }
+
     /// <summary>Every derivation edge reachable downstream (towards derived data) from the given versions.</summary>
     public Task<IReadOnlyList<DerivationRow>> DownstreamAsync(IReadOnlyCollection<DatasetVersionRef> from, long position, CancellationToken cancellationToken) =>
         WalkAsync(from, position, upstream: false, cancellationToken);
@@ -62,8 +73,8 @@ internal sealed class LineageReader(NpgsqlDataSource dataSource, EventStoreOptio
     {
         await using var command = dataSource.CreateCommand(
             $"SELECT DISTINCT r.run_id, r.model_id, r.model_version, r.started_at, r.finished_at, r.overridden " +
-            $"FROM unnest(@ids, @versions) AS v(dataset_id, version) " +
-            $"JOIN {_s}.rm_lineage_training_inputs i ON i.dataset_id = v.dataset_id AND i.version = v.version AND i.position <= @p " +
+            $"FROM unnest(@ids, @versions) AS v(dataset_id, version) CROSS JOIN LATERAL " +
+            $"(SELECT run_id FROM {_s}.rm_lineage_training_inputs i WHERE i.dataset_id = v.dataset_id AND i.version = v.version AND i.position <= @p OFFSET 0) i " +
             $"JOIN {_s}.rm_lineage_training_runs r ON r.run_id = i.run_id AND r.position <= @p ORDER BY r.started_at, r.run_id");
         AddVersions(command, versions);
         command.Parameters.Add(new NpgsqlParameter<long>("p", position));
@@ -84,7 +95,8 @@ internal sealed class LineageReader(NpgsqlDataSource dataSource, EventStoreOptio
     public async Task<IReadOnlyList<Guid>> ProtocolsCoveringAsync(IReadOnlyCollection<Guid> datasetIds, long position, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(
-            $"SELECT DISTINCT protocol_id FROM {_s}.rm_lineage_irb_coverage WHERE dataset_id = ANY(@ids) AND position <= @p");
+            $"SELECT DISTINCT c.protocol_id FROM unnest(@ids) AS i(id) CROSS JOIN LATERAL " +
+            $"(SELECT protocol_id FROM {_s}.rm_lineage_irb_coverage c WHERE c.dataset_id = i.id AND c.position <= @p OFFSET 0) c");
         command.Parameters.Add(new NpgsqlParameter<Guid[]>("ids", datasetIds.ToArray()));
         command.Parameters.Add(new NpgsqlParameter<long>("p", position));
         return await ReadGuidsAsync(command, cancellationToken);
@@ -94,7 +106,8 @@ internal sealed class LineageReader(NpgsqlDataSource dataSource, EventStoreOptio
     public async Task<IReadOnlyList<DatasetVersionRef>> VersionsOfAsync(IReadOnlyCollection<Guid> datasetIds, long position, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(
-            $"SELECT dataset_id, version FROM {_s}.rm_lineage_dataset_versions WHERE dataset_id = ANY(@ids) AND position <= @p ORDER BY dataset_id, version");
+            $"SELECT v.dataset_id, v.version FROM unnest(@ids) AS i(id) CROSS JOIN LATERAL " +
+            $"(SELECT dataset_id, version FROM {_s}.rm_lineage_dataset_versions v WHERE v.dataset_id = i.id AND v.position <= @p OFFSET 0) v ORDER BY 1, 2");
         command.Parameters.Add(new NpgsqlParameter<Guid[]>("ids", datasetIds.ToArray()));
         command.Parameters.Add(new NpgsqlParameter<long>("p", position));
         var rows = new List<DatasetVersionRef>();
@@ -109,17 +122,24 @@ internal sealed class LineageReader(NpgsqlDataSource dataSource, EventStoreOptio
 
     private async Task<IReadOnlyList<DerivationRow>> WalkAsync(IReadOnlyCollection<DatasetVersionRef> from, long position, bool upstream, CancellationToken cancellationToken)
     {
-        // UNION (not UNION ALL) visits each version once: diamonds and long chains stay linear.
+        // UNION (not UNION ALL) visits each version once: diamonds and long chains stay linear. Each
+        // step probes the index through a fenced LATERAL (OFFSET 0): with a long start list the
+        // planner would otherwise hash the whole derivations table at every step.
         var (near, far) = upstream ? ("d.dataset_id = w.dataset_id AND d.version = w.version", "d.parent_dataset_id, d.parent_version")
                                    : ("d.parent_dataset_id = w.dataset_id AND d.parent_version = w.version", "d.dataset_id, d.version");
         await using var command = dataSource.CreateCommand(
             $"WITH RECURSIVE w(dataset_id, version) AS (" +
             $" SELECT * FROM unnest(@ids, @versions)" +
-            $" UNION SELECT {far} FROM {_s}.rm_lineage_derivations d JOIN w ON {near} WHERE d.position <= @p)" +
-            $" SELECT d.dataset_id, d.version, d.parent_dataset_id, d.parent_version, d.transformation" +
-            $" FROM {_s}.rm_lineage_derivations d JOIN w ON {near} WHERE d.position <= @p");
+            $" UNION SELECT n.* FROM w CROSS JOIN LATERAL (SELECT {far} FROM {_s}.rm_lineage_derivations d WHERE {near} AND d.position <= @p OFFSET 0) n)" +
+            $" SELECT d.* FROM w CROSS JOIN LATERAL (SELECT d.dataset_id, d.version, d.parent_dataset_id, d.parent_version, d.transformation" +
+            $" FROM {_s}.rm_lineage_derivations d WHERE {near} AND d.position <= @p OFFSET 0) d");
         AddVersions(command, from);
         command.Parameters.Add(new NpgsqlParameter<long>("p", position));
+        return await ReadDerivationsAsync(command, cancellationToken);
+    }
+
+    private static async Task<IReadOnlyList<DerivationRow>> ReadDerivationsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
         var rows = new List<DerivationRow>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

@@ -1,7 +1,10 @@
 using Provenance.Domain.Clearance;
 using Provenance.Domain.Consent;
 using Provenance.Domain.Datasets;
+using Provenance.Domain.Deidentification;
 using Provenance.Domain.Irb;
+using Provenance.Domain.Licenses;
+using System.Text.Json.Serialization;
 
 namespace Provenance.Api.Lineage;
 
@@ -35,6 +38,46 @@ public sealed record IrbApprovalView(
     }
 }
 
+/// <summary>
+/// How much of each record a lineage answer carries: <c>summary</c> (the default) gives each
+/// decision and license the facts clearance turns on; <c>full</c> adds the whole record as the
+/// ledger holds it (e.g. the 18 Safe Harbor identifier dispositions, the license's terms history).
+/// </summary>
+public enum LineageDetail
+{
+    Summary,
+    Full,
+}
+
+/// <summary>A de-identification decision on a version: what clearance turns on, and (detail=full) the whole record.</summary>
+public sealed record DecisionSummary(
+    Guid DecisionId, DeidentificationMethod Method, DecisionOutcome Outcome, string DecidedBy, DateTimeOffset DecidedAt, DateOnly? ExpiresOn,
+    DateTimeOffset? RescindedAt, string? RescissionReason,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DeidentificationDecision? Record = null)
+{
+    public static DecisionSummary From(DeidentificationDecision d, LineageDetail detail) => new(
+        d.Decided.DecisionId, d.Decided.Method, d.Decided.Outcome, d.Decided.DecidedBy, d.Decided.DecidedAt, d.Decided.ExpertDetermination?.ExpiresOn,
+        d.Rescinded?.RescindedAt, d.Rescinded?.Reason, detail == LineageDetail.Full ? d : null);
+}
+
+/// <summary>
+/// A license on a version's dataset as it stood on <c>Day</c> (today, or the asOf day): whether it
+/// was in force, until when, and the uses its terms then permitted; (detail=full) the whole record.
+/// </summary>
+public sealed record LicenseSummary(
+    Guid LicenseId, LicenseKind Kind, string? SpdxId, DateOnly EffectiveOn, DateOnly Day, bool InForceOnDay, DateOnly? ExpiresOnDay,
+    IReadOnlyList<Domain.Common.PermittedUse>? PermittedUsesOnDay, DateOnly? TerminatedOn,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DatasetLicense? Record = null)
+{
+    public static LicenseSummary From(DatasetLicense l, DateOnly day, LineageDetail detail)
+    {
+        var terms = l.TermsOn(day)?.Terms;
+        var inForce = terms is not null && (terms.ExpiresOn is null || terms.ExpiresOn >= day) && (l.Terminated is null || l.Terminated.EffectiveOn > day);
+        return new(l.Granted.LicenseId, l.Granted.Kind, l.Granted.SpdxId, l.Granted.EffectiveOn, day, inForce, terms?.ExpiresOn, terms?.PermittedUses,
+            l.Terminated?.EffectiveOn, detail == LineageDetail.Full ? l : null);
+    }
+}
+
 /// <summary>A node of the lineage graph. Kind: dataset-version, training-run or model-version.</summary>
 public sealed record LineageNode(
     string Id,
@@ -45,9 +88,9 @@ public sealed record LineageNode(
     string? SourceInstitution = null,
     string? Fingerprint = null,
     long? RecordCount = null,
-    IReadOnlyList<DeidentificationDecision>? DeidentificationDecisions = null,
+    IReadOnlyList<DecisionSummary>? DeidentificationDecisions = null,
     IReadOnlyList<IrbApprovalView>? IrbApprovals = null,
-    IReadOnlyList<DatasetLicense>? Licenses = null,
+    IReadOnlyList<LicenseSummary>? Licenses = null,
     IReadOnlyList<ConsentWithdrawn>? ConsentWithdrawals = null,
     IReadOnlyList<ClearanceView>? ClearanceAtTraining = null,
     ClearanceView? ClearanceToday = null,
@@ -62,13 +105,15 @@ public sealed record LineageNode(
 public sealed record LineageEdge(string From, string To, string Relation, string? Transformation = null);
 
 /// <summary>
-/// The same graph as a tree for reading: each node with its inputs or parents nested (shared
-/// ancestors repeat). <c>Transformation</c> is how this node was made from its children;
-/// <c>Truncated</c> marks a node whose parents were left out (the tree has a size budget).
+/// The same graph as a tree for reading: each node with its inputs or parents nested.
+/// <c>Transformation</c> is how this node was made from its children. A version reached again by
+/// another path appears again, but its ancestry is given once, at its first appearance (depth-first,
+/// inputs in order): later appearances have no children and <c>Deduped</c> true. <c>Truncated</c>
+/// marks a node whose parents were left out (the tree has a size budget).
 /// </summary>
 public sealed record LineageTreeNode(
     string Id, string Kind, string Label, bool? ClearedAtTraining, bool? ClearedToday, string? Transformation, IReadOnlyList<LineageTreeNode> Children,
-    bool Truncated = false);
+    bool Truncated = false, bool Deduped = false);
 
 internal static class NodeIds
 {

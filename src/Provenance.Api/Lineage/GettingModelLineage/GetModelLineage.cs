@@ -1,5 +1,7 @@
 using MediatR;
 using Provenance.Api.Infrastructure.Problems;
+using Provenance.Api.Infrastructure.Validation;
+using Provenance.Api.Streams;
 using Provenance.Domain.Datasets;
 using Provenance.Domain.Models;
 using Provenance.EventStore;
@@ -17,18 +19,30 @@ public sealed record ModelLineage(
     IReadOnlyList<LineageEdge> Edges,
     LineageTreeNode Tree);
 
-internal sealed record GetModelLineageQuery(Guid ModelId, string ModelVersion, DateTimeOffset? AsOf) : IRequest<ModelLineage>;
+internal sealed record GetModelLineageQuery(Guid ModelId, string ModelVersion, DateTimeOffset? AsOf, string? Detail = null) : IRequest<ModelLineage>;
 
-internal sealed class HandleGetModelLineage(PostgresEventStore store, LineageReader reader, LineageFacts loader, TimeProvider clock)
+internal sealed class GetModelLineageValidator : IValidator<GetModelLineageQuery>
+{
+    public void Validate(GetModelLineageQuery request, FieldErrors errors)
+    {
+        if (request.Detail is not null)
+        {
+            errors.OneOf<LineageDetail>("detail", request.Detail);
+        }
+    }
+}
+
+internal sealed class HandleGetModelLineage(PostgresEventStore store, StreamStates states, LineageReader reader, LineageFacts loader, TimeProvider clock)
     : IRequestHandler<GetModelLineageQuery, ModelLineage>
 {
     private const int MaxTreeNodes = 20_000;
 
     public async Task<ModelLineage> Handle(GetModelLineageQuery request, CancellationToken cancellationToken)
     {
-        var (modelId, modelVersion, asOf) = request;
+        var (modelId, modelVersion, asOf, detailText) = request;
+        var detail = detailText is null ? LineageDetail.Summary : EnumNames.Parse<LineageDetail>(detailText);
         var position = asOf is { } at ? await store.GetPositionAsOfAsync(at, cancellationToken) : await store.GetHeadPositionAsync(cancellationToken);
-        var model = Model.Fold(await store.ReadStreamsAsync([modelId], position, cancellationToken).Select(e => e.Data).ToListAsync(cancellationToken))
+        var model = (await states.LoadAsync([modelId], position, Model.Fold, cancellationToken)).GetValueOrDefault(modelId)
             ?? throw new NotFoundException("model", modelId);
         var runs = await reader.RunsOfModelVersionAsync(modelId, modelVersion, position, cancellationToken);
         if (runs.Count == 0)
@@ -37,12 +51,12 @@ internal sealed class HandleGetModelLineage(PostgresEventStore store, LineageRea
         }
 
         var inputs = await reader.InputsAsync(runs.Select(r => r.RunId).ToList(), position, cancellationToken);
-        var derivations = await reader.UpstreamAsync(inputs.Select(i => i.Version).Distinct().ToList(), position, cancellationToken);
+        var derivations = await reader.UpstreamOfRunsAsync(runs.Select(r => r.RunId).ToList(), position, cancellationToken);
         var versions = inputs.Select(i => i.Version).Concat(derivations.SelectMany(d => new[] { d.Child, d.Parent })).Distinct().ToList();
         var facts = await loader.LoadAsync(versions.Select(v => v.DatasetId).Distinct().ToList(), position, cancellationToken);
         var today = DateOnly.FromDateTime((asOf ?? clock.GetUtcNow()).UtcDateTime);
 
-        var graph = new LineageGraphBuilder(facts, model.Registration.Commercial, today);
+        var graph = new LineageGraphBuilder(facts, model.Registration.Commercial, today, detail);
         var modelNode = NodeIds.ModelVersion(modelId, modelVersion);
         graph.AddModelVersion(modelId, modelVersion, model.Registration.Name);
         foreach (var run in runs)
@@ -68,18 +82,21 @@ internal sealed class HandleGetModelLineage(PostgresEventStore store, LineageRea
             graph.AddEdge(new LineageEdge(NodeIds.Of(derivation.Child), NodeIds.Of(derivation.Parent), "was-derived-from", derivation.Transformation));
         }
 
-        // The tree repeats shared ancestors along every path; stacked diamonds multiply paths, so the
-        // tree stops growing at a budget (the nodes and edges always hold the whole graph).
+        // A version's ancestry is spelled out at its first appearance only, so the tree stays as
+        // large as the graph; a budget still bounds it (the nodes and edges always hold the whole graph).
         var parents = derivations.ToLookup(d => d.Child);
+        var expanded = new HashSet<DatasetVersionRef>();
         var budget = MaxTreeNodes;
         LineageTreeNode Version(DatasetVersionRef v, int depth)
         {
             var node = graph.Node(NodeIds.Of(v));
             budget--;
-            var truncated = (depth > 200 || budget <= 0) && parents[v].Any();
-            var children = truncated ? [] : parents[v].Select(d => Version(d.Parent, depth + 1)).ToList();
+            var hasParents = parents[v].Any();
+            var deduped = hasParents && !expanded.Add(v);
+            var truncated = !deduped && (depth > 200 || budget <= 0) && hasParents;
+            var children = truncated || deduped ? [] : parents[v].Select(d => Version(d.Parent, depth + 1)).ToList();
             return new LineageTreeNode(node.Id, node.Kind, graph.Label(v), node.ClearanceAtTraining?.All(c => c.Cleared), node.ClearanceToday?.Cleared,
-                parents[v].FirstOrDefault()?.Transformation, children, truncated);
+                parents[v].FirstOrDefault()?.Transformation, children, truncated, deduped);
         }
 
         var tree = new LineageTreeNode(modelNode, "model-version", $"{model.Registration.Name} {modelVersion}", null, null, null,

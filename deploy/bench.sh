@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# The benchmark command: bash deploy/bench.sh [--events N] [--seed S] [--tiny] [--no-write]
+#
+# On a throwaway PostgreSQL cluster (mktemp folder under /tmp, free 127.0.0.1 port, removed on
+# exit), with the service's Release build:
+#   1. generates a deterministic scenario (--seed, --events; default 1,000,000 events) and loads
+#      it through the event store's own append path and inline projections;
+#   2. starts the API on 127.0.0.1, waits until every projection has caught up with the log;
+#   3. measures the lineage query of the flagship model version (1,000 dataset versions,
+#      derivation depth 10) over HTTP: p50, p95, p99.
+# Prints one table and, unless --no-write (or --tiny), writes it to docs/benchmarks.md with the
+# machine, date and commit. --tiny runs every step at a tiny size (CI checks the script this way).
+# Exits non-zero when a step fails. Every process it starts stops by itself or on exit.
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo"
+# shellcheck source=SCRIPTDIR/lib/postgres.sh
+source "$repo/deploy/lib/postgres.sh"
+
+export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1 MSBUILDDISABLENODEREUSE=1
+
+events=1000000 seed=20261122 chains=100 depth=10 warmup=30 iterations=500 write=1 tiny=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --events) events="$2"; shift 2 ;;
+    --seed) seed="$2"; shift 2 ;;
+    --tiny) tiny=1; events=3000; chains=5; depth=3; warmup=3; iterations=20; write=""; shift ;;
+    --no-write) write=""; shift ;;
+    *) echo "usage: bash deploy/bench.sh [--events N] [--seed S] [--tiny] [--no-write]" >&2; exit 2 ;;
+  esac
+done
+[[ "$events" =~ ^[0-9]+$ && "$seed" =~ ^[0-9]+$ ]] || { echo "--events and --seed are whole numbers." >&2; exit 2; }
+
+pg_dir="" pg_home="" api_pid="" work="$(mktemp -d /tmp/provenance-bench.XXXXXX)"
+cleanup() {
+  if [ -n "$api_pid" ]; then kill "$api_pid" 2>/dev/null || true; wait "$api_pid" 2>/dev/null || true; fi
+  if [ -n "$pg_dir" ]; then pg_stop "$pg_dir" >/dev/null 2>&1 || true; fi
+  if [ -n "$pg_home" ]; then rm -rf "$pg_home"; fi
+  rm -rf "$work"
+  api_pid="" pg_dir="" pg_home="" work=""
+}
+trap cleanup EXIT
+trap '' PIPE
+trap 'exit 130' INT
+trap 'exit 143' TERM HUP
+
+step() { printf '\n== %s\n' "$*"; }
+results="$work/results"
+: >"$results"
+collect() { tee /dev/stderr | sed -n 's/^RESULT //p' >>"$results"; }
+result() { sed -n "s/^$1=//p" "$results" | tail -n 1; }
+
+pg_ensure_installed
+step "Building (Release)"
+dotnet build -c Release tests/Provenance.Benchmarks/Provenance.Benchmarks.csproj -v quiet -nologo >/dev/null
+bench="$repo/tests/Provenance.Benchmarks/bin/Release/net10.0/Provenance.Benchmarks.dll"
+api="$repo/src/Provenance.Api/bin/Release/net10.0/Provenance.Api.dll"
+
+step "Throwaway PostgreSQL"
+pg_home="$(pg_make_temp_home)"
+pg_dir="$pg_home/data"
+port="$(pg_free_port)"
+pg_init_cluster "$pg_dir" "$port"
+pg_start "$pg_dir" "$port"
+pg_ensure_roles_and_db provenance_bench
+app_cs="$(pg_role_connection_string provenance_bench provenance_app)"
+owner_cs="$(pg_role_connection_string provenance_bench provenance_owner)"
+
+step "Loading a scenario of $events events (seed $seed)"
+dotnet "$bench" load --connection "$app_cs" --migrations-connection "$owner_cs" --events "$events" --seed "$seed" \
+  --chains "$chains" --depth "$depth" 2>&1 | collect
+
+step "Starting the API"
+api_port="$(pg_free_port)"
+api_url="http://127.0.0.1:$api_port"
+ConnectionStrings__Provenance="$app_cs" ConnectionStrings__ProvenanceMigrations="$owner_cs" ASPNETCORE_URLS="$api_url" \
+  ASPNETCORE_ENVIRONMENT=Production Serilog__MinimumLevel__Default=Warning \
+  dotnet "$api" >"$work/api.log" 2>&1 &
+api_pid=$!
+for _ in $(seq 1 600); do
+  if curl -fsS "$api_url/health/ready" >/dev/null 2>&1; then break; fi
+  kill -0 "$api_pid" 2>/dev/null || { tail -n 40 "$work/api.log" >&2; echo "The API exited." >&2; exit 1; }
+  sleep 0.5
+done
+curl -fsS "$api_url/health/ready" >/dev/null || { echo "The API did not become ready." >&2; exit 1; }
+# The asynchronous projections catch up before anything is measured (they would compete for the CPU).
+for _ in $(seq 1 1200); do
+  lag="$(curl -fsS "$api_url/admin/projections" | grep -o '"lag":[0-9]*' | cut -d: -f2 | sort -n | tail -n 1)"
+  [ "${lag:-1}" = "0" ] && break
+  sleep 1
+done
+[ "${lag:-1}" = "0" ] || { echo "The projections did not catch up (lag $lag)." >&2; exit 1; }
+
+step "Lineage of the flagship model version ($((chains * depth)) dataset versions, depth $depth)"
+dotnet "$bench" lineage --url "$api_url" --model "$(result flagship.model)" --version "$(result flagship.version)" \
+  --warmup "$warmup" --iterations "$iterations" 2>&1 | collect
+rss_kb="$(awk '/VmHWM/ {print $2}' "/proc/$api_pid/status" 2>/dev/null || echo 0)"
+echo "api.peak_rss_mb=$((rss_kb / 1024))" >>"$results"
+
+commit="$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$repo" diff --quiet 2>/dev/null || echo '+changes')"
+cpu="$(sed -n 's/^model name\s*:\s*//p' /proc/cpuinfo | head -n 1)"
+machine="$(nproc) cores ($cpu), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}'), .NET $(dotnet --version)"
+table="$work/table.md"
+{
+  echo "| Benchmark | Figure | Target |"
+  echo "|---|---|---|"
+  echo "| Scenario load through the append path | $(result load.events) events in $(result load.appends) appends: $(printf '%.0f' "$(result load.events_per_s)") events/s | minutes for 1M |"
+  echo "| Lineage, $((chains * depth)) dataset versions, depth $depth, $(result load.events)-event ledger | p50 $(result lineage.p50_ms) ms, p95 $(result lineage.p95_ms) ms, p99 $(result lineage.p99_ms) ms ($(result lineage.bytes) bytes) | p95 ≤ 20 ms |"
+  echo "| API peak resident memory | $(result api.peak_rss_mb) MB | < 512 MB |"
+} >"$table"
+
+step "Results"
+echo "Machine: $machine"
+echo "Date: $(date -u +%Y-%m-%d), commit $commit, seed $seed"
+cat "$table"
+
+if [ -n "$write" ]; then
+  out="$repo/docs/benchmarks.md"
+  begin='<!-- bench:begin -->' end='<!-- bench:end -->'
+  block="$work/block.md"
+  {
+    echo "$begin"
+    echo "Measured by \`bash deploy/bench.sh --events $events --seed $seed\` on $(date -u +%Y-%m-%d), commit $commit."
+    echo "Machine: $machine."
+    echo
+    cat "$table"
+    echo "$end"
+  } >"$block"
+  if [ -f "$out" ] && grep -q "$begin" "$out"; then
+    awk -v block="$block" -v b="$begin" -v e="$end" '
+      $0 == b { while ((getline line < block) > 0) print line; skip = 1; next }
+      $0 == e { skip = 0; next }
+      !skip { print }' "$out" >"$work/out.md"
+    cp "$work/out.md" "$out"
+  else
+    { echo "# Benchmarks"; echo; cat "$block"; } >"$out"
+  fi
+  echo "Wrote $out."
+fi
+[ -n "$tiny" ] && echo "Tiny run complete." || true

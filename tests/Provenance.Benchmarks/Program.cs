@@ -1,0 +1,28 @@
+using Provenance.Benchmarks;
+
+// The benchmark driver. Each command prints human-readable lines, and its figures as
+// "RESULT <name>=<value>" lines that deploy/bench.sh collects into docs/benchmarks.md.
+//   load     --connection CS [--migrations-connection CS] --events N [--seed S] [--chains C --depth D]
+//   lineage  --url URL --model ID [--version V] [--warmup N] [--iterations N]
+var command = args.FirstOrDefault();
+var options = Arguments.Parse(args.Skip(1));
+try
+{
+    return command switch
+    {
+        "load" => await ScenarioLoad.RunAsync(options),
+        "lineage" => await LineageLatency.RunAsync(options),
+        _ => Usage(),
+    };
+}
+catch (ArgumentException e)
+{
+    await Console.Error.WriteLineAsync(e.Message);
+    return 2;
+}
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: Provenance.Benchmarks load|lineage [--option value ...] (see Program.cs)");
+    return 2;
+}

@@ -1,0 +1,56 @@
+using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Provenance.Api.Extensions;
+using Provenance.Api.Infrastructure.Database;
+using Provenance.EventStore;
+using Provenance.Scenarios;
+
+namespace Provenance.Benchmarks;
+
+/// <summary>
+/// Loads a generated scenario through the service's own event store: the same serializer, the same
+/// append function and the same inline projections as the API, one append per generated batch.
+/// </summary>
+internal static class ScenarioLoad
+{
+    public static async Task<int> RunAsync(Arguments options)
+    {
+        var events = options.Number("events", 1_000_000);
+        var seed = (int)options.Number("seed", 20261122);
+        var shape = new FlagshipShape((int)options.Number("chains", 100), (int)options.Number("depth", 10));
+        await using var app = ServiceHost.Build(options.Required("connection"), options.Optional("migrations-connection"));
+        await app.Services.GetServices<IHostedService>().OfType<MigrationHostedService>().Single().StartAsync(CancellationToken.None);
+        var store = app.Services.GetRequiredService<PostgresEventStore>();
+
+        var generator = new ScenarioGenerator(seed, events, shape);
+        var metadata = new EventMetadata("scenario-generator", "admin", $"scenario-{seed}");
+        var clock = Stopwatch.StartNew();
+        var lastReport = 0L;
+        var dry = options.Optional("dry") == "true";
+        foreach (var append in generator.Generate())
+        {
+            if (dry)
+            {
+                continue;
+            }
+
+            await store.AppendAsync(append.StreamId, append.StreamType, append.ExpectedVersion == 0 ? ExpectedVersion.NoStream : ExpectedVersion.Exactly(append.ExpectedVersion), append.Events, metadata);
+            if (generator.EventCount - lastReport >= 100_000)
+            {
+                lastReport = generator.EventCount;
+                Console.WriteLine($"  {generator.EventCount:N0} events, {generator.EventCount / clock.Elapsed.TotalSeconds:N0}/s");
+            }
+        }
+
+        var seconds = clock.Elapsed.TotalSeconds;
+        Console.WriteLine($"Loaded {generator.EventCount:N0} events in {generator.AppendCount:N0} appends in {seconds:N1} s ({generator.EventCount / seconds:N0} events/s).");
+        Report.Result("load.events", generator.EventCount);
+        Report.Result("load.appends", generator.AppendCount);
+        Report.Result("load.seconds", seconds);
+        Report.Result("load.events_per_s", generator.EventCount / seconds);
+        Report.Result("flagship.model", generator.FlagshipModelId.ToString());
+        Report.Result("flagship.version", ScenarioGenerator.FlagshipModelVersion);
+        Report.Result("flagship.dataset_versions", shape.Versions);
+        return 0;
+    }
+}
