@@ -7,7 +7,9 @@
 #      it through the event store's own append path and inline projections;
 #   2. starts the API on 127.0.0.1, waits until every projection has caught up with the log;
 #   3. measures the lineage query of the flagship model version (1,000 dataset versions,
-#      derivation depth 10) over HTTP: p50, p95, p99.
+#      derivation depth 10) over HTTP, p50/p95/p99, three ways: with the log at rest; while a second
+#      client appends 50 unrelated events a second (answers are reused only if nothing they depend
+#      on changed); and with answer reuse turned off (every answer computed from the database).
 # Prints one table and, unless --no-write (or --tiny), writes it to docs/benchmarks.md with the
 # machine, date and commit. --tiny runs every step at a tiny size (CI checks the script this way).
 # Exits non-zero when a step fails. Every process it starts stops by itself or on exit.
@@ -71,32 +73,53 @@ step "Loading a scenario of $events events (seed $seed)"
 dotnet "$bench" load --connection "$app_cs" --migrations-connection "$owner_cs" --events "$events" --seed "$seed" \
   --chains "$chains" --depth "$depth" 2>&1 | collect
 
-step "Starting the API"
-api_port="$(pg_free_port)"
-api_url="http://127.0.0.1:$api_port"
-ConnectionStrings__Provenance="$app_cs" ConnectionStrings__ProvenanceMigrations="$owner_cs" ASPNETCORE_URLS="$api_url" \
-  ASPNETCORE_ENVIRONMENT=Production Serilog__MinimumLevel__Default=Warning \
-  dotnet "$api" >"$work/api.log" 2>&1 &
-api_pid=$!
-for _ in $(seq 1 600); do
-  if curl -fsS "$api_url/health/ready" >/dev/null 2>&1; then break; fi
-  kill -0 "$api_pid" 2>/dev/null || { tail -n 40 "$work/api.log" >&2; echo "The API exited." >&2; exit 1; }
-  sleep 0.5
-done
-curl -fsS "$api_url/health/ready" >/dev/null || { echo "The API did not become ready." >&2; exit 1; }
-# The asynchronous projections catch up before anything is measured (they would compete for the CPU).
-for _ in $(seq 1 1200); do
-  lag="$(curl -fsS "$api_url/admin/projections" | grep -o '"lag":[0-9]*' | cut -d: -f2 | sort -n | tail -n 1)"
-  [ "${lag:-1}" = "0" ] && break
-  sleep 1
-done
-[ "${lag:-1}" = "0" ] || { echo "The projections did not catch up (lag $lag)." >&2; exit 1; }
+start_api() { # extra environment assignments for the API
+  api_port="$(pg_free_port)"
+  api_url="http://127.0.0.1:$api_port"
+  env "$@" ConnectionStrings__Provenance="$app_cs" ConnectionStrings__ProvenanceMigrations="$owner_cs" ASPNETCORE_URLS="$api_url" \
+    ASPNETCORE_ENVIRONMENT=Production Serilog__MinimumLevel__Default=Warning Provenance__Integrity__CreateKeyIfMissing=true \
+    Provenance__Integrity__SigningKeyFile="$work/signing-key.pem" \
+    dotnet "$api" >>"$work/api.log" 2>&1 &
+  api_pid=$!
+  for _ in $(seq 1 600); do
+    if curl -fsS "$api_url/health/ready" >/dev/null 2>&1; then break; fi
+    kill -0 "$api_pid" 2>/dev/null || { tail -n 40 "$work/api.log" >&2; echo "The API exited." >&2; exit 1; }
+    sleep 0.5
+  done
+  curl -fsS "$api_url/health/ready" >/dev/null || { echo "The API did not become ready." >&2; exit 1; }
+  # The asynchronous projections catch up before anything is measured (they would compete for the CPU).
+  for _ in $(seq 1 1200); do
+    lag="$(curl -fsS "$api_url/admin/projections" | grep -o '"lag":[0-9]*' | cut -d: -f2 | sort -n | tail -n 1)"
+    [ "${lag:-1}" = "0" ] && break
+    sleep 1
+  done
+  [ "${lag:-1}" = "0" ] || { echo "The projections did not catch up (lag $lag)." >&2; exit 1; }
+}
+stop_api() {
+  rss_kb="$(awk '/VmHWM/ {print $2}' "/proc/$api_pid/status" 2>/dev/null || echo 0)"
+  peak_rss_mb="$(( rss_kb / 1024 > ${peak_rss_mb:-0} ? rss_kb / 1024 : ${peak_rss_mb:-0} ))"
+  kill "$api_pid" 2>/dev/null || true
+  wait "$api_pid" 2>/dev/null || true
+  api_pid=""
+}
+lineage() { # label, extra arguments
+  local label="$1"
+  shift
+  dotnet "$bench" lineage --url "$api_url" --model "$(result flagship.model)" --version "$(result flagship.version)" \
+    --warmup "$warmup" --iterations "$iterations" --label "$label" "$@" 2>&1 | collect
+}
 
+step "Starting the API"
+start_api
 step "Lineage of the flagship model version ($((chains * depth)) dataset versions, depth $depth)"
-dotnet "$bench" lineage --url "$api_url" --model "$(result flagship.model)" --version "$(result flagship.version)" \
-  --warmup "$warmup" --iterations "$iterations" 2>&1 | collect
-rss_kb="$(awk '/VmHWM/ {print $2}' "/proc/$api_pid/status" 2>/dev/null || echo 0)"
-echo "api.peak_rss_mb=$((rss_kb / 1024))" >>"$results"
+lineage lineage
+lineage lineage_moving --writes-per-second 50
+stop_api
+step "Lineage again, with answer reuse turned off"
+start_api Provenance__Cache__LineageBytes=0
+lineage lineage_cold
+stop_api
+echo "api.peak_rss_mb=$peak_rss_mb" >>"$results"
 
 commit="$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$repo" diff --quiet 2>/dev/null || echo '+changes')"
 cpu="$(sed -n 's/^model name\s*:\s*//p' /proc/cpuinfo | head -n 1)"
@@ -106,7 +129,10 @@ table="$work/table.md"
   echo "| Benchmark | Figure | Target |"
   echo "|---|---|---|"
   echo "| Scenario load through the append path | $(result load.events) events in $(result load.appends) appends: $(printf '%.0f' "$(result load.events_per_s)") events/s | minutes for 1M |"
-  echo "| Lineage, $((chains * depth)) dataset versions, depth $depth, $(result load.events)-event ledger | p50 $(result lineage.p50_ms) ms, p95 $(result lineage.p95_ms) ms, p99 $(result lineage.p99_ms) ms ($(result lineage.bytes) bytes) | p95 ≤ 20 ms |"
+  for mode in "lineage:log at rest" "lineage_moving:log moving, $(result lineage_moving.writes) unrelated appends meanwhile" "lineage_cold:answer reuse off, every answer computed"; do
+    key="${mode%%:*}"
+    echo "| Lineage ($((chains * depth)) dataset versions, depth $depth, $(result load.events)-event ledger), ${mode#*:} | p50 $(result "$key.p50_ms") ms, p95 $(result "$key.p95_ms") ms, p99 $(result "$key.p99_ms") ms ($(result "$key.bytes") bytes) | p95 ≤ 20 ms |"
+  done
   echo "| API peak resident memory | $(result api.peak_rss_mb) MB | < 512 MB |"
 } >"$table"
 

@@ -9,7 +9,8 @@
 # The tests get the admin connection string in PROVENANCE_TEST_POSTGRES
 # (Host=127.0.0.1;Port=...;Username=postgres;Password=...;Database=postgres).
 #
-# Runs `dotnet restore` and `dotnet test -c Release --logger trx` on Provenance.sln, sums the
+# Runs `dotnet restore` and `dotnet test -c Release --logger trx` on Provenance.sln, then (for the
+# whole suite) `deploy/bench.sh --tiny` to check that the benchmark script runs, sums the
 # <Counters> of every TRX file, and prints as the very last line exactly `N passed, N failed`
 # ("failed" counts failed, error, timeout and aborted results). Exits non-zero when dotnet test
 # fails, any test fails, or no test was executed.
@@ -74,6 +75,20 @@ else
   test_status=$restore_status
 fi
 
+# The benchmark script at a tiny size (CI checks that it runs; no figure is judged here). Only for the
+# whole suite: extra dotnet test arguments (a filter) skip it, as does PROVENANCE_SKIP_BENCH=1.
+bench_status=0
+if [ "$#" -eq 0 ] && [ "${PROVENANCE_SKIP_BENCH:-}" != "1" ] && [ "$test_status" -eq 0 ]; then
+  echo "bash deploy/bench.sh --tiny"
+  bench_log="$results/bench-tiny.log"
+  if bash "$repo/deploy/bench.sh" --tiny >"$bench_log" 2>&1 </dev/null; then
+    echo "The benchmark script ran at a tiny size."
+  else
+    bench_status=$?
+    tail -n 40 "$bench_log" || true
+  fi
+fi
+
 read -r executed passed failed < <(trx_counts "$results")
 executed="${executed:-0}" passed="${passed:-0}" failed="${failed:-0}"
 
@@ -83,6 +98,10 @@ cleanup
 status=0
 if [ "$test_status" -ne 0 ]; then
   echo "FAILED: dotnet test exited with status $test_status."
+  status=1
+fi
+if [ "$bench_status" -ne 0 ]; then
+  echo "FAILED: the benchmark script failed at a tiny size (exit $bench_status)."
   status=1
 fi
 if [ "$failed" -ne 0 ]; then

@@ -25,6 +25,10 @@ internal sealed class EventStoreSql(string schema)
         $"SELECT i.id, (SELECT e.stream_version FROM {schema}.events e WHERE e.stream_id = i.id AND e.position <= @to_position " +
         "ORDER BY e.stream_version DESC LIMIT 1) FROM unnest(@stream_ids) AS i(id)";
 
+    public string StreamsTouched { get; } =
+        $"SELECT DISTINCT e.stream_id, s.type FROM {schema}.events e JOIN {schema}.streams s ON s.id = e.stream_id " +
+        "WHERE e.position > @after AND e.position <= @to";
+
     public string ReadStream { get; } =
         $"SELECT {EventColumns} FROM {schema}.events " +
         "WHERE stream_id = @stream_id AND stream_version > @after_version AND (@to_version IS NULL OR stream_version <= @to_version) " +

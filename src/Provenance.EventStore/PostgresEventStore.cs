@@ -200,6 +200,23 @@ public sealed class PostgresEventStore
         return streams;
     }
 
+    /// <summary>The streams (id and type) that events after <paramref name="afterPosition"/>, up to <paramref name="toPosition"/>, were appended to.</summary>
+    public async Task<IReadOnlyList<(Guid StreamId, string StreamType)>> GetStreamsTouchedAsync(
+        long afterPosition, long toPosition, CancellationToken cancellationToken = default)
+    {
+        await using var command = _dataSource.CreateCommand(_sql.StreamsTouched);
+        command.Parameters.Add(new NpgsqlParameter<long>("after", afterPosition));
+        command.Parameters.Add(new NpgsqlParameter<long>("to", toPosition));
+        var touched = new List<(Guid, string)>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            touched.Add((reader.GetGuid(0), reader.GetString(1)));
+        }
+
+        return touched;
+    }
+
     /// <summary>
     /// The version each of <paramref name="streamIds"/> had at log position <paramref name="toPosition"/>
     /// (streams that did not exist then are left out), in one round trip. With the version, a state

@@ -97,6 +97,76 @@ public sealed class LineageShapeTests(ApiFixture api) : IClassFixture<ApiFixture
     }
 
     [Fact]
+    public async Task The_etag_stays_while_nothing_the_answer_depends_on_changes_and_moves_when_an_upstream_stream_does()
+    {
+        var root = await _ledger.DatasetAsync("root");
+        var curated = await _ledger.DatasetAsync("curated", (root, "filter"));
+        var model = await _ledger.ModelTrainedOnAsync([curated]);
+        var path = $"/models/{model}/versions/1.0/lineage";
+        using var first = await api.Client.GetAsync(path);
+        var etag = first.Headers.ETag!;
+        var before = await first.Content.ReadAsStringAsync();
+
+        await _ledger.DatasetAsync("unrelated");
+        using var afterUnrelated = await api.Client.GetAsync(path);
+        using var revalidated = await SendAsync(path, etag);
+
+        Assert.Equal(etag, afterUnrelated.Headers.ETag);
+        Assert.NotEqual(JsonDocument.Parse(before).RootElement.GetProperty("asOf").GetProperty("position").GetInt64(),
+            (await afterUnrelated.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("asOf").GetProperty("position").GetInt64());
+        Assert.Equal(HttpStatusCode.NotModified, revalidated.StatusCode);
+
+        // An event on the grandparent's stream changes what the answer says, so its tag.
+        await _ledger.PostAsync($"/datasets/{root}/versions/1/consent-withdrawals",
+            new { subjectCount = 1, effectiveOn = "2024-06-01", requiredActions = new[] { "exclude-from-future-training" } });
+        using var changed = await SendAsync(path, etag);
+        var lineage = await changed.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+        Assert.NotEqual(etag, changed.Headers.ETag);
+        Assert.Contains("consent-withdrawn", LineageBuilder.Node(lineage, curated).GetProperty("clearanceToday").GetProperty("findings").EnumerateArray()
+            .Select(f => f.GetProperty("code").GetString()));
+    }
+
+    [Fact]
+    public async Task A_new_protocol_covering_a_dataset_of_the_graph_is_seen_at_once()
+    {
+        var dataset = await _ledger.DatasetAsync("uncovered");
+        var model = await _ledger.ModelTrainedOnAsync([dataset]);
+        Assert.Equal(0, LineageBuilder.Node(await _ledger.LineageAsync(model), dataset).GetProperty("irbApprovals").GetArrayLength());
+
+        // The protocol's stream is new: nothing the earlier answer depended on was touched.
+        await _ledger.ProtocolAsync("26-000777", [dataset]);
+
+        var approvals = LineageBuilder.Node(await _ledger.LineageAsync(model), dataset).GetProperty("irbApprovals");
+        Assert.Equal("26-000777", Assert.Single(approvals.EnumerateArray()).GetProperty("protocolNumber").GetString());
+    }
+
+    [Fact]
+    public async Task An_answer_as_of_an_instant_is_the_same_after_later_events()
+    {
+        var dataset = await _ledger.DatasetAsync("stable");
+        var model = await _ledger.ModelTrainedOnAsync([dataset]);
+        var instant = Uri.EscapeDataString(DateTimeOffset.UtcNow.AddSeconds(1).ToString("O"));
+        await Task.Delay(1100);
+        var path = $"/models/{model}/versions/1.0/lineage?asOf={instant}";
+        var then = await api.Client.GetStringAsync(path);
+
+        await _ledger.PostAsync($"/datasets/{dataset}/versions/1/consent-withdrawals",
+            new { subjectCount = 1, effectiveOn = "2024-06-01", requiredActions = new[] { "exclude-from-future-training" } });
+
+        Assert.Equal(then, await api.Client.GetStringAsync(path));
+        Assert.NotEqual(then, await api.Client.GetStringAsync($"/models/{model}/versions/1.0/lineage"));
+    }
+
+    private Task<HttpResponseMessage> SendAsync(string path, System.Net.Http.Headers.EntityTagHeaderValue etag)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.IfNoneMatch.Add(etag);
+        return api.Client.SendAsync(request);
+    }
+
+    [Fact]
     public async Task Projection_status_shows_each_projections_checkpoint_against_the_head()
     {
         await _ledger.DatasetAsync("status");

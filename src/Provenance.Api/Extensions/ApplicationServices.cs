@@ -50,6 +50,7 @@ internal static class ApplicationServices
         services.AddSingleton<Catalog.ProjectionDaemon>();
         services.AddSingleton<Catalog.CatalogReader>();
         services.AddSingleton<Streams.StreamStates>();
+        services.AddSingleton<Lineage.LineageAnswers>();
         services.AddScoped<Lineage.LineageFacts>();
         services.AddScoped<Lineage.Downstream>();
         services.AddSingleton(sp => new PostgresEventStore(

@@ -7,20 +7,26 @@ namespace Provenance.Api.Lineage;
 
 internal static class LineageApi
 {
-    // The reading tree nests two JSON levels per derivation; requests stay limited to the usual depth.
-    private static readonly System.Text.Json.JsonSerializerOptions DeepOutput =
-        new(Infrastructure.Json.ProvenanceJson.Options) { MaxDepth = 512 };
-
     public static IEndpointRouteBuilder MapLineageApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/models/{id:guid}/versions/{modelVersion}/lineage",
-                async (Guid id, string modelVersion, DateTimeOffset? asOf, string? detail, IMediator mediator, CancellationToken ct) =>
-                    TypedResults.Json(await mediator.Send(new GetModelLineageQuery(id, modelVersion, asOf, detail), ct), DeepOutput))
+                async (Guid id, string modelVersion, DateTimeOffset? asOf, string? detail, IMediator mediator, HttpContext http, CancellationToken ct) =>
+                {
+                    var answer = await mediator.Send(new GetModelLineageQuery(id, modelVersion, asOf, detail), ct);
+                    http.Response.Headers.ETag = answer.ETag;
+                    if (http.Request.Headers.IfNoneMatch.Contains(answer.ETag))
+                    {
+                        return Results.StatusCode(StatusCodes.Status304NotModified);
+                    }
+
+                    return Results.Stream(body => answer.WriteAsync(body, ct), "application/json; charset=utf-8");
+                })
             .WithTags("Lineage").WithName("GetModelLineage")
             .WithSummary("Where a model version's training data came from: the upstream graph to the original contributions, " +
-                         "each dataset version with its decisions, approvals, licenses, consent withdrawals and clearance at training and today; ?asOf answers from the ledger as it stood then; ?detail=full adds each decision's and license's whole record")
-            .Produces<ModelLineage>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+                         "each dataset version with its decisions, approvals, licenses, consent withdrawals and clearance at training and today; ?asOf answers from the ledger as it stood then; ?detail=full adds each decision's and license's whole record. " +
+                         "The ETag names the answer's inputs: If-None-Match answers 304 while nothing it depends on changed")
+            .Produces<ModelLineage>().Produces(StatusCodes.Status304NotModified).ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 
         app.MapGet("/datasets/{id:guid}/versions/{version:int}/impact",
                 (Guid id, int version, DateTimeOffset? asOf, IMediator mediator, CancellationToken ct) =>

@@ -8,6 +8,9 @@ namespace Provenance.Api.Lineage;
 /// <summary>The ledger's facts about a set of datasets as they stood at a log position, folded from their streams.</summary>
 internal sealed record LedgerFacts(ClearanceFacts Clearance, IReadOnlyList<IrbProtocol> Protocols)
 {
+    /// <summary>The version of every dataset and protocol stream the facts were folded from: together, what the facts depend on.</summary>
+    public IReadOnlyDictionary<Guid, long> StreamVersions { get; init; } = new Dictionary<Guid, long>();
+
     public IEnumerable<IrbProtocol> CoveringEver(Guid datasetId) => Clearance.ProtocolsEverCovering(datasetId);
 }
 
@@ -19,9 +22,13 @@ internal sealed class LineageFacts(StreamStates states, LineageReader reader)
 {
     public async Task<LedgerFacts> LoadAsync(IReadOnlyCollection<Guid> datasetIds, long position, CancellationToken cancellationToken)
     {
-        var datasets = await states.LoadAsync(datasetIds, position, Dataset.Fold, cancellationToken);
+        var datasets = await states.LoadSetAsync(datasetIds, position, Dataset.Fold, cancellationToken);
         var protocolIds = await reader.ProtocolsCoveringAsync(datasetIds, position, cancellationToken);
-        var protocols = (await states.LoadAsync(protocolIds, position, IrbProtocol.Fold, cancellationToken)).Values.ToList();
-        return new LedgerFacts(new ClearanceFacts(datasets, protocols), protocols);
+        var protocols = await states.LoadSetAsync(protocolIds, position, IrbProtocol.Fold, cancellationToken);
+        var list = protocols.States.Values.ToList();
+        return new LedgerFacts(new ClearanceFacts(datasets.States, list), list)
+        {
+            StreamVersions = datasets.Versions.Concat(protocols.Versions).ToDictionary(),
+        };
     }
 }

@@ -12,6 +12,10 @@ namespace Provenance.Api.Streams;
 /// The cache is bounded by the number of events its states were folded from
 /// (<c>Provenance:Cache:StreamEvents</c>, 200,000 by default), evicting the least recently used.
 /// </summary>
+/// <summary>Streams' states at a position, with the version each stream had there (absent streams left out).</summary>
+internal sealed record StreamSet<T>(IReadOnlyDictionary<Guid, T> States, IReadOnlyDictionary<Guid, long> Versions)
+    where T : class;
+
 internal sealed class StreamStates(PostgresEventStore store, IConfiguration configuration) : IDisposable
 {
     private readonly MemoryCache _cache = new(new MemoryCacheOptions
@@ -23,6 +27,11 @@ internal sealed class StreamStates(PostgresEventStore store, IConfiguration conf
     public void Dispose() => _cache.Dispose();
 
     public async Task<IReadOnlyDictionary<Guid, T>> LoadAsync<T>(
+        IReadOnlyCollection<Guid> ids, long position, Func<IEnumerable<object>, T?> fold, CancellationToken cancellationToken)
+        where T : class =>
+        (await LoadSetAsync(ids, position, fold, cancellationToken)).States;
+
+    public async Task<StreamSet<T>> LoadSetAsync<T>(
         IReadOnlyCollection<Guid> ids, long position, Func<IEnumerable<object>, T?> fold, CancellationToken cancellationToken)
         where T : class
     {
@@ -43,7 +52,7 @@ internal sealed class StreamStates(PostgresEventStore store, IConfiguration conf
 
         if (misses.Count == 0)
         {
-            return states;
+            return new StreamSet<T>(states, versions);
         }
 
         var events = new List<object>();
@@ -61,7 +70,7 @@ internal sealed class StreamStates(PostgresEventStore store, IConfiguration conf
         }
 
         Remember(current, events, fold, states);
-        return states;
+        return new StreamSet<T>(states, versions);
     }
 
     private void Remember<T>(Guid? id, List<object> events, Func<IEnumerable<object>, T?> fold, Dictionary<Guid, T> states)

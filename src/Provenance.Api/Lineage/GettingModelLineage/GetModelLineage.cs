@@ -1,3 +1,4 @@
+using System.Text.Json;
 using MediatR;
 using Provenance.Api.Infrastructure.Problems;
 using Provenance.Api.Infrastructure.Validation;
@@ -19,7 +20,7 @@ public sealed record ModelLineage(
     IReadOnlyList<LineageEdge> Edges,
     LineageTreeNode Tree);
 
-internal sealed record GetModelLineageQuery(Guid ModelId, string ModelVersion, DateTimeOffset? AsOf, string? Detail = null) : IRequest<ModelLineage>;
+internal sealed record GetModelLineageQuery(Guid ModelId, string ModelVersion, DateTimeOffset? AsOf, string? Detail = null) : IRequest<LineageAnswer>;
 
 internal sealed class GetModelLineageValidator : IValidator<GetModelLineageQuery>
 {
@@ -32,18 +33,27 @@ internal sealed class GetModelLineageValidator : IValidator<GetModelLineageQuery
     }
 }
 
-internal sealed class HandleGetModelLineage(PostgresEventStore store, StreamStates states, LineageReader reader, LineageFacts loader, TimeProvider clock)
-    : IRequestHandler<GetModelLineageQuery, ModelLineage>
+internal sealed class HandleGetModelLineage(
+    PostgresEventStore store, StreamStates states, LineageReader reader, LineageFacts loader, LineageAnswers answers, TimeProvider clock)
+    : IRequestHandler<GetModelLineageQuery, LineageAnswer>
 {
     private const int MaxTreeNodes = 20_000;
 
-    public async Task<ModelLineage> Handle(GetModelLineageQuery request, CancellationToken cancellationToken)
+    public async Task<LineageAnswer> Handle(GetModelLineageQuery request, CancellationToken cancellationToken)
     {
         var (modelId, modelVersion, asOf, detailText) = request;
         var detail = detailText is null ? LineageDetail.Summary : EnumNames.Parse<LineageDetail>(detailText);
         var position = asOf is { } at ? await store.GetPositionAsOfAsync(at, cancellationToken) : await store.GetHeadPositionAsync(cancellationToken);
-        var model = (await states.LoadAsync([modelId], position, Model.Fold, cancellationToken)).GetValueOrDefault(modelId)
-            ?? throw new NotFoundException("model", modelId);
+        var today = DateOnly.FromDateTime((asOf ?? clock.GetUtcNow()).UtcDateTime);
+        var asOfView = new LineageAsOf(asOf, position);
+        var queryKey = LineageAnswers.QueryKey(modelId, modelVersion, detail, today, asOf is null ? null : position);
+        if (await answers.TryReuseAsync(queryKey, position, store, cancellationToken) is { } reused)
+        {
+            return reused with { AsOf = asOfView };
+        }
+
+        var modelSet = await states.LoadSetAsync([modelId], position, Model.Fold, cancellationToken);
+        var model = modelSet.States.GetValueOrDefault(modelId) ?? throw new NotFoundException("model", modelId);
         var runs = await reader.RunsOfModelVersionAsync(modelId, modelVersion, position, cancellationToken);
         if (runs.Count == 0)
         {
@@ -54,7 +64,13 @@ internal sealed class HandleGetModelLineage(PostgresEventStore store, StreamStat
         var derivations = await reader.UpstreamOfRunsAsync(runs.Select(r => r.RunId).ToList(), position, cancellationToken);
         var versions = inputs.Select(i => i.Version).Concat(derivations.SelectMany(d => new[] { d.Child, d.Parent })).Distinct().ToList();
         var facts = await loader.LoadAsync(versions.Select(v => v.DatasetId).Distinct().ToList(), position, cancellationToken);
-        var today = DateOnly.FromDateTime((asOf ?? clock.GetUtcNow()).UtcDateTime);
+        var fingerprint = LineageAnswers.Fingerprint(modelId, modelVersion, modelSet.Versions[modelId], detail, today, facts.StreamVersions);
+        var dependencies = facts.StreamVersions.Keys.Concat(versions.Select(v => v.DatasetId)).Append(modelId).ToHashSet();
+        if (answers.TryGetByFingerprint(fingerprint, out var known))
+        {
+            answers.Remember(queryKey, position, dependencies, known!);
+            return known! with { AsOf = asOfView };
+        }
 
         var graph = new LineageGraphBuilder(facts, model.Registration.Commercial, today, detail);
         var modelNode = NodeIds.ModelVersion(modelId, modelVersion);
@@ -103,7 +119,10 @@ internal sealed class HandleGetModelLineage(PostgresEventStore store, StreamStat
             runs.Select(r => new LineageTreeNode(NodeIds.Run(r.RunId), "training-run", $"training run {r.StartedAt:yyyy-MM-dd}" + (r.Overridden ? " (clearance overridden)" : ""),
                 null, null, null, inputs.Where(i => i.RunId == r.RunId).Select(i => Version(i.Version, 0)).ToList())).ToList());
 
-        return new ModelLineage(modelId, model.Registration.Name, model.Registration.Commercial, modelVersion, new LineageAsOf(asOf, position),
-            graph.Nodes, graph.Edges, tree);
+        var answer = new LineageAnswer(modelId, model.Registration.Name, model.Registration.Commercial, modelVersion, asOfView, fingerprint,
+            JsonSerializer.SerializeToUtf8Bytes(graph.Nodes, LineageAnswers.Json), JsonSerializer.SerializeToUtf8Bytes(graph.Edges, LineageAnswers.Json),
+            JsonSerializer.SerializeToUtf8Bytes(tree, LineageAnswers.Json));
+        answers.Remember(queryKey, position, dependencies, answer);
+        return answer;
     }
 }
