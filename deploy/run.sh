@@ -12,7 +12,9 @@
 #   The cluster is stopped on exit only when this script started it.
 # - With ConnectionStrings__Provenance set: that database is used as is (and
 #   ConnectionStrings__ProvenanceMigrations too, when set); no cluster is touched.
-# Also exports Provenance__Seed__Path=<repo>/seeds (unless set) and
+# Also exports Provenance__Seed__Path=<repo>/seeds (unless set), a persistent checkpoint signing key
+# (Provenance__Integrity__SigningKeyFile=<repo>/.local/checkpoint-signing-key.pem, created by the
+# service on first start, unless a key is configured) and
 # ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Development}; the API listens on
 # ${ASPNETCORE_URLS:-http://127.0.0.1:5080}.
 #
@@ -74,6 +76,9 @@ fi
 
 export Provenance__Seed__Path="${Provenance__Seed__Path:-$repo/seeds}"
 export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
+if [ -z "${Provenance__Integrity__SigningKeyFile:-}${Provenance__Integrity__SigningKeyPem:-}" ]; then
+  export Provenance__Integrity__SigningKeyFile="$repo/.local/checkpoint-signing-key.pem" Provenance__Integrity__CreateKeyIfMissing=true
+fi
 urls="${ASPNETCORE_URLS:-http://127.0.0.1:5080}"
 
 if [ "${PROVENANCE_RUN_DRY:-}" = "1" ]; then
@@ -83,6 +88,7 @@ if [ "${PROVENANCE_RUN_DRY:-}" = "1" ]; then
   echo "  ConnectionStrings__ProvenanceMigrations=$(printf '%s' "${ConnectionStrings__ProvenanceMigrations:-}" | mask)"
   echo "  Provenance__Seed__Path=$Provenance__Seed__Path"
   echo "  ASPNETCORE_ENVIRONMENT=$ASPNETCORE_ENVIRONMENT"
+  echo "  Provenance__Integrity__SigningKeyFile=${Provenance__Integrity__SigningKeyFile:-(unset)}"
   echo "  dotnet run --project src/Provenance.Api -c Release -- --urls $urls $*"
   exit 0
 fi

@@ -4,6 +4,7 @@ using Provenance.Api.Extensions;
 using Provenance.Api.Admin;
 using Provenance.Api.BulkImport;
 using Provenance.Api.Infrastructure.Http;
+using Provenance.Api.Integrity;
 using Provenance.Api.Irb;
 using Provenance.Api.Lineage;
 using Provenance.Api.Models;
@@ -46,6 +47,7 @@ app.MapModelsApi();
 app.MapImportsApi();
 app.MapLineageApi();
 app.MapAdminApi();
+app.MapIntegrityApi();
 
 await app.RunAsync();
 

@@ -11,7 +11,7 @@ namespace Provenance.EventStore;
 /// The event store on PostgreSQL: atomic appends with an expected version, gapless global order,
 /// idempotent appends, and streamed reads of one stream or of the whole log.
 /// </summary>
-public sealed class PostgresEventStore
+public sealed partial class PostgresEventStore
 {
     private readonly NpgsqlDataSource _dataSource;
     private readonly EventSerializer _serializer;

@@ -43,6 +43,8 @@ public sealed class ApiFixture : TestDatabase
         web.UseEnvironment("Testing");
         web.UseSetting("ConnectionStrings:Provenance", AppConnectionString);
         web.UseSetting("ConnectionStrings:ProvenanceMigrations", OwnerConnectionString);
+        // Checkpoints only on request (POST /checkpoints), so tests know which sizes are signed; the periodic one is tested on its own.
+        web.UseSetting("Provenance:Integrity:CheckpointInterval", "1.00:00:00");
         web.ConfigureLogging(logging => logging.AddProvider(Logs));
     });
 

@@ -1,5 +1,6 @@
 using Provenance.Api.Infrastructure.Problems;
 using Provenance.EventStore;
+using Provenance.EventStore.Integrity;
 using Provenance.EventStore.Projections;
 
 namespace Provenance.Api.Admin;
@@ -15,7 +16,7 @@ internal static class AdminApi
 {
     public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/admin/projections", async (PostgresEventStore store, Catalog.ProjectionDaemon daemon, ProjectionRunner runner, CancellationToken ct) =>
+        app.MapGet("/admin/projections", async (PostgresEventStore store, Catalog.ProjectionDaemon daemon, ProjectionRunner runner, MerkleIntegrator integrator, CancellationToken ct) =>
             {
                 var head = await store.GetHeadPositionAsync(ct);
                 var statuses = new List<ProjectionStatus>();
@@ -25,10 +26,14 @@ internal static class AdminApi
                     statuses.Add(new ProjectionStatus(projection.Name, mode, checkpoint, head, Math.Max(0, head - checkpoint)));
                 }
 
+                // #5: the Merkle tree integrates the log asynchronously too; its "checkpoint" is the tree size.
+                var tree = await integrator.GetTreeHeadAsync(ct);
+                statuses.Add(new ProjectionStatus("merkle-tree", "integrity", tree.Size, head, Math.Max(0, head - tree.Size)));
+
                 return TypedResults.Ok(statuses);
             })
             .WithTags("Admin").WithName("ListProjections")
-            .WithSummary("Every projection, inline or async, with its checkpoint and how far it lags the log")
+            .WithSummary("Every projection, inline or async, and the Merkle tree (merkle-tree), with its checkpoint and how far it lags the log")
             .Produces<List<ProjectionStatus>>();
         app.MapPost("/admin/projections/{name}/rebuild", async (string name, PostgresEventStore store, Catalog.ProjectionDaemon daemon, ProjectionRunner runner, CancellationToken ct) =>
             {

@@ -59,6 +59,16 @@ internal static class ApplicationServices
         services.AddSingleton(sp => new EventStore.Projections.ProjectionRunner(
             sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<PostgresEventStore>(), sp.GetRequiredService<EventStoreOptions>()));
         services.AddSingleton(TimeProvider.System);
+        // #5: the log's Merkle tree, its signing key and signed checkpoints.
+        services.AddOptions<Integrity.IntegrityOptions>().Bind(configuration.GetSection(Integrity.IntegrityOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<Integrity.IntegrityOptions>, Integrity.IntegrityOptionsValidator>();
+        services.AddSingleton(sp => new EventStore.Integrity.MerkleIntegrator(
+            sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<PostgresEventStore>(), sp.GetRequiredService<EventStoreOptions>()));
+        services.AddSingleton<Provenance.Integrity.Merkle.ISubtreeHashSource>(sp => new EventStore.Integrity.PostgresSubtreeHashSource(
+            sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<EventStoreOptions>()));
+        services.AddSingleton<Integrity.SigningKey>();
+        services.AddSingleton<Integrity.CheckpointService>();
+        services.AddSingleton<Integrity.IntegrityDaemon>();
         services.AddScoped<RequestContext>();
         services.AddScoped<Ledger>();
         services.AddScoped<Aggregates>();
@@ -70,6 +80,7 @@ internal static class ApplicationServices
         services.AddHostedService<MigrationHostedService>();
         services.AddHostedService<InlineProjectionStartup>();
         services.AddHostedService(sp => sp.GetRequiredService<Catalog.ProjectionDaemon>());
+        services.AddHostedService(sp => sp.GetRequiredService<Integrity.IntegrityDaemon>());
         services.AddSingleton<SeedPrincipal>();
         services.AddHostedService<SeedLoader>();
 

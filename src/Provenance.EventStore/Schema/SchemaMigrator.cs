@@ -135,6 +135,11 @@ public sealed class SchemaMigrator
             $"GRANT INSERT, UPDATE ON {_schema}.streams TO {grantee}; " +
             $"GRANT UPDATE ON {_schema}.log_head TO {grantee}; " +
             $"REVOKE UPDATE, DELETE, TRUNCATE ON {_schema}.events, {_schema}.idempotency_keys FROM {grantee}; " +
+            // #5: the Merkle tree's subtrees and checkpoints are written once; its head only moves forward.
+            $"GRANT INSERT ON {_schema}.merkle_subtrees, {_schema}.checkpoints TO {grantee}; " +
+            $"GRANT UPDATE ON {_schema}.merkle_tree_head TO {grantee}; " +
+            $"REVOKE UPDATE, DELETE, TRUNCATE ON {_schema}.merkle_subtrees, {_schema}.checkpoints FROM {grantee}; " +
+            $"REVOKE INSERT, DELETE, TRUNCATE ON {_schema}.merkle_tree_head FROM {grantee}; " +
             // Projections keep their read models in tables named rm_* and move their checkpoints;
             // those are derived data, rebuilt from the log at will.
             $"GRANT INSERT, UPDATE ON {_schema}.projection_checkpoints TO {grantee}; " +

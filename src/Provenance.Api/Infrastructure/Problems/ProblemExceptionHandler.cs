@@ -24,6 +24,11 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
                 Detail = "The server failed to handle the request. Quote the trace id when reporting it.",
             };
         }
+        else if (problem.Status >= StatusCodes.Status500InternalServerError)
+        {
+            // An expected server-side failure (such as an integrity violation) is still an alarm.
+            LogServerProblem(logger, exception, httpContext.Request.Method, httpContext.Request.Path, problem.Type);
+        }
 
         httpContext.Response.StatusCode = problem.Status ?? StatusCodes.Status500InternalServerError;
         return await problems.TryWriteAsync(new ProblemDetailsContext
@@ -33,6 +38,9 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
             Exception = exception,
         });
     }
+
+    [LoggerMessage(LogLevel.Critical, "{ProblemType} on {Method} {Path}")]
+    private static partial void LogServerProblem(ILogger logger, Exception exception, string method, string path, string? problemType);
 
     [LoggerMessage(LogLevel.Error, "Unhandled error on {Method} {Path}")]
     private static partial void LogUnexpected(ILogger logger, Exception exception, string method, string path);

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using Provenance.Api.Infrastructure.Validation;
 using Provenance.Domain.Common;
 using Provenance.EventStore;
+using Provenance.EventStore.Integrity;
 
 namespace Provenance.Api.Infrastructure.Problems;
 
@@ -29,6 +30,7 @@ internal static class ProblemMapping
         IdempotencyKeyReusedException => Problem(StatusCodes.Status422UnprocessableEntity, ProblemTypes.IdempotencyKeyReused,
             "Idempotency key reused", "This Idempotency-Key was already used with a different request. Use a new key for a new request."),
         BadHttpRequestException e => BadRequest(e),
+        LogIntegrityException e => Problem(StatusCodes.Status500InternalServerError, ProblemTypes.IntegrityViolation, "Integrity violation", e.Message),
         _ => null,
     };
 

@@ -14,5 +14,6 @@ internal static class ProblemTypes
     public const string IdempotencyKeyReused = Prefix + "idempotency-key-reused";
     public const string MethodNotAllowed = Prefix + "method-not-allowed";
     public const string UnsupportedMediaType = Prefix + "unsupported-media-type";
+    public const string IntegrityViolation = Prefix + "integrity-violation";
     public const string Unexpected = Prefix + "unexpected";
 }

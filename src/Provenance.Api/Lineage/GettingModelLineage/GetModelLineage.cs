@@ -20,7 +20,12 @@ public sealed record ModelLineage(
     IReadOnlyList<LineageEdge> Edges,
     LineageTreeNode Tree);
 
-internal sealed record GetModelLineageQuery(Guid ModelId, string ModelVersion, DateTimeOffset? AsOf, string? Detail = null) : IRequest<LineageAnswer>;
+/// <summary>
+/// A model version's lineage. <c>AtPosition</c> and <c>Day</c> are for in-process callers (an
+/// export): answer at that log position, with clearance judged on that day.
+/// </summary>
+internal sealed record GetModelLineageQuery(
+    Guid ModelId, string ModelVersion, DateTimeOffset? AsOf, string? Detail = null, long? AtPosition = null, DateOnly? Day = null) : IRequest<LineageAnswer>;
 
 internal sealed class GetModelLineageValidator : IValidator<GetModelLineageQuery>
 {
@@ -41,12 +46,12 @@ internal sealed class HandleGetModelLineage(
 
     public async Task<LineageAnswer> Handle(GetModelLineageQuery request, CancellationToken cancellationToken)
     {
-        var (modelId, modelVersion, asOf, detailText) = request;
+        var (modelId, modelVersion, asOf, detailText, atPosition, day) = request;
         var detail = detailText is null ? LineageDetail.Summary : EnumNames.Parse<LineageDetail>(detailText);
-        var position = asOf is { } at ? await store.GetPositionAsOfAsync(at, cancellationToken) : await store.GetHeadPositionAsync(cancellationToken);
-        var today = DateOnly.FromDateTime((asOf ?? clock.GetUtcNow()).UtcDateTime);
+        var position = atPosition ?? (asOf is { } at ? await store.GetPositionAsOfAsync(at, cancellationToken) : await store.GetHeadPositionAsync(cancellationToken));
+        var today = day ?? DateOnly.FromDateTime((asOf ?? clock.GetUtcNow()).UtcDateTime);
         var asOfView = new LineageAsOf(asOf, position);
-        var queryKey = LineageAnswers.QueryKey(modelId, modelVersion, detail, today, asOf is null ? null : position);
+        var queryKey = LineageAnswers.QueryKey(modelId, modelVersion, detail, today, asOf is null && atPosition is null ? null : position);
         if (await answers.TryReuseAsync(queryKey, position, store, cancellationToken) is { } reused)
         {
             return reused with { AsOf = asOfView };

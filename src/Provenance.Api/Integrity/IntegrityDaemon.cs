@@ -1,0 +1,89 @@
+using Microsoft.Extensions.Options;
+using Provenance.EventStore;
+using Provenance.EventStore.Integrity;
+
+namespace Provenance.Api.Integrity;
+
+/// <summary>
+/// Keeps the Merkle tree level with the log and signs checkpoints: integrates new events in batches
+/// (woken at once by this instance's appends, polling for other instances'), and every
+/// <c>CheckpointInterval</c> signs the tree head when the tree grew since the latest checkpoint.
+/// </summary>
+internal sealed partial class IntegrityDaemon(
+    MerkleIntegrator integrator,
+    CheckpointService checkpoints,
+    SigningKey signingKey,
+    PostgresEventStore store,
+    IOptions<IntegrityOptions> options,
+    TimeProvider clock,
+    ILogger<IntegrityDaemon> logger) : BackgroundService
+{
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(5);
+    private readonly SemaphoreSlim _wake = new(0);
+
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        // Load the key now, so an unreadable or malformed key stops the service before it listens.
+        _ = signingKey.Signer;
+        return base.StartAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var settings = options.Value;
+        var nextCheckpoint = clock.GetUtcNow();
+        store.Appended += OnAppended;
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                var integrated = 0;
+                try
+                {
+                    integrated = (await integrator.IntegrateOnceAsync(settings.IntegrationBatchSize, stoppingToken)).Integrated;
+                    if (clock.GetUtcNow() >= nextCheckpoint)
+                    {
+                        nextCheckpoint = clock.GetUtcNow() + settings.CheckpointInterval;
+                        await checkpoints.CheckpointIfGrownAsync(stoppingToken);
+                    }
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    LogFailed(logger, e, RetryDelay.TotalSeconds);
+                    await Task.Delay(RetryDelay, clock, stoppingToken);
+                }
+
+                if (integrated == 0)
+                {
+                    await _wake.WaitAsync(PollInterval, stoppingToken);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            store.Appended -= OnAppended;
+        }
+    }
+
+    public override void Dispose()
+    {
+        _wake.Dispose();
+        base.Dispose();
+    }
+
+    // One pending wake-up is enough: a batch reads everything appended since.
+    private void OnAppended(long position)
+    {
+        if (_wake.CurrentCount == 0)
+        {
+            _wake.Release();
+        }
+    }
+
+    [LoggerMessage(LogLevel.Error, "Merkle tree integration or checkpoint signing failed; retrying in {RetrySeconds} s")]
+    private static partial void LogFailed(ILogger logger, Exception exception, double retrySeconds);
+}

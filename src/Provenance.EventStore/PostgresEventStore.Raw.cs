@@ -1,0 +1,97 @@
+using System.Runtime.CompilerServices;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Provenance.EventStore;
+
+// Reads of the log as stored, for the Merkle tree (#5) and exports: no upcasting, no deserialization.
+public sealed partial class PostgresEventStore
+{
+    /// <summary>
+    /// The log after <paramref name="afterPosition"/> in position order, as stored, at most
+    /// <paramref name="maxCount"/> events, fetched page by page so any count streams in bounded memory.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="afterPosition"/> or <paramref name="maxCount"/> is negative.</exception>
+    public async IAsyncEnumerable<RawEvent> ReadAllRawAsync(
+        long afterPosition, int maxCount, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(afterPosition);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxCount);
+        var remaining = maxCount;
+        var after = afterPosition;
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        while (remaining > 0)
+        {
+            var pageSize = Math.Min(_options.ReadPageSize, remaining);
+            var read = 0;
+            await foreach (var raw in ReadAllRawAsync(after, pageSize, connection, cancellationToken).ConfigureAwait(false))
+            {
+                after = raw.Position;
+                read++;
+                yield return raw;
+            }
+
+            remaining -= read;
+            if (read < pageSize)
+            {
+                yield break;
+            }
+        }
+    }
+
+    /// <summary>The event at <paramref name="position"/> as stored, or null when the log is shorter.</summary>
+    public async Task<RawEvent?> ReadRawEventAsync(long position, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(position);
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await foreach (var raw in ReadAllRawAsync(position - 1, 1, connection, cancellationToken).ConfigureAwait(false))
+        {
+            return raw;
+        }
+
+        return null;
+    }
+
+    /// <summary>The events of one stream after <paramref name="afterVersion"/> in version order, as stored.</summary>
+    public async IAsyncEnumerable<RawEvent> ReadStreamRawAsync(
+        Guid streamId, long afterVersion = 0, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await using var command = _dataSource.CreateCommand(_sql.ReadStream);
+        command.Parameters.Add(new NpgsqlParameter<Guid>("stream_id", streamId));
+        command.Parameters.Add(new NpgsqlParameter<long>("after_version", afterVersion));
+        command.Parameters.Add(new NpgsqlParameter("limit", NpgsqlDbType.Integer) { Value = DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter("to_version", NpgsqlDbType.Bigint) { Value = DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter("as_of", NpgsqlDbType.TimestampTz) { Value = DBNull.Value });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            yield return ReadRawEvent(reader);
+        }
+    }
+
+    /// <summary>One page of the log after <paramref name="afterPosition"/> as stored, on the caller's connection (and transaction).</summary>
+    internal async IAsyncEnumerable<RawEvent> ReadAllRawAsync(
+        long afterPosition, int maxCount, NpgsqlConnection connection, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(_sql.ReadAll, connection);
+        command.Parameters.Add(new NpgsqlParameter<long>("after", afterPosition));
+        command.Parameters.Add(new NpgsqlParameter<int>("limit", maxCount));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            yield return ReadRawEvent(reader);
+        }
+    }
+
+    // The columns of EventStoreSql.EventColumns, in order.
+    private static RawEvent ReadRawEvent(NpgsqlDataReader reader) => new(
+        Position: reader.GetInt64(0),
+        EventId: reader.GetGuid(1),
+        StreamId: reader.GetGuid(2),
+        StreamVersion: reader.GetInt64(3),
+        Type: reader.GetString(4),
+        SchemaVersion: reader.GetInt32(5),
+        DataJson: reader.GetString(6),
+        MetadataJson: reader.GetString(7),
+        RecordedAt: reader.GetFieldValue<DateTimeOffset>(8));
+}

@@ -1,0 +1,93 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Provenance.EventStore.Integrity;
+using Provenance.Testing;
+
+namespace Provenance.Api.Tests.Integrity;
+
+/// <summary>A checkpoint row written around the service (the run-time role may insert) makes it refuse to sign an inconsistent tree.</summary>
+public sealed class ForgedCheckpointTests(ApiFixture api) : IClassFixture<ApiFixture>
+{
+    [Fact]
+    public async Task After_a_forged_checkpoint_the_service_refuses_to_sign_and_says_why()
+    {
+        var client = api.Client;
+        await Checkpoints.AppendDatasetsAsync(client, 3);
+        await Checkpoints.SignAsync(client);
+        await Checkpoints.AppendDatasetsAsync(client, 2);
+        var head = await api.Service<MerkleIntegrator>().CatchUpAsync(long.MaxValue);
+        await ForgeAsync(head.Size);
+
+        var sameSize = await Problems.AssertAsync(await client.PostAsync("/checkpoints", null), HttpStatusCode.InternalServerError, "integrity-violation");
+        await Checkpoints.AppendDatasetsAsync(client, 1);
+        var larger = await Problems.AssertAsync(await client.PostAsync("/checkpoints", null), HttpStatusCode.InternalServerError, "integrity-violation");
+
+        Assert.Contains("already stored with another root", sameSize.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Contains("not consistent with the latest checkpoint", larger.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        var checkpoints = await TreeSizesAsync();
+        Assert.DoesNotContain(head.Size + 1, checkpoints);
+        Assert.Contains(api.Logs.Entries, e => e.Level == LogLevel.Critical && e.Exception is LogIntegrityException);
+
+        // A forged checkpoint beyond the tree gets no proofs either: its subtrees don't exist.
+        await ForgeAsync(head.Size + 100);
+        var beyond = await Problems.AssertAsync(await client.GetAsync($"/events/1/inclusion-proof?treeSize={head.Size + 100}"), HttpStatusCode.InternalServerError, "integrity-violation");
+        Assert.Contains("has not stored", beyond.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    private async Task ForgeAsync(long size)
+    {
+        await using var app = new NpgsqlConnection(api.AppConnectionString);
+        await app.OpenAsync();
+        await using var forge = new NpgsqlCommand(
+            "INSERT INTO provenance.checkpoints (tree_size, root, note, key_id) VALUES (@size, @root, 'forged', '00000000')", app);
+        forge.Parameters.Add(new NpgsqlParameter<long>("size", size));
+        forge.Parameters.Add(new NpgsqlParameter<byte[]>("root", SHA256.HashData("another history"u8)));
+        await forge.ExecuteNonQueryAsync();
+    }
+
+    private async Task<List<long>> TreeSizesAsync()
+    {
+        await using var app = new NpgsqlConnection(api.AppConnectionString);
+        await app.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT tree_size FROM provenance.checkpoints", app);
+        var sizes = new List<long>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            sizes.Add(reader.GetInt64(0));
+        }
+
+        return sizes;
+    }
+}
+
+/// <summary>An event changed after it was integrated (only a superuser bypassing the triggers can) has no valid inclusion proof.</summary>
+public sealed class TamperedEventTests(ApiFixture api) : IClassFixture<ApiFixture>
+{
+    [Fact]
+    public async Task An_event_changed_behind_the_ledgers_back_gets_no_inclusion_proof()
+    {
+        var client = api.Client;
+        await Checkpoints.AppendDatasetsAsync(client, 4);
+        var (size, root, _, _) = await Checkpoints.SignAsync(client);
+        await Checkpoints.VerifyInclusionAsync(client, 2, size, root);
+        await using (var admin = new NpgsqlConnection(api.AdminConnectionString))
+        {
+            await admin.OpenAsync();
+            await TestDatabase.ExecuteAsync(admin,
+                "BEGIN; SET LOCAL session_replication_role = replica; " +
+                "UPDATE provenance.events SET data = jsonb_set(data, '{recordCount}', '1') WHERE position = 2; COMMIT");
+        }
+
+        var problem = await Problems.AssertAsync(await client.GetAsync($"/events/2/inclusion-proof?treeSize={size}"), HttpStatusCode.InternalServerError, "integrity-violation");
+
+        Assert.Contains("position 2", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        await Checkpoints.VerifyInclusionAsync(client, 3, size, root);
+        var latest = await client.GetFromJsonAsync<JsonElement>("/checkpoints/latest");
+        Assert.Equal(size, latest.GetProperty("treeSize").GetInt64());
+    }
+}

@@ -1,0 +1,91 @@
+using Npgsql;
+using Provenance.EventStore.Integrity;
+using Provenance.Testing;
+
+namespace Provenance.EventStore.Tests.Integrity;
+
+/// <summary>The database refuses to change the stored tree or its checkpoints, whoever asks.</summary>
+public sealed class MerkleTreeImmutabilityTests(EventStoreFixture db) : IClassFixture<EventStoreFixture>
+{
+    public static TheoryData<string> Mutations => new()
+    {
+        "UPDATE provenance.merkle_subtrees SET hash = sha256('forged'::bytea)",
+        "DELETE FROM provenance.merkle_subtrees",
+        "TRUNCATE provenance.merkle_subtrees",
+        "UPDATE provenance.checkpoints SET note = 'forged'",
+        "DELETE FROM provenance.checkpoints",
+        "TRUNCATE provenance.checkpoints",
+        "DELETE FROM provenance.merkle_tree_head",
+        "TRUNCATE provenance.merkle_tree_head",
+    };
+
+    [Theory]
+    [MemberData(nameof(Mutations))]
+    public async Task The_tables_owner_cannot_change_or_remove_subtrees_checkpoints_or_the_head(string sql)
+    {
+        await SeedAsync();
+        await using var owner = new NpgsqlConnection(db.OwnerConnectionString);
+        await owner.OpenAsync();
+
+        var error = await Assert.ThrowsAsync<PostgresException>(() => TestDatabase.ExecuteAsync(owner, sql));
+
+        Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, error.SqlState);
+        Assert.Contains("append-only", error.MessageText, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Mutations))]
+    public async Task The_application_role_has_no_right_to_change_or_remove_subtrees_checkpoints_or_the_head(string sql)
+    {
+        await SeedAsync();
+        await using var app = new NpgsqlConnection(db.AppConnectionString);
+        await app.OpenAsync();
+
+        var error = await Assert.ThrowsAsync<PostgresException>(() => TestDatabase.ExecuteAsync(app, sql));
+
+        Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, error.SqlState);
+        Assert.Contains("permission denied", error.MessageText, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task The_tree_head_never_moves_back(bool asOwner)
+    {
+        await SeedAsync();
+        await using var connection = new NpgsqlConnection(asOwner ? db.OwnerConnectionString : db.AppConnectionString);
+        await connection.OpenAsync();
+
+        var error = await Assert.ThrowsAsync<PostgresException>(() => TestDatabase.ExecuteAsync(connection, "UPDATE provenance.merkle_tree_head SET size = size - 1"));
+
+        Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, error.SqlState);
+        Assert.Contains("only moves forward", error.MessageText, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_application_role_may_read_and_add_subtrees_and_checkpoints()
+    {
+        await SeedAsync();
+        await using var app = new NpgsqlConnection(db.AppConnectionString);
+        await app.OpenAsync();
+
+        await TestDatabase.ExecuteAsync(app,
+            "INSERT INTO provenance.checkpoints (tree_size, root, note, key_id) " +
+            "SELECT size + 1000, root, 'test note', '00000000' FROM provenance.merkle_tree_head");
+        await TestDatabase.ExecuteAsync(app, "INSERT INTO provenance.merkle_subtrees (level, idx, hash) VALUES (0, 1000000, sha256('x'::bytea))");
+    }
+
+    private async Task SeedAsync()
+    {
+        await TreeTesting.AppendAsync(db.Store, 3);
+        using var integrator = new MerkleIntegrator(db.AppDataSource, db.Store, db.Options);
+        var head = await integrator.CatchUpAsync(long.MaxValue);
+        await using var app = new NpgsqlConnection(db.AppConnectionString);
+        await app.OpenAsync();
+        await using var checkpoint = new NpgsqlCommand(
+            "INSERT INTO provenance.checkpoints (tree_size, root, note, key_id) VALUES (@size, @root, 'seed', '00000000') ON CONFLICT DO NOTHING", app);
+        checkpoint.Parameters.Add(new NpgsqlParameter<long>("size", head.Size));
+        checkpoint.Parameters.Add(new NpgsqlParameter<byte[]>("root", head.RootHash));
+        await checkpoint.ExecuteNonQueryAsync();
+    }
+}
