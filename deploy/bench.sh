@@ -78,7 +78,8 @@ start_api() { # extra environment assignments for the API
   api_url="http://127.0.0.1:$api_port"
   env "$@" ConnectionStrings__Provenance="$app_cs" ConnectionStrings__ProvenanceMigrations="$owner_cs" ASPNETCORE_URLS="$api_url" \
     ASPNETCORE_ENVIRONMENT=Production Serilog__MinimumLevel__Default=Warning Provenance__Integrity__CreateKeyIfMissing=true \
-    Provenance__Integrity__SigningKeyFile="$work/signing-key.pem" \
+    Provenance__Integrity__SigningKeyFile="$work/signing-key.pem" Provenance__Auth__BootstrapKeyFile="$work/admin.key" \
+    Provenance__RateLimit__Enabled=false Provenance__Https__Redirect=false \
     dotnet "$api" >>"$work/api.log" 2>&1 &
   api_pid=$!
   for _ in $(seq 1 600); do
@@ -89,7 +90,7 @@ start_api() { # extra environment assignments for the API
   curl -fsS "$api_url/health/ready" >/dev/null || { echo "The API did not become ready." >&2; exit 1; }
   # The asynchronous projections catch up before anything is measured (they would compete for the CPU).
   for _ in $(seq 1 1200); do
-    lag="$(curl -fsS "$api_url/admin/projections" | grep -o '"lag":[0-9]*' | cut -d: -f2 | sort -n | tail -n 1)"
+    lag="$(curl -fsS -H "Authorization: ApiKey $(cat "$work/admin.key")" "$api_url/admin/projections" | grep -o '"lag":[0-9]*' | cut -d: -f2 | sort -n | tail -n 1)"
     [ "${lag:-1}" = "0" ] && break
     sleep 1
   done
@@ -105,7 +106,8 @@ stop_api() {
 lineage() { # label, extra arguments
   local label="$1"
   shift
-  dotnet "$bench" lineage --url "$api_url" --model "$(result flagship.model)" --version "$(result flagship.version)" \
+  # The service issued an administrator key into $work/admin.key on its first start (never on the command line).
+  PROVENANCE_API_KEY="$(cat "$work/admin.key")" dotnet "$bench" lineage --url "$api_url" --model "$(result flagship.model)" --version "$(result flagship.version)" \
     --warmup "$warmup" --iterations "$iterations" --label "$label" "$@" 2>&1 | collect
 }
 

@@ -17,6 +17,11 @@
 # service on first start, unless a key is configured) and
 # ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Development}; the API listens on
 # ${ASPNETCORE_URLS:-http://127.0.0.1:5080}.
+# Keys (#6): the service writes a bootstrap administrator key to <repo>/.local/bootstrap-admin.key
+# (when no administrator key exists yet) and the demo keys, one per role, to
+# <repo>/.local/demo-keys.env (mode 600, reused across restarts); once they are written this script
+# prints the demo keys. `source .local/demo-keys.env` puts them in your shell ($STEWARD_KEY,
+# $IRB_REVIEWER_KEY, $REGULATOR_KEY, $ADMIN_KEY) for the README tour.
 #
 # PROVENANCE_RUN_DRY=1: do everything up to, but not including, `dotnet run` (prints the
 # environment it would use, with passwords masked, then exits, stopping the cluster if it
@@ -33,6 +38,9 @@ export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
 pg_dir=""
 started_here=""
 cleanup() {
+  if [ -n "${keys_printer:-}" ]; then
+    kill "$keys_printer" 2>/dev/null || true
+  fi
   if [ -n "$started_here" ]; then
     started_here=""
     pg_stop "$pg_dir"
@@ -80,6 +88,8 @@ if [ -z "${Provenance__Integrity__SigningKeyFile:-}${Provenance__Integrity__Sign
   export Provenance__Integrity__SigningKeyFile="$repo/.local/checkpoint-signing-key.pem" Provenance__Integrity__CreateKeyIfMissing=true
 fi
 urls="${ASPNETCORE_URLS:-http://127.0.0.1:5080}"
+export Provenance__Auth__BootstrapKeyFile="${Provenance__Auth__BootstrapKeyFile:-$repo/.local/bootstrap-admin.key}"
+export Provenance__Seed__KeysFile="${Provenance__Seed__KeysFile:-$repo/.local/demo-keys.env}"
 
 if [ "${PROVENANCE_RUN_DRY:-}" = "1" ]; then
   mask() { sed -E 's/(Password=)[^;]*/\1*****/g'; }
@@ -89,10 +99,28 @@ if [ "${PROVENANCE_RUN_DRY:-}" = "1" ]; then
   echo "  Provenance__Seed__Path=$Provenance__Seed__Path"
   echo "  ASPNETCORE_ENVIRONMENT=$ASPNETCORE_ENVIRONMENT"
   echo "  Provenance__Integrity__SigningKeyFile=${Provenance__Integrity__SigningKeyFile:-(unset)}"
+  echo "  Provenance__Auth__BootstrapKeyFile=$Provenance__Auth__BootstrapKeyFile"
+  echo "  Provenance__Seed__KeysFile=$Provenance__Seed__KeysFile"
   echo "  dotnet run --project src/Provenance.Api -c Release -- --urls $urls $*"
   exit 0
 fi
 
 echo "Starting the Provenance API; it listens on $urls (environment $ASPNETCORE_ENVIRONMENT, demo data from $Provenance__Seed__Path)."
+# The seed loader (re)writes the demo keys file once the API listens; print it then, beside the API's log.
+started_at="$(date +%s)"
+(
+  keys="$Provenance__Seed__KeysFile"
+  for _ in $(seq 1 600); do
+    if [ -f "$keys" ] && [ "$(stat -c %Y "$keys" 2>/dev/null || echo 0)" -ge "$started_at" ]; then
+      printf '\nDemo API keys, one per role (also in %s; load them with: source %s):\n' "$keys" "$keys"
+      grep '^export ' "$keys" | grep -v SEED_LOADER_KEY | sed 's/^export /  /'
+      # shellcheck disable=SC2016 # printed for the reader's shell to expand
+      printf 'Try: curl -H "Authorization: ApiKey $REGULATOR_KEY" %s/datasets\n\n' "$urls"
+      exit 0
+    fi
+    sleep 1
+  done
+) &
+keys_printer=$!
 # Not exec: the EXIT trap has to stop the cluster after the API exits.
 dotnet run --project src/Provenance.Api -c Release -- --urls "$urls" "$@"

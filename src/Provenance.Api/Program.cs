@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Provenance.Api.Access;
 using Provenance.Api.Datasets;
+using Provenance.Api.Exports;
 using Provenance.Api.Extensions;
 using Provenance.Api.Admin;
 using Provenance.Api.BulkImport;
@@ -8,7 +10,6 @@ using Provenance.Api.Integrity;
 using Provenance.Api.Irb;
 using Provenance.Api.Lineage;
 using Provenance.Api.Models;
-using Provenance.Api.Seeding;
 using Serilog;
 using Serilog.Formatting.Json;
 
@@ -23,6 +24,11 @@ builder.Logging.AddSerilog(new LoggerConfiguration()
     .CreateLogger(), dispose: true);
 
 builder.AddApplicationServices();
+builder.AddWebHardening();
+builder.Services.AddProvenanceRateLimiting(builder.Configuration);
+// #6: no request body over the limit is read (POST /imports streams, and has its own).
+builder.WebHost.ConfigureKestrel(kestrel =>
+    kestrel.Limits.MaxRequestBodySize = builder.Configuration.GetValue("Provenance:Limits:MaxRequestBodyBytes", RequestBodyLimitMiddleware.DefaultMaxBytes));
 if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["http_ports"]) &&
     string.IsNullOrEmpty(builder.Configuration["https_ports"]))
 {
@@ -33,19 +39,30 @@ var app = builder.Build();
 
 // Outermost, so the one log line per request sees the final status, errors included.
 app.UseMiddleware<CorrelationAndLoggingMiddleware>();
+app.UseMiddleware<SecurityHeadersMiddleware>();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
-app.UseMiddleware<SeedPrincipalMiddleware>();
+// #6: transport, then who is calling, how often, and whether they may (docs/security.md).
+app.UseTransportSecurity();
+app.UseConfiguredCors();
+app.UseAuthentication();
+app.UseRateLimiter();
+app.UseAuthorization();
+app.UseMiddleware<PrincipalContextMiddleware>();
+app.UseMiddleware<RequestBodyLimitMiddleware>();
 app.UseMiddleware<IdempotencyKeyMiddleware>();
 
-app.MapOpenApi();
-app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+app.MapOpenApi().AllowAnonymous();
+app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous().DisableRateLimiting();
+app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous().DisableRateLimiting();
+app.MapAccessApi();
 app.MapDatasetsApi();
 app.MapIrbApi();
 app.MapModelsApi();
 app.MapImportsApi();
 app.MapLineageApi();
+// The export slice (#5) maps its own endpoints; audit bundles are for regulators and administrators.
+app.MapGroup("").RequireAuthorization(AccessPolicies.Export).MapExportApi();
 app.MapAdminApi();
 app.MapIntegrityApi();
 

@@ -8,9 +8,14 @@ internal static class CliApplication
 {
     private static readonly TimeSpan TerminationGracePeriod = TimeSpan.FromSeconds(5);
 
-    public static RootCommand Create(CliHost host)
+    public static RootCommand Create(CliHost host) => Create(host, new ApiCredentials(host?.GetEnvironmentVariable ?? (_ => null)));
+
+    /// <summary>The command tree; every HTTP client its commands create carries <paramref name="credentials"/>' key.</summary>
+    public static RootCommand Create(CliHost host, ApiCredentials credentials)
     {
         ArgumentNullException.ThrowIfNull(host);
+        ArgumentNullException.ThrowIfNull(credentials);
+        host = credentials.Authenticating(host);
         var api = new Option<string>("--api")
         {
             Description = $"Base URL of the Provenance API; when omitted, ${ApiAddress.EnvironmentVariable}, else {ApiAddress.Fallback}",
@@ -22,15 +27,26 @@ internal static class CliApplication
         return new RootCommand("Command-line client of the Provenance training-data provenance ledger.")
         {
             api,
+            credentials.Option,
             ImportCommand.Create(api, host),
             Projections.RebuildCommand.Create(api, host),
+            Keys.KeysCommand.Create(api, host),
+            Verifying.VerifyCommand.Create(host),
         };
     }
 
     public static async Task<int> InvokeAsync(IReadOnlyList<string> args, CliHost host, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(host);
-        var parseResult = Create(host).Parse(args);
+        var credentials = new ApiCredentials(host.GetEnvironmentVariable);
+        var parseResult = Create(host, credentials).Parse(args);
+        credentials.Bind(parseResult);
+        if (parseResult.Errors.Count == 0 && credentials.Problem() is { } problem)
+        {
+            host.Error.WriteError(problem);
+            return ExitCodes.UsageOrConnectionError;
+        }
+
         var configuration = new InvocationConfiguration
         {
             Output = host.Out.Profile.Out.Writer,

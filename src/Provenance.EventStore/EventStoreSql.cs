@@ -29,6 +29,15 @@ internal sealed class EventStoreSql(string schema)
         $"SELECT DISTINCT e.stream_id, s.type FROM {schema}.events e JOIN {schema}.streams s ON s.id = e.stream_id " +
         "WHERE e.position > @after AND e.position <= @to";
 
+    // The positions of many streams' events, each stream found through its index (never a scan of the log).
+    public string StreamPositions { get; } =
+        $"SELECT e.position FROM unnest(@stream_ids) AS i(id) CROSS JOIN LATERAL " +
+        $"(SELECT position FROM {schema}.events WHERE stream_id = i.id AND position <= @to_position OFFSET 0) e ORDER BY 1";
+
+    public string ReadPositions { get; } =
+        $"SELECT e.* FROM unnest(@positions) AS p(position) CROSS JOIN LATERAL " +
+        $"(SELECT {EventColumns} FROM {schema}.events WHERE position = p.position OFFSET 0) e ORDER BY 1";
+
     public string ReadStream { get; } =
         $"SELECT {EventColumns} FROM {schema}.events " +
         "WHERE stream_id = @stream_id AND stream_version > @after_version AND (@to_version IS NULL OR stream_version <= @to_version) " +

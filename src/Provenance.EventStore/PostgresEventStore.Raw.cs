@@ -39,6 +39,38 @@ public sealed partial class PostgresEventStore
         }
     }
 
+    /// <summary>
+    /// The events of <paramref name="streamIds"/> at or below <paramref name="toPosition"/>, as stored,
+    /// in position order (interleaved across the streams as the log holds them), fetched a page at a time.
+    /// </summary>
+    public async IAsyncEnumerable<RawEvent> ReadStreamsRawAsync(
+        IReadOnlyCollection<Guid> streamIds, long toPosition, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(streamIds);
+        var positions = new List<long>();
+        await using (var command = _dataSource.CreateCommand(_sql.StreamPositions))
+        {
+            command.Parameters.Add(new NpgsqlParameter<Guid[]>("stream_ids", streamIds.ToArray()));
+            command.Parameters.Add(new NpgsqlParameter<long>("to_position", toPosition));
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                positions.Add(reader.GetInt64(0));
+            }
+        }
+
+        foreach (var page in positions.Chunk(_options.ReadPageSize))
+        {
+            await using var command = _dataSource.CreateCommand(_sql.ReadPositions);
+            command.Parameters.Add(new NpgsqlParameter<long[]>("positions", page));
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                yield return ReadRawEvent(reader);
+            }
+        }
+    }
+
     /// <summary>The event at <paramref name="position"/> as stored, or null when the log is shorter.</summary>
     public async Task<RawEvent?> ReadRawEventAsync(long position, CancellationToken cancellationToken = default)
     {

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
@@ -6,18 +7,38 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using Provenance.Domain.Access;
+using Provenance.Domain.Common;
 using Provenance.Testing;
 
 namespace Provenance.Api.Tests;
 
-/// <summary>The API in-process, on its own migrated database, connected as the application role.</summary>
+/// <summary>
+/// The API in-process, on its own migrated database, connected as the application role. Its
+/// <see cref="Client"/> authenticates as the administrator whose bootstrap key the service issued
+/// at start-up; <see cref="ClientAsync"/> gives clients of other roles. JWT bearer tokens are
+/// accepted from a test issuer (<see cref="JwtIssuer"/>) signed with <see cref="JwtSigningKey"/>.
+/// Rate limits are set out of reach, except where a test asks for them.
+/// </summary>
 public sealed class ApiFixture : TestDatabase
 {
+    public const string Institution = "Mercy Regional Health";
+    public const string OtherInstitution = "Lakeshore Health System";
+    public const string JwtIssuer = "https://issuer.provenance.test";
+    public const string JwtAudience = "provenance-api-tests";
+    public static readonly byte[] JwtSigningKey = System.Text.Encoding.ASCII.GetBytes("a test-only HMAC key, 32+ bytes long, never used elsewhere");
+
+    private readonly ConcurrentDictionary<string, Lazy<Task<HttpClient>>> _clients = new();
+    private readonly string _keyFolder = Directory.CreateTempSubdirectory("provenance-api-tests-").FullName;
     private WebApplicationFactory<Program> _factory = null!;
 
     public CapturingLoggerProvider Logs { get; } = new();
 
+    /// <summary>A client acting as an administrator (the service's bootstrap key).</summary>
     public HttpClient Client { get; private set; } = null!;
+
+    /// <summary>The bootstrap administrator key the service issued at start-up.</summary>
+    public string AdminKey { get; private set; } = "";
 
     public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web);
 
@@ -25,15 +46,26 @@ public sealed class ApiFixture : TestDatabase
     {
         await base.InitializeAsync();
         _factory = NewInstance();
-        Client = _factory.CreateClient();
-        using var ready = await Client.GetAsync("/health/ready");
-        ready.EnsureSuccessStatusCode();
+        using (var anonymous = _factory.CreateClient())
+        using (var ready = await anonymous.GetAsync("/health/ready"))
+        {
+            ready.EnsureSuccessStatusCode();
+        }
+
+        AdminKey = (await File.ReadAllTextAsync(Path.Combine(_keyFolder, "bootstrap.key"))).Trim();
+        Client = ClientWithKey(AdminKey);
     }
 
     public override async Task DisposeAsync()
     {
         Client.Dispose();
+        foreach (var client in _clients.Values.Where(c => c.IsValueCreated && c.Value.IsCompletedSuccessfully))
+        {
+            (await client.Value).Dispose();
+        }
+
         await _factory.DisposeAsync();
+        Directory.Delete(_keyFolder, recursive: true);
         await base.DisposeAsync();
     }
 
@@ -45,12 +77,60 @@ public sealed class ApiFixture : TestDatabase
         web.UseSetting("ConnectionStrings:ProvenanceMigrations", OwnerConnectionString);
         // Checkpoints only on request (POST /checkpoints), so tests know which sizes are signed; the periodic one is tested on its own.
         web.UseSetting("Provenance:Integrity:CheckpointInterval", "1.00:00:00");
+        web.UseSetting("Provenance:Auth:BootstrapKeyFile", Path.Combine(_keyFolder, "bootstrap.key"));
+        web.UseSetting("Provenance:Auth:Jwt:Issuer", JwtIssuer);
+        web.UseSetting("Provenance:Auth:Jwt:Audience", JwtAudience);
+        web.UseSetting("Provenance:Auth:Jwt:SymmetricKey", Convert.ToBase64String(JwtSigningKey));
+        web.UseSetting("Provenance:Auth:Jwt:RoleMap:ledger-regulators", "regulator");
+        web.UseSetting("Provenance:RateLimit:PermitLimit", "1000000");
+        web.UseSetting("Provenance:RateLimit:AnonymousPermitLimit", "1000000");
+        web.UseSetting("Provenance:Https:Redirect", "false");
         web.ConfigureLogging(logging => logging.AddProvider(Logs));
     });
 
     public T Service<T>()
         where T : notnull => _factory.Services.GetRequiredService<T>();
 
+    /// <summary>A client without credentials.</summary>
+    public HttpClient Anonymous() => _factory.CreateClient();
+
+    /// <summary>A client presenting <paramref name="key"/> (of this instance, or of <paramref name="instance"/>).</summary>
+    public HttpClient ClientWithKey(string key, WebApplicationFactory<Program>? instance = null)
+    {
+        var client = (instance ?? _factory).CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("ApiKey", key);
+        return client;
+    }
+
+    /// <summary>An administrator's client of another instance (as <see cref="Client"/> is of this one).</summary>
+    public HttpClient AdminClientOf(WebApplicationFactory<Program> instance) => ClientWithKey(AdminKey, instance);
+
+    /// <summary>
+    /// A client holding one role (a steward of <see cref="Institution"/> unless another is named),
+    /// through a key an administrator issued for it; one per role and institution, kept for the class.
+    /// </summary>
+    public Task<HttpClient> ClientAsync(Role role, string? institution = null)
+    {
+        var forInstitution = role == Role.Steward ? institution ?? Institution : institution;
+        return _clients.GetOrAdd($"{role}|{forInstitution}", _ => new Lazy<Task<HttpClient>>(async () =>
+            ClientWithKey(await IssueKeyAsync($"{Names.Of(role)}@{forInstitution ?? "ledger"}", [role], forInstitution)))).Value;
+    }
+
+    /// <summary>Issues a key through the API as the administrator and returns it.</summary>
+    public async Task<string> IssueKeyAsync(string principal, Role[] roles, string? institution, DateTimeOffset? expiresAt = null)
+    {
+        using var response = await Client.PostAsJsonAsync("/access/api-keys", new
+        {
+            principal,
+            roles = roles.Select(r => Names.Of(r)),
+            institution,
+            expiresAt = expiresAt ?? DateTimeOffset.UtcNow.AddDays(30),
+            description = "test key",
+        });
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == System.Net.HttpStatusCode.Created, body);
+        return JsonDocument.Parse(body).RootElement.GetProperty("key").GetString()!;
+    }
 }
 
 /// <summary>Keeps every log event the API writes, with its structured state.</summary>

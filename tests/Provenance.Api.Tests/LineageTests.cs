@@ -6,7 +6,7 @@ using Provenance.Domain.Datasets.ContributingVersion;
 
 namespace Provenance.Api.Tests;
 
-/// <summary>Builds ledgers over REST (as an administrator, so runs on uncleared data can be recorded) and asks lineage questions.</summary>
+/// <summary>Builds ledgers over REST (as an administrator, <see cref="ApiFixture.Client"/>, so runs on uncleared data can be recorded) and asks lineage questions.</summary>
 public sealed class LineageBuilder(ApiFixture api)
 {
     private static readonly ManifestFile[] Files = [new("part-0.parquet", 10, new string('a', 64))];
@@ -15,7 +15,6 @@ public sealed class LineageBuilder(ApiFixture api)
     public async Task<JsonElement> PostAsync(string path, object body, HttpStatusCode expected = HttpStatusCode.Created)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
-        request.Headers.Add(Seeding.SeedPrincipal.Header, api.Service<Seeding.SeedPrincipal>().Token);
         using var response = await api.Client.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(expected == response.StatusCode, $"{path}: {(int)response.StatusCode} {text}");
@@ -353,7 +352,7 @@ public sealed class InlineProjectionStartupTests(ApiFixture api) : IClassFixture
         }
 
         await using var restarted = api.NewInstance();
-        using var client = restarted.CreateClient();
+        using var client = api.AdminClientOf(restarted);
         var lineage = await client.GetFromJsonAsync<JsonElement>($"/models/{model}/versions/1.0/lineage");
 
         Assert.Equal(expected, lineage.GetProperty("nodes").ToString());

@@ -233,8 +233,10 @@ public sealed class ImportEveryEventKindTests(ApiFixture api) : IClassFixture<Ap
             }
         }
 
+        // Derivations and overrides ride on other commands; API keys are managed one by one, never imported.
         var missing = Domain.Common.EventCatalog.All.Select(e => e.Name)
-            .Where(n => n is not "dataset.version-derived" and not "model.training-clearance-overridden" && !types.Contains(n)).ToList();
+            .Where(n => n is not "dataset.version-derived" and not "model.training-clearance-overridden" && !n.StartsWith("access.", StringComparison.Ordinal) &&
+                        !types.Contains(n)).ToList();
         Assert.Empty(missing);
     }
 }

@@ -19,7 +19,7 @@ internal static class LineageLatency
         var iterations = options.Number("iterations", 300);
         var writesPerSecond = options.Number("writes-per-second", 0);
         var label = options.Optional("label") ?? "lineage";
-        using var http = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromMinutes(2) };
+        using var http = Client(url, TimeSpan.FromMinutes(2));
         using var stop = new CancellationTokenSource();
         var writer = writesPerSecond > 0 ? Task.Run(() => WriteAsync(url, writesPerSecond, stop.Token)) : Task.FromResult(0);
         var bytes = 0L;
@@ -53,7 +53,7 @@ internal static class LineageLatency
 
     private static async Task<int> WriteAsync(Uri url, long perSecond, CancellationToken cancellationToken)
     {
-        using var http = new HttpClient { BaseAddress = url };
+        using var http = Client(url, TimeSpan.FromSeconds(100));
         var interval = TimeSpan.FromSeconds(1.0 / perSecond);
         var count = 0;
         using var timer = new PeriodicTimer(interval);
@@ -81,6 +81,18 @@ internal static class LineageLatency
         }
 
         return count;
+    }
+
+    /// <summary>A client of the API with the key in PROVENANCE_API_KEY (an administrator's, so it may also write).</summary>
+    private static HttpClient Client(Uri url, TimeSpan timeout)
+    {
+        var http = new HttpClient { BaseAddress = url, Timeout = timeout };
+        if (Environment.GetEnvironmentVariable("PROVENANCE_API_KEY") is { Length: > 0 } key)
+        {
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("ApiKey", key);
+        }
+
+        return http;
     }
 
     private static async Task<byte[]> Fetch(HttpClient http, string path)

@@ -4,6 +4,7 @@ using Provenance.Benchmarks;
 // "RESULT <name>=<value>" lines that deploy/bench.sh collects into docs/benchmarks.md.
 //   load     --connection CS [--migrations-connection CS] --events N [--seed S] [--chains C --depth D]
 //   lineage  --url URL --model ID [--version V] [--warmup N] [--iterations N]
+//   verify-synthetic [--events N] [--seed S] [--zip true]   (offline: writes and verifies an audit bundle)
 var command = args.FirstOrDefault();
 var options = Arguments.Parse(args.Skip(1));
 try
@@ -12,6 +13,7 @@ try
     {
         "load" => await ScenarioLoad.RunAsync(options),
         "lineage" => await LineageLatency.RunAsync(options),
+        "verify-synthetic" => await BundleVerification.RunAsync(options),
         _ => Usage(),
     };
 }
@@ -23,6 +25,6 @@ catch (ArgumentException e)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Provenance.Benchmarks load|lineage [--option value ...] (see Program.cs)");
+    Console.Error.WriteLine("usage: Provenance.Benchmarks load|lineage|verify-synthetic [--option value ...] (see Program.cs)");
     return 2;
 }

@@ -7,11 +7,14 @@ namespace Provenance.Cli.Tests;
 /// <summary>Runs <c>provenance</c> in-process and keeps what it printed.</summary>
 internal static class Cli
 {
-    public static async Task<CliRun> RunAsync(Func<Uri, HttpClient> createClient, params string[] args)
+    public static Task<CliRun> RunAsync(Func<Uri, HttpClient> createClient, params string[] args) => RunAsync(createClient, _ => null, args);
+
+    /// <summary>Runs with an environment (for PROVENANCE_API_KEY and the like).</summary>
+    public static async Task<CliRun> RunAsync(Func<Uri, HttpClient> createClient, Func<string, string?> environment, params string[] args)
     {
         var output = new StringWriter();
         var errors = new StringWriter();
-        var host = new CliHost(Console(output), Console(errors), createClient, _ => null);
+        var host = new CliHost(Console(output), Console(errors), createClient, environment);
         var exitCode = await CliApplication.InvokeAsync(args, host);
         return new CliRun(exitCode, output.ToString(), errors.ToString());
     }

@@ -7,10 +7,19 @@ using ApiProgram = Program;
 
 namespace Provenance.Cli.Tests;
 
-/// <summary>The API in-process, on its own migrated database, for the CLI to talk to.</summary>
+/// <summary>
+/// The API in-process, on its own migrated database, for the CLI to talk to. Clients it creates act
+/// as the administrator whose bootstrap key the service issued at start-up, unless the CLI sends a
+/// key of its own (--api-key or PROVENANCE_API_KEY); <see cref="CreateClient"/> with
+/// <c>anonymous: true</c> sends only what the CLI sends.
+/// </summary>
 public class CliFixture : TestDatabase
 {
+    private readonly string _keyFolder = Directory.CreateTempSubdirectory("provenance-cli-tests-").FullName;
     private WebApplicationFactory<ApiProgram> _factory = null!;
+
+    /// <summary>The bootstrap administrator key.</summary>
+    public string AdminKey { get; private set; } = "";
 
     /// <summary>Serve over real loopback sockets (Kestrel) instead of the in-memory test server.</summary>
     protected virtual bool OverSockets => false;
@@ -23,6 +32,9 @@ public class CliFixture : TestDatabase
             web.UseEnvironment("Testing");
             web.UseSetting("ConnectionStrings:Provenance", AppConnectionString);
             web.UseSetting("ConnectionStrings:ProvenanceMigrations", OwnerConnectionString);
+            web.UseSetting("Provenance:Auth:BootstrapKeyFile", Path.Combine(_keyFolder, "bootstrap.key"));
+            web.UseSetting("Provenance:RateLimit:PermitLimit", "1000000");
+            web.UseSetting("Provenance:Https:Redirect", "false");
             if (OverSockets)
             {
                 // Without it the API listens on its fixed development port.
@@ -35,14 +47,16 @@ public class CliFixture : TestDatabase
             _factory.StartServer();
         }
 
-        using var client = CreateClient();
+        using var client = CreateClient(anonymous: true);
         using var ready = await client.GetAsync("/health/ready");
         ready.EnsureSuccessStatusCode();
+        AdminKey = (await File.ReadAllTextAsync(Path.Combine(_keyFolder, "bootstrap.key"))).Trim();
     }
 
     public override async Task DisposeAsync()
     {
         await _factory.DisposeAsync();
+        Directory.Delete(_keyFolder, recursive: true);
         await base.DisposeAsync();
     }
 
@@ -50,15 +64,25 @@ public class CliFixture : TestDatabase
     /// A new client of the API, as the CLI's host creates one (the CLI disposes it). On the
     /// in-memory server any host reaches the API, so <paramref name="api"/> only sets the path.
     /// </summary>
-    public HttpClient CreateClient(Uri? api = null)
+    public HttpClient CreateClient(Uri? api = null, bool anonymous = false)
     {
-        var client = _factory.CreateClient();
+        var client = anonymous ? _factory.CreateClient() : _factory.CreateDefaultClient(_factory.ClientOptions.BaseAddress, new AdministratorUnlessAuthorized(() => AdminKey));
         if (api is not null)
         {
             client.BaseAddress = api;
         }
 
         return client;
+    }
+
+    /// <summary>Adds the administrator's key to a request that carries no Authorization of its own.</summary>
+    private sealed class AdministratorUnlessAuthorized(Func<string> key) : DelegatingHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            request.Headers.Authorization ??= new System.Net.Http.Headers.AuthenticationHeaderValue("ApiKey", key());
+            return base.SendAsync(request, cancellationToken);
+        }
     }
 
 }

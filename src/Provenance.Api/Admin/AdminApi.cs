@@ -1,3 +1,4 @@
+using Provenance.Api.Access;
 using Provenance.Api.Infrastructure.Problems;
 using Provenance.EventStore;
 using Provenance.EventStore.Integrity;
@@ -11,7 +12,7 @@ public sealed record RebuildResult(string Projection, long EventsReplayed, long 
 /// <summary>Where a projection stands against the log: <c>Lag</c> events are not in its read model yet.</summary>
 public sealed record ProjectionStatus(string Name, string Mode, long Checkpoint, long Head, long Lag);
 
-/// <summary>Operations on derived data. To be limited to administrators once authentication exists (issue #6).</summary>
+/// <summary>Operations on derived data, for administrators only.</summary>
 internal static class AdminApi
 {
     public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder app)
@@ -32,7 +33,7 @@ internal static class AdminApi
 
                 return TypedResults.Ok(statuses);
             })
-            .WithTags("Admin").WithName("ListProjections")
+            .WithTags("Admin").WithName("ListProjections").RequireAuthorization(AccessPolicies.Admin)
             .WithSummary("Every projection, inline or async, and the Merkle tree (merkle-tree), with its checkpoint and how far it lags the log")
             .Produces<List<ProjectionStatus>>();
         app.MapPost("/admin/projections/{name}/rebuild", async (string name, PostgresEventStore store, Catalog.ProjectionDaemon daemon, ProjectionRunner runner, CancellationToken ct) =>
@@ -45,7 +46,7 @@ internal static class AdminApi
                 return TypedResults.Ok(new RebuildResult(name, replayed, await runner.GetCheckpointAsync(name, ct),
                     System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds));
             })
-            .WithTags("Admin").WithName("RebuildProjection")
+            .WithTags("Admin").WithName("RebuildProjection").RequireAuthorization(AccessPolicies.Admin)
             .WithSummary("Empty a projection's read model and replay the whole log into it (appends wait meanwhile)")
             .Produces<RebuildResult>().ProducesProblem(StatusCodes.Status404NotFound);
         return app;

@@ -17,7 +17,8 @@ namespace Provenance.Api.BulkImport;
 /// request, line N is idempotent under <c>K#N</c> (or under the line's own <c>key</c>), so
 /// re-sending a whole import writes nothing twice. A client that sends a long file in several
 /// requests passes <c>?firstLine=N</c> so each part's lines keep their numbers (and keys) in the
-/// whole file. The request body has no size limit: it is never held whole.
+/// whole file. The request body is never held whole, so it is exempt from the general body limit
+/// (<see cref="Infrastructure.Http.LargeRequestBody"/>): unlimited unless <c>Provenance:Limits:MaxImportBodyBytes</c> is set.
 /// </summary>
 internal static class ImportEndpoint
 {
@@ -39,11 +40,6 @@ internal static class ImportEndpoint
         var importKey = context.Request.Headers["Idempotency-Key"].ToString();
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = NdJson;
-        if (context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
-        {
-            limit.MaxRequestBodySize = null;
-        }
-
         using var reader = new StreamReader(context.Request.Body, Encoding.UTF8, detectEncodingFromByteOrderMarks: false, bufferSize: 64 * 1024);
         await using var writer = new StreamWriter(context.Response.Body, new UTF8Encoding(false), bufferSize: 16 * 1024);
         var lineNumber = (firstLine ?? 1) - 1;

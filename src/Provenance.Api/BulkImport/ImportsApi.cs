@@ -1,3 +1,5 @@
+using Provenance.Api.Access;
+
 namespace Provenance.Api.BulkImport;
 
 internal static class ImportsApi
@@ -12,7 +14,8 @@ internal static class ImportsApi
                              ", the ids its REST path holds (datasetId, version, decisionId, licenseId, protocolId, modelId, modelVersion), \"key\"?, " +
                              "\"body\": {…the REST endpoint's body…}}. " +
                              "Each result: {\"line\", \"status\", \"id\"?, \"location\"?, \"version\"?, \"replayed\"?, \"problem\"?}.")
-            .WithMetadata(new Infrastructure.Http.NoRequestFingerprint())
+            .WithMetadata(new Infrastructure.Http.NoRequestFingerprint(), new Infrastructure.Http.LargeRequestBody())
+            .RequireAuthorization(AccessPolicies.Import)
             .Accepts<ImportLine>(ImportEndpoint.NdJson)
             .Produces<ImportResult>(StatusCodes.Status200OK, ImportEndpoint.NdJson)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)

@@ -1,4 +1,5 @@
 using MediatR;
+using Provenance.Api.Access;
 using Provenance.Api.Infrastructure.Commands;
 using Provenance.Api.Infrastructure.Http;
 using Provenance.Api.Infrastructure.Validation;
@@ -10,7 +11,7 @@ namespace Provenance.Api.Consent;
 /// <summary>The body of <c>POST /datasets/{id}/versions/{v}/consent-withdrawals</c>: a count, never who.</summary>
 public sealed record WithdrawConsentRequest(long? SubjectCount, DateOnly? EffectiveOn, IReadOnlyList<string?>? RequiredActions);
 
-internal sealed record WithdrawConsentCommand(Guid DatasetId, int Version, string? IfMatch, WithdrawConsentRequest Body) : ICommand;
+internal sealed record WithdrawConsentCommand(Guid DatasetId, int Version, string? IfMatch, WithdrawConsentRequest Body) : ICommand, IDatasetWrite;
 
 internal sealed class WithdrawConsentValidator : IValidator<WithdrawConsentCommand>
 {

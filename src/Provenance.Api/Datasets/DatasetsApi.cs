@@ -1,5 +1,6 @@
 using MediatR;
 using Microsoft.AspNetCore.Mvc;
+using Provenance.Api.Access;
 using Provenance.Api.Clearance;
 using Provenance.Api.Consent;
 using Provenance.Api.Datasets.ContributingVersion;
@@ -21,9 +22,11 @@ internal static class DatasetsApi
 {
     public static IEndpointRouteBuilder MapDatasetsApi(this IEndpointRouteBuilder app)
     {
-        var datasets = app.MapGroup("/datasets").WithTags("Datasets");
+        var datasets = app.MapGroup("/datasets").WithTags("Datasets").RequireAuthorization(AccessPolicies.Read);
+        // Stewards write for their own institution only: AccessBehavior checks each command against the dataset.
+        var writes = app.MapGroup("/datasets").WithTags("Datasets").RequireAuthorization(AccessPolicies.DatasetWrite);
 
-        datasets.MapPost("/", RegisterDatasetEndpoint.Handle)
+        writes.MapPost("/", RegisterDatasetEndpoint.Handle)
             .Write<RegisterDatasetRequest>("RegisterDataset", "Register a dataset contribution (counts only, never patient identifiers)", created: true, conditional: false);
 
         datasets.MapGet("/",
@@ -51,7 +54,7 @@ internal static class DatasetsApi
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
 
-        datasets.MapPost("/{id:guid}/versions",
+        writes.MapPost("/{id:guid}/versions",
                 (Guid id, ContributeVersionRequest body, [FromHeader(Name = IfMatch)] string? ifMatch, IMediator mediator, HttpContext context, CancellationToken ct) =>
                     Send(new ContributeVersionCommand(id, ifMatch, body), mediator, context, created: true, ct))
             .Write<ContributeVersionRequest>("ContributeDatasetVersion", "Contribute the next version of a dataset: its manifest and fingerprint, optionally derived from parent versions", created: true);
@@ -71,52 +74,52 @@ internal static class DatasetsApi
             .Produces<ClearanceResult>()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        datasets.MapPost("/{id:guid}/versions/{version:int}/quarantine",
+        writes.MapPost("/{id:guid}/versions/{version:int}/quarantine",
                 (Guid id, int version, ReasonRequest body, [FromHeader(Name = IfMatch)] string? ifMatch, IMediator mediator, HttpContext context, CancellationToken ct) =>
                     Send(new QuarantineVersionCommand(id, version, Release: false, ifMatch, body), mediator, context, created: false, ct))
             .Write<ReasonRequest>("QuarantineDatasetVersion", "Put a dataset version in quarantine", created: false);
 
-        datasets.MapPost("/{id:guid}/versions/{version:int}/release",
+        writes.MapPost("/{id:guid}/versions/{version:int}/release",
                 (Guid id, int version, ReasonRequest body, [FromHeader(Name = IfMatch)] string? ifMatch, IMediator mediator, HttpContext context, CancellationToken ct) =>
                     Send(new QuarantineVersionCommand(id, version, Release: true, ifMatch, body), mediator, context, created: false, ct))
             .Write<ReasonRequest>("ReleaseDatasetVersion", "Release a dataset version from quarantine", created: false);
 
-        datasets.MapPost("/{id:guid}/retirement",
+        writes.MapPost("/{id:guid}/retirement",
                 (Guid id, ReasonRequest body, [FromHeader(Name = IfMatch)] string? ifMatch, IMediator mediator, HttpContext context, CancellationToken ct) =>
                     Send(new RetireDatasetCommand(id, ifMatch, body), mediator, context, created: false, ct))
             .Write<ReasonRequest>("RetireDataset", "Retire a dataset: none of its versions may be used for training from then on", created: false);
 
-        datasets.MapPost("/{id:guid}/versions/{version:int}/deidentification-decisions",
+        writes.MapPost("/{id:guid}/versions/{version:int}/deidentification-decisions",
                 (Guid id, int version, DeidentificationRequest body, [FromHeader(Name = IfMatch)] string? ifMatch, IMediator mediator, HttpContext context, CancellationToken ct) =>
                     Send(new DecideDeidentificationCommand(id, version, ifMatch, body), mediator, context, created: true, ct))
             .WithTags("De-identification")
             .Write<DeidentificationRequest>("DecideDeidentification", "Record a de-identification decision (Safe Harbor, Expert Determination, limited data set, or not PHI)", created: true);
 
-        datasets.MapPost("/{id:guid}/deidentification-decisions/{decisionId:guid}/rescission",
+        writes.MapPost("/{id:guid}/deidentification-decisions/{decisionId:guid}/rescission",
                 (Guid id, Guid decisionId, RescissionRequest body, [FromHeader(Name = IfMatch)] string? ifMatch, IMediator mediator, HttpContext context, CancellationToken ct) =>
                     Send(new RescindDeidentificationCommand(id, decisionId, ifMatch, body), mediator, context, created: false, ct))
             .WithTags("De-identification")
             .Write<RescissionRequest>("RescindDeidentification", "Rescind a de-identification decision", created: false);
 
-        datasets.MapPost("/{id:guid}/licenses",
+        writes.MapPost("/{id:guid}/licenses",
                 (Guid id, GrantLicenseRequest body, [FromHeader(Name = IfMatch)] string? ifMatch, IMediator mediator, HttpContext context, CancellationToken ct) =>
                     Send(new GrantLicenseCommand(id, ifMatch, body), mediator, context, created: true, ct))
             .WithTags("Licenses")
             .Write<GrantLicenseRequest>("GrantLicense", "Put a license, data use agreement or business associate agreement on a dataset", created: true);
 
-        datasets.MapPost("/{id:guid}/licenses/{licenseId:guid}/amendments",
+        writes.MapPost("/{id:guid}/licenses/{licenseId:guid}/amendments",
                 (Guid id, Guid licenseId, AmendLicenseRequest body, [FromHeader(Name = IfMatch)] string? ifMatch, IMediator mediator, HttpContext context, CancellationToken ct) =>
                     Send(new AmendLicenseCommand(id, licenseId, ifMatch, body), mediator, context, created: false, ct))
             .WithTags("Licenses")
             .Write<AmendLicenseRequest>("AmendLicense", "Change a license's terms from a date on", created: false);
 
-        datasets.MapPost("/{id:guid}/licenses/{licenseId:guid}/termination",
+        writes.MapPost("/{id:guid}/licenses/{licenseId:guid}/termination",
                 (Guid id, Guid licenseId, TerminateLicenseRequest body, [FromHeader(Name = IfMatch)] string? ifMatch, IMediator mediator, HttpContext context, CancellationToken ct) =>
                     Send(new TerminateLicenseCommand(id, licenseId, ifMatch, body), mediator, context, created: false, ct))
             .WithTags("Licenses")
             .Write<TerminateLicenseRequest>("TerminateLicense", "End a license early", created: false);
 
-        datasets.MapPost("/{id:guid}/versions/{version:int}/consent-withdrawals",
+        writes.MapPost("/{id:guid}/versions/{version:int}/consent-withdrawals",
                 (Guid id, int version, WithdrawConsentRequest body, [FromHeader(Name = IfMatch)] string? ifMatch, IMediator mediator, HttpContext context, CancellationToken ct) =>
                     Send(new WithdrawConsentCommand(id, version, ifMatch, body), mediator, context, created: true, ct))
             .WithTags("Consent")

@@ -1,4 +1,5 @@
 using MediatR;
+using Provenance.Api.Access;
 using Provenance.Api.Infrastructure.Commands;
 using Provenance.Api.Infrastructure.Http;
 using Provenance.Api.Infrastructure.Validation;
@@ -32,9 +33,9 @@ public sealed record NotPhiRequest(string? Justification);
 
 public sealed record RescissionRequest(string? Reason, DateTimeOffset? RescindedAt);
 
-internal sealed record DecideDeidentificationCommand(Guid DatasetId, int Version, string? IfMatch, DeidentificationRequest Body) : ICommand;
+internal sealed record DecideDeidentificationCommand(Guid DatasetId, int Version, string? IfMatch, DeidentificationRequest Body) : ICommand, IDatasetWrite;
 
-internal sealed record RescindDeidentificationCommand(Guid DatasetId, Guid DecisionId, string? IfMatch, RescissionRequest Body) : ICommand;
+internal sealed record RescindDeidentificationCommand(Guid DatasetId, Guid DecisionId, string? IfMatch, RescissionRequest Body) : ICommand, IDatasetWrite;
 
 internal sealed class DecideDeidentificationValidator : IValidator<DecideDeidentificationCommand>
 {

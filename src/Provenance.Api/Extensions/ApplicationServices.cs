@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Provenance.Api.Access;
 using Provenance.Api.Infrastructure.Commands;
 using Provenance.Api.Infrastructure.Database;
 using Provenance.Api.Infrastructure.Json;
@@ -51,6 +52,8 @@ internal static class ApplicationServices
         services.AddSingleton<Catalog.CatalogReader>();
         services.AddSingleton<Streams.StreamStates>();
         services.AddSingleton<Lineage.LineageAnswers>();
+        services.AddScoped<Exports.ExportScopeResolver>();
+        services.AddScoped<Exports.AuditExporter>();
         services.AddScoped<Lineage.LineageFacts>();
         services.AddScoped<Lineage.Downstream>();
         services.AddSingleton(sp => new PostgresEventStore(
@@ -75,13 +78,16 @@ internal static class ApplicationServices
         services.AddScoped<Clearance.ClearanceFactsLoader>();
         services.AddSingleton<Streams.RegistrationIndex>();
         services.AddMediation();
+        // #6: API keys and JWTs, the role policies, and the services behind them (docs/security.md).
+        builder.AddAccess();
 
         // Hosted services start in registration order, all before the server listens.
         services.AddHostedService<MigrationHostedService>();
         services.AddHostedService<InlineProjectionStartup>();
+        services.AddHostedService<Access.BootstrapKey>();
         services.AddHostedService(sp => sp.GetRequiredService<Catalog.ProjectionDaemon>());
         services.AddHostedService(sp => sp.GetRequiredService<Integrity.IntegrityDaemon>());
-        services.AddSingleton<SeedPrincipal>();
+        services.AddSingleton<DemoKeys>();
         services.AddHostedService<SeedLoader>();
 
         services.Configure<JsonOptions>(o => ProvenanceJson.Configure(o.SerializerOptions));
@@ -94,7 +100,7 @@ internal static class ApplicationServices
             document.Info.Title = "Provenance ledger API";
             document.Info.Description = "Training-data provenance for healthcare AI: an append-only, event-sourced ledger.";
             return Task.CompletedTask;
-        }));
+        }).AddDocumentTransformer(OpenApiSecurity.DescribeSchemesAsync).AddOperationTransformer(OpenApiSecurity.DescribeRefusalsAsync));
         services.AddHttpClient();
         return builder;
     }

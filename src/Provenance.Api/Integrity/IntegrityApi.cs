@@ -1,5 +1,6 @@
 using System.Globalization;
 using MediatR;
+using Provenance.Api.Access;
 using Provenance.Api.Integrity.CreatingCheckpoint;
 using Provenance.Api.Integrity.GettingCheckpoints;
 using Provenance.Api.Integrity.ProvingConsistency;
@@ -12,7 +13,7 @@ internal static class IntegrityApi
 {
     public static IEndpointRouteBuilder MapIntegrityApi(this IEndpointRouteBuilder app)
     {
-        var checkpoints = app.MapGroup("/checkpoints").WithTags("Integrity");
+        var checkpoints = app.MapGroup("/checkpoints").WithTags("Integrity").RequireAuthorization(AccessPolicies.Read);
 
         checkpoints.MapPost("/", async (IMediator mediator, CancellationToken ct) =>
             {
@@ -21,13 +22,13 @@ internal static class IntegrityApi
                     ? Results.Created("/checkpoints/" + checkpoint.TreeSize.ToString(CultureInfo.InvariantCulture), checkpoint)
                     : Results.Ok(checkpoint);
             })
-            .WithName("CreateCheckpoint")
+            .WithName("CreateCheckpoint").RequireAuthorization(AccessPolicies.Admin)
             .WithSummary("Integrate the log up to its head, then sign and store a checkpoint of the Merkle tree: 201, or 200 when that tree size already has one")
             .Produces<CheckpointView>(StatusCodes.Status201Created).Produces<CheckpointView>()
             .ProducesProblem(StatusCodes.Status500InternalServerError);
 
         checkpoints.MapGet("/latest", (IMediator mediator, CancellationToken ct) => mediator.Send(new GetLatestCheckpointQuery(), ct))
-            .WithName("GetLatestCheckpoint").WithSummary("The latest signed checkpoint: tree size, root hash and the C2SP signed note")
+            .AllowAnonymous().WithName("GetLatestCheckpoint").WithSummary("The latest signed checkpoint: tree size, root hash and the C2SP signed note")
             .Produces<CheckpointView>().ProducesProblem(StatusCodes.Status404NotFound);
 
         checkpoints.MapGet("/{treeSize:long}", (long treeSize, IMediator mediator, CancellationToken ct) => mediator.Send(new GetCheckpointQuery(treeSize), ct))
@@ -35,7 +36,7 @@ internal static class IntegrityApi
             .Produces<CheckpointView>().ProducesProblem(StatusCodes.Status404NotFound).ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
 
         checkpoints.MapGet("/public-key", (IMediator mediator, CancellationToken ct) => mediator.Send(new GetPublicKeyQuery(), ct))
-            .WithName("GetCheckpointPublicKey").WithSummary("The key that verifies checkpoints: the C2SP verifier key and the PEM public key")
+            .AllowAnonymous().WithName("GetCheckpointPublicKey").WithSummary("The key that verifies checkpoints: the C2SP verifier key and the PEM public key")
             .Produces<PublicKeyView>();
 
         checkpoints.MapGet("/consistency-proof", (long? from, long? to, IMediator mediator, CancellationToken ct) =>
@@ -47,7 +48,7 @@ internal static class IntegrityApi
 
         app.MapGet("/events/{position:long}/inclusion-proof", (long position, long? treeSize, IMediator mediator, CancellationToken ct) =>
                 mediator.Send(new GetInclusionProofQuery(position, treeSize), ct))
-            .WithTags("Integrity").WithName("GetInclusionProof")
+            .WithTags("Integrity").WithName("GetInclusionProof").RequireAuthorization(AccessPolicies.Read)
             .WithSummary("An RFC 9162 inclusion proof of the event at a position in a signed checkpoint (?treeSize, default the latest), with the event's canonical envelope")
             .Produces<InclusionProofView>().ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);

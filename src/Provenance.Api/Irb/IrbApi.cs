@@ -1,5 +1,6 @@
 using MediatR;
 using Microsoft.AspNetCore.Mvc;
+using Provenance.Api.Access;
 using Provenance.Api.Infrastructure.Http;
 using Provenance.Api.Streams;
 using Provenance.Domain.Common;
@@ -12,9 +13,10 @@ internal static class IrbApi
 {
     public static IEndpointRouteBuilder MapIrbApi(this IEndpointRouteBuilder app)
     {
-        var protocols = app.MapGroup("/irb/protocols").WithTags("IRB");
+        var protocols = app.MapGroup("/irb/protocols").WithTags("IRB").RequireAuthorization(AccessPolicies.Read);
+        var writes = app.MapGroup("/irb/protocols").WithTags("IRB").RequireAuthorization(AccessPolicies.IrbWrite);
 
-        protocols.MapPost("/",
+        writes.MapPost("/",
                 (ApproveProtocolRequest body, IMediator mediator, HttpContext context, CancellationToken ct) =>
                     Send(new ApproveProtocolCommand(body), mediator, context, created: true, ct))
             .Write<ApproveProtocolRequest>("ApproveIrbProtocol", "Record an IRB approval or exempt determination covering datasets", created: true, conditional: false);
@@ -40,20 +42,20 @@ internal static class IrbApi
             .WithName("GetIrbProtocolEvents").WithSummary("An IRB protocol's history")
             .Produces<Page<EventView>>().ProducesProblem(StatusCodes.Status404NotFound).ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
 
-        protocols.MapPost("/{id:guid}/amendments",
+        writes.MapPost("/{id:guid}/amendments",
                 (Guid id, AmendProtocolRequest body, [FromHeader(Name = IfMatch)] string? ifMatch, IMediator mediator, HttpContext context, CancellationToken ct) =>
                     Send(new AmendProtocolCommand(id, ifMatch, body), mediator, context, created: false, ct))
             .Write<AmendProtocolRequest>("AmendIrbProtocol", "Change a protocol's scope, uses or expiry from a date on", created: false);
 
-        MapStatus(protocols, "suspension", "SuspendIrbProtocol", "Suspend a protocol (45 CFR 46.113)", IrbStatus.Suspended, close: false);
-        MapStatus(protocols, "reinstatement", "ReinstateIrbProtocol", "Reinstate a suspended protocol", IrbStatus.Active, close: false);
-        MapStatus(protocols, "termination", "TerminateIrbProtocol", "Terminate a protocol's approval (45 CFR 46.113)", IrbStatus.Terminated, close: false);
-        MapStatus(protocols, "closure", "CloseIrbProtocol", "Close a protocol", IrbStatus.Closed, close: true);
+        MapStatus(writes, "suspension", "SuspendIrbProtocol", "Suspend a protocol (45 CFR 46.113)", IrbStatus.Suspended, close: false);
+        MapStatus(writes, "reinstatement", "ReinstateIrbProtocol", "Reinstate a suspended protocol", IrbStatus.Active, close: false);
+        MapStatus(writes, "termination", "TerminateIrbProtocol", "Terminate a protocol's approval (45 CFR 46.113)", IrbStatus.Terminated, close: false);
+        MapStatus(writes, "closure", "CloseIrbProtocol", "Close a protocol", IrbStatus.Closed, close: true);
         return app;
     }
 
-    private static void MapStatus(RouteGroupBuilder protocols, string path, string name, string summary, IrbStatus to, bool close) =>
-        protocols.MapPost($"/{{id:guid}}/{path}",
+    private static void MapStatus(RouteGroupBuilder writes, string path, string name, string summary, IrbStatus to, bool close) =>
+        writes.MapPost($"/{{id:guid}}/{path}",
                 (Guid id, ProtocolStatusRequest body, [FromHeader(Name = IfMatch)] string? ifMatch, IMediator mediator, HttpContext context, CancellationToken ct) =>
                     Send(new ChangeProtocolStatusCommand(id, to, close, ifMatch, body), mediator, context, created: false, ct))
             .Write<ProtocolStatusRequest>(name, summary, created: false);

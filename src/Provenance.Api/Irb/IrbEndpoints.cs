@@ -1,4 +1,5 @@
 using MediatR;
+using Provenance.Api.Access;
 using Provenance.Api.Infrastructure.Commands;
 using Provenance.Api.Infrastructure.Http;
 using Provenance.Api.Infrastructure.Validation;
@@ -19,11 +20,11 @@ public sealed record AmendProtocolRequest(DateOnly? EffectiveOn, IrbTermsRequest
 /// <summary>A suspension, reinstatement, termination or closure.</summary>
 public sealed record ProtocolStatusRequest(DateOnly? EffectiveOn, string? Reason);
 
-internal sealed record ApproveProtocolCommand(ApproveProtocolRequest Body) : ICommand;
+internal sealed record ApproveProtocolCommand(ApproveProtocolRequest Body) : ICommand, IIrbWrite;
 
-internal sealed record AmendProtocolCommand(Guid ProtocolId, string? IfMatch, AmendProtocolRequest Body) : ICommand;
+internal sealed record AmendProtocolCommand(Guid ProtocolId, string? IfMatch, AmendProtocolRequest Body) : ICommand, IIrbWrite;
 
-internal sealed record ChangeProtocolStatusCommand(Guid ProtocolId, IrbStatus To, bool Close, string? IfMatch, ProtocolStatusRequest Body) : ICommand;
+internal sealed record ChangeProtocolStatusCommand(Guid ProtocolId, IrbStatus To, bool Close, string? IfMatch, ProtocolStatusRequest Body) : ICommand, IIrbWrite;
 
 internal static class IrbValidation
 {

@@ -1,4 +1,5 @@
 using MediatR;
+using Provenance.Api.Access;
 using Provenance.Api.Infrastructure.Commands;
 using Provenance.Api.Infrastructure.Http;
 using Provenance.Api.Infrastructure.Validation;
@@ -19,11 +20,11 @@ public sealed record AmendLicenseRequest(DateOnly? EffectiveOn, LicenseTermsRequ
 
 public sealed record TerminateLicenseRequest(DateOnly? EffectiveOn, string? Reason);
 
-internal sealed record GrantLicenseCommand(Guid DatasetId, string? IfMatch, GrantLicenseRequest Body) : ICommand;
+internal sealed record GrantLicenseCommand(Guid DatasetId, string? IfMatch, GrantLicenseRequest Body) : ICommand, IDatasetWrite;
 
-internal sealed record AmendLicenseCommand(Guid DatasetId, Guid LicenseId, string? IfMatch, AmendLicenseRequest Body) : ICommand;
+internal sealed record AmendLicenseCommand(Guid DatasetId, Guid LicenseId, string? IfMatch, AmendLicenseRequest Body) : ICommand, IDatasetWrite;
 
-internal sealed record TerminateLicenseCommand(Guid DatasetId, Guid LicenseId, string? IfMatch, TerminateLicenseRequest Body) : ICommand;
+internal sealed record TerminateLicenseCommand(Guid DatasetId, Guid LicenseId, string? IfMatch, TerminateLicenseRequest Body) : ICommand, IDatasetWrite;
 
 internal static class LicenseValidation
 {

@@ -1,4 +1,5 @@
 using MediatR;
+using Provenance.Api.Access;
 using Provenance.Api.Lineage.GettingImpact;
 using Provenance.Api.Lineage.GettingModelLineage;
 using Provenance.Api.Lineage.GettingProtocolUsage;
@@ -7,8 +8,9 @@ namespace Provenance.Api.Lineage;
 
 internal static class LineageApi
 {
-    public static IEndpointRouteBuilder MapLineageApi(this IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder MapLineageApi(this IEndpointRouteBuilder routes)
     {
+        var app = routes.MapGroup("").RequireAuthorization(AccessPolicies.Read);
         app.MapGet("/models/{id:guid}/versions/{modelVersion}/lineage",
                 async (Guid id, string modelVersion, DateTimeOffset? asOf, string? detail, IMediator mediator, HttpContext http, CancellationToken ct) =>
                 {
@@ -42,6 +44,6 @@ internal static class LineageApi
             .WithSummary("Every dataset, dataset version, training run and model version that relied on an IRB protocol; ?asOf as above")
             .Produces<ProtocolUsage>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status400BadRequest);
 
-        return app;
+        return routes;
     }
 }

@@ -1,4 +1,5 @@
 using MediatR;
+using Provenance.Api.Access;
 using Provenance.Api.Clearance;
 using Provenance.Api.Infrastructure.Commands;
 using Provenance.Api.Infrastructure.Http;
@@ -25,11 +26,11 @@ public sealed record OverrideRequest(string? Justification);
 
 public sealed record ModelVersionChangeRequest(string? Notes, string? Reason);
 
-internal sealed record RegisterModelCommand(RegisterModelRequest Body) : ICommand;
+internal sealed record RegisterModelCommand(RegisterModelRequest Body) : ICommand, IModelWrite;
 
-internal sealed record RecordTrainingRunCommand(Guid ModelId, string? IfMatch, RecordTrainingRunRequest Body) : ICommand;
+internal sealed record RecordTrainingRunCommand(Guid ModelId, string? IfMatch, RecordTrainingRunRequest Body) : ICommand, IModelWrite;
 
-internal sealed record ChangeModelVersionCommand(Guid ModelId, string ModelVersion, bool Withdraw, string? IfMatch, ModelVersionChangeRequest Body) : ICommand;
+internal sealed record ChangeModelVersionCommand(Guid ModelId, string ModelVersion, bool Withdraw, string? IfMatch, ModelVersionChangeRequest Body) : ICommand, IModelWrite;
 
 internal static class ModelVersions
 {
@@ -90,10 +91,21 @@ internal sealed class ChangeModelVersionValidator : IValidator<ChangeModelVersio
         if (request.Withdraw)
         {
             errors.Text("reason", request.Body.Reason, maxLength: 2000, multiline: true);
+            NotHere(errors, "notes", request.Body.Notes, "a release");
         }
         else
         {
             errors.Text("notes", request.Body.Notes, maxLength: 4000, required: false, multiline: true);
+            NotHere(errors, "reason", request.Body.Reason, "a withdrawal");
+        }
+    }
+
+    // #6: a field that would be silently dropped is refused, as an unknown one is.
+    private static void NotHere(FieldErrors errors, string field, string? value, string belongsTo)
+    {
+        if (value is not null)
+        {
+            errors.Add(field, $"belongs to {belongsTo}, not here");
         }
     }
 }
@@ -121,8 +133,14 @@ internal sealed class HandleRecordTrainingRun(Aggregates aggregates, ClearanceFa
         var run = new TrainingRunRecorded(modelId, Guid.CreateVersion7(), body.ModelVersion!.Trim(), inputs, body.StartedAt!.Value, body.FinishedAt!.Value,
             body.CodeReference!.Trim(), Parse.Trimmed(body.Notes), context.ActorId, clock.GetUtcNow());
         var clearanceOverride = body.Override is { } o
-            ? new ClearanceOverride(o.Justification!.Trim(), context.ActorId, context.ActorRole == Roles.Admin)
+            ? new ClearanceOverride(o.Justification!.Trim(), context.ActorId, context.Has(Domain.Access.Role.Admin))
             : null;
+        if (clearanceOverride is { ByAdministrator: true })
+        {
+            // The override is the administrator's act, whatever other role the principal holds.
+            context.ActAs(Domain.Access.Role.Admin);
+        }
+
         var events = ManageModel.RecordTrainingRun(model, run, clearanceOverride,
             await facts.LoadAsync(inputs.Select(i => new DatasetVersionRef(i.DatasetId, i.Version)), cancellationToken));
         return await ledger.AppendAsync(modelId, StreamTypes.Model, HttpResults.ExpectedFrom(ifMatch, version), events,

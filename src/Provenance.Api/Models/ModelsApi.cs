@@ -1,5 +1,6 @@
 using MediatR;
 using Microsoft.AspNetCore.Mvc;
+using Provenance.Api.Access;
 using Provenance.Api.Infrastructure.Http;
 using Provenance.Api.Streams;
 using Provenance.Domain.Common;
@@ -11,9 +12,10 @@ internal static class ModelsApi
 {
     public static IEndpointRouteBuilder MapModelsApi(this IEndpointRouteBuilder app)
     {
-        var models = app.MapGroup("/models").WithTags("Models");
+        var models = app.MapGroup("/models").WithTags("Models").RequireAuthorization(AccessPolicies.Read);
+        var writes = app.MapGroup("/models").WithTags("Models").RequireAuthorization(AccessPolicies.ModelWrite);
 
-        models.MapPost("/",
+        writes.MapPost("/",
                 (RegisterModelRequest body, IMediator mediator, HttpContext context, CancellationToken ct) =>
                     Send(new RegisterModelCommand(body), mediator, context, created: true, ct))
             .Write<RegisterModelRequest>("RegisterModel", "Register a model", created: true, conditional: false);
@@ -39,19 +41,19 @@ internal static class ModelsApi
             .WithName("GetModelEvents").WithSummary("A model's history")
             .Produces<Page<EventView>>().ProducesProblem(StatusCodes.Status404NotFound).ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
 
-        models.MapPost("/{id:guid}/training-runs",
+        writes.MapPost("/{id:guid}/training-runs",
                 (Guid id, RecordTrainingRunRequest body, [FromHeader(Name = IfMatch)] string? ifMatch, IMediator mediator, HttpContext context, CancellationToken ct) =>
                     Send(new RecordTrainingRunCommand(id, ifMatch, body), mediator, context, created: true, ct))
             .Write<RecordTrainingRunRequest>("RecordTrainingRun",
                 "Record a training run; refused with the clearance findings unless every input is cleared on the start date or an administrator overrides",
                 created: true);
 
-        models.MapPost("/{id:guid}/versions/{modelVersion}/release",
+        writes.MapPost("/{id:guid}/versions/{modelVersion}/release",
                 (Guid id, string modelVersion, ModelVersionChangeRequest body, [FromHeader(Name = IfMatch)] string? ifMatch, IMediator mediator, HttpContext context, CancellationToken ct) =>
                     Send(new ChangeModelVersionCommand(id, modelVersion, Withdraw: false, ifMatch, body), mediator, context, created: false, ct))
             .Write<ModelVersionChangeRequest>("ReleaseModelVersion", "Release a model version", created: false);
 
-        models.MapPost("/{id:guid}/versions/{modelVersion}/withdrawal",
+        writes.MapPost("/{id:guid}/versions/{modelVersion}/withdrawal",
                 (Guid id, string modelVersion, ModelVersionChangeRequest body, [FromHeader(Name = IfMatch)] string? ifMatch, IMediator mediator, HttpContext context, CancellationToken ct) =>
                     Send(new ChangeModelVersionCommand(id, modelVersion, Withdraw: true, ifMatch, body), mediator, context, created: false, ct))
             .Write<ModelVersionChangeRequest>("WithdrawModelVersion", "Withdraw a model version", created: false);

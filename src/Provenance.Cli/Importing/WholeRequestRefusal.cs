@@ -16,7 +16,7 @@ internal static class WholeRequestRefusal
         if (mediaType is "application/problem+json" or "application/json"
             && Problem(await ReadStartAsync(response, cancellationToken).ConfigureAwait(false), response.ReasonPhrase) is { } problem)
         {
-            return $"The API refused the import with {status}: {problem}";
+            return $"The API refused the import with {status}: {problem}{ApiCredentials.HintFor(response.StatusCode)}";
         }
 
         return response.IsSuccessStatusCode

@@ -31,12 +31,12 @@ internal static class RebuildCommand
                     using var response = await http.PostAsJsonAsync(new Uri($"admin/projections/{Uri.EscapeDataString(projection)}/rebuild", UriKind.Relative), new { }, cancellationToken)
                         .ConfigureAwait(false);
                     var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-                    return (response.IsSuccessStatusCode, Body: JsonDocument.Parse(string.IsNullOrWhiteSpace(body) ? "{}" : body).RootElement.Clone());
+                    return (response.IsSuccessStatusCode, response.StatusCode, Body: JsonDocument.Parse(string.IsNullOrWhiteSpace(body) ? "{}" : body).RootElement.Clone());
                 }).ConfigureAwait(false);
                 if (!result.IsSuccessStatusCode)
                 {
                     var detail = result.Body.TryGetProperty("detail", out var d) ? d.GetString() : result.Body.ToString();
-                    host.Error.WriteError($"The API refused the rebuild: {detail}");
+                    host.Error.WriteError($"The API refused the rebuild: {detail}{ApiCredentials.HintFor(result.StatusCode)}");
                     return ExitCodes.UsageOrConnectionError;
                 }
 

@@ -1,3 +1,4 @@
+using Provenance.Domain.Access;
 using Provenance.Domain.Consent;
 using Provenance.Domain.Datasets.ContributingVersion;
 using Provenance.Domain.Datasets.QuarantiningVersion;
@@ -41,5 +42,8 @@ public static class EventCatalog
         (typeof(TrainingClearanceOverridden), "model.training-clearance-overridden", 1),
         (typeof(ModelVersionReleased), "model.version-released", 1),
         (typeof(ModelVersionWithdrawn), "model.version-withdrawn", 1),
+        (typeof(ApiKeyIssued), "access.api-key-issued", 1),
+        (typeof(ApiKeyRevoked), "access.api-key-revoked", 1),
+        (typeof(ApiKeyExpiryChanged), "access.api-key-expiry-changed", 1),
     ];
 }

@@ -11,4 +11,7 @@ public static class StreamTypes
 
     /// <summary>A model with its training runs and versions.</summary>
     public const string Model = "model";
+
+    /// <summary>An API key with its issuance, expiry changes and revocation.</summary>
+    public const string ApiKey = "api-key";
 }

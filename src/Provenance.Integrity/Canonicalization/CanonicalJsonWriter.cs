@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -8,59 +7,10 @@ using System.Text.Json.Nodes;
 namespace Provenance.Integrity.Canonicalization;
 
 /// <summary>Writes JSON values in their RFC 8785 canonical form.</summary>
-internal static class CanonicalJsonWriter
+internal static partial class CanonicalJsonWriter
 {
     // Throws on lone surrogates instead of writing U+FFFD: RFC 8785 (I-JSON) has no form for them.
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-
-    public static void Write(JsonElement element, IBufferWriter<byte> output)
-    {
-        switch (element.ValueKind)
-        {
-            case JsonValueKind.Object:
-                var members = new List<(string Name, JsonElement Value)>();
-                foreach (var property in element.EnumerateObject())
-                {
-                    members.Add((ReadString(() => property.Name), property.Value));
-                }
-
-                WriteObject(members, output, Write);
-                break;
-            case JsonValueKind.Array:
-                WriteByte((byte)'[', output);
-                var first = true;
-                foreach (var item in element.EnumerateArray())
-                {
-                    if (!first)
-                    {
-                        WriteByte((byte)',', output);
-                    }
-
-                    Write(item, output);
-                    first = false;
-                }
-
-                WriteByte((byte)']', output);
-                break;
-            case JsonValueKind.String:
-                WriteString(ReadString(element.GetString)!, output);
-                break;
-            case JsonValueKind.Number:
-                EcmaScriptNumber.Write(ParseNumber(JsonMarshal.GetRawUtf8Value(element)), output);
-                break;
-            case JsonValueKind.True:
-                output.Write("true"u8);
-                break;
-            case JsonValueKind.False:
-                output.Write("false"u8);
-                break;
-            case JsonValueKind.Null:
-                output.Write("null"u8);
-                break;
-            default:
-                throw new ArgumentException($"A JSON element of kind {element.ValueKind} has no canonical form.", nameof(element));
-        }
-    }
 
     public static void Write(JsonNode? node, IBufferWriter<byte> output)
     {
@@ -167,7 +117,7 @@ internal static class CanonicalJsonWriter
     }
 
     /// <summary>RFC 8785 3.2.2.2: only the two-character escapes and \u00xx for other controls; the rest as UTF-8.</summary>
-    private static void WriteString(string value, IBufferWriter<byte> output)
+    internal static void WriteString(string value, IBufferWriter<byte> output)
     {
         WriteByte((byte)'"', output);
         var runStart = 0;
@@ -238,17 +188,6 @@ internal static class CanonicalJsonWriter
         return value;
     }
 
-    private static string ReadString(Func<string?> read)
-    {
-        try
-        {
-            return read() ?? string.Empty;
-        }
-        catch (InvalidOperationException e)
-        {
-            throw new JsonCanonicalizationException("A string holds a lone surrogate, which is not valid Unicode.", e);
-        }
-    }
 
     private static void WriteByte(byte value, IBufferWriter<byte> output)
     {

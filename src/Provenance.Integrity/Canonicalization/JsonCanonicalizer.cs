@@ -73,18 +73,36 @@ public static class JsonCanonicalizer
     public static void WriteCanonical(ReadOnlySpan<byte> utf8Json, IBufferWriter<byte> destination)
     {
         ArgumentNullException.ThrowIfNull(destination);
-        var reader = new Utf8JsonReader(utf8Json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow });
+        var output = destination as CanonicalOutput ?? CanonicalOutput.Rent();
+        var start = output.Length;
         try
         {
-            using var document = JsonDocument.ParseValue(ref reader);
+            // Canonical input (an event line, for a verifier) needs no document: only an object to sort does.
+            if (!CanonicalJsonWriter.TryWriteInOnePass(utf8Json, output))
+            {
+                output.Length = start;
+                var reader = new Utf8JsonReader(utf8Json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow });
+                using var document = JsonDocument.ParseValue(ref reader);
 
-            // One JSON text is one value: anything after it but whitespace makes the reader throw.
-            reader.Read();
-            CanonicalJsonWriter.Write(document.RootElement, destination);
+                // One JSON text is one value: anything after it but whitespace makes the reader throw.
+                reader.Read();
+                CanonicalJsonWriter.Write(document.RootElement, destination);
+            }
+            else if (output != destination)
+            {
+                destination.Write(output.Written);
+            }
         }
         catch (JsonException e)
         {
             throw new JsonCanonicalizationException($"The input is not a valid JSON text: {e.Message}", e);
+        }
+        finally
+        {
+            if (output != destination)
+            {
+                CanonicalOutput.Return(output);
+            }
         }
     }
 

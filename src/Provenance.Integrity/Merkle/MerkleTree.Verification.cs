@@ -187,7 +187,7 @@ public static partial class MerkleTree
     }
 
     /// <summary>How many hashes the inclusion proof of a leaf has: the inner path below the right edge, plus the left siblings on it.</summary>
-    private static int InclusionProofSize(ulong leafIndex, ulong treeSize)
+    internal static int InclusionProofSize(ulong leafIndex, ulong treeSize)
     {
         var inner = 64 - BitOperations.LeadingZeroCount(leafIndex ^ (treeSize - 1));
         var border = inner == 64 ? 0 : BitOperations.PopCount(leafIndex >> inner);

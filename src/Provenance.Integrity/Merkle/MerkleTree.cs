@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics;
 using System.Security.Cryptography;
 
@@ -29,6 +30,22 @@ public static partial class MerkleTree
         sha.AppendData([LeafPrefix]);
         sha.AppendData(leafInput);
         return sha.GetHashAndReset();
+    }
+
+    /// <summary>The leaf hash of <paramref name="leafInput"/> into <paramref name="destination"/>, without allocating for inputs of up to a few kilobytes.</summary>
+    internal static void LeafHashInto(ReadOnlySpan<byte> leafInput, Span<byte> destination)
+    {
+        // One-shot SHA-256 of a copy with the prefix is faster than an incremental hash of two pieces.
+        const int OnStack = 4096;
+        var rented = leafInput.Length < OnStack ? null : ArrayPool<byte>.Shared.Rent(leafInput.Length + 1);
+        var input = rented is null ? stackalloc byte[OnStack] : rented;
+        input[0] = LeafPrefix;
+        leafInput.CopyTo(input[1..]);
+        SHA256.HashData(input[..(leafInput.Length + 1)], destination);
+        if (rented is not null)
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
     }
 
     /// <summary>The hash of an inner node: SHA-256(0x01 || <paramref name="left"/> || <paramref name="right"/>).</summary>

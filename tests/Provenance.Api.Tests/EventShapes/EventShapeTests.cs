@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Provenance.Api.Infrastructure.Json;
+using Provenance.Domain.Access;
 using Provenance.Domain.Clearance;
 using Provenance.Domain.Common;
 using Provenance.Domain.Consent;
@@ -35,6 +36,7 @@ public sealed class EventShapeTests
     private static readonly Guid ExemptProtocolId = Guid.Parse("01920000-0000-7000-8000-000000000402");
     private static readonly Guid ModelId = Guid.Parse("01920000-0000-7000-8000-000000000501");
     private static readonly Guid RunId = Guid.Parse("01920000-0000-7000-8000-000000000502");
+    private static readonly Guid ApiKeyId = Guid.Parse("01920000-0000-7000-8000-000000000601");
     private static readonly DateTimeOffset At = new(2026, 1, 15, 14, 30, 0, TimeSpan.Zero);
     private static readonly DateTimeOffset RunStartedAt = new(2026, 1, 12, 9, 0, 0, TimeSpan.Zero);
     private static readonly DateTimeOffset RunFinishedAt = new(2026, 1, 14, 21, 45, 0, TimeSpan.Zero);
@@ -188,6 +190,16 @@ public sealed class EventShapeTests
             ModelId, "1.0.0",
             "Trained on Mercy structured EHR v1, which holds 214 subjects who withdrew consent effective 2026-01-10; superseded by 1.1.0, trained on v2.",
             "mlops-chen", At),
+
+        [typeof(ApiKeyIssued)] = new ApiKeyIssued(
+            ApiKeyId, "dana.whitfield@mercy.example", [Role.Steward], "Mercy Regional Health",
+            "5d7f0c2c4bd5a1a0f6d1e3c4b7a8f9e0d1c2b3a4f5e6d7c8b9a0f1e2d3c4b5a6", new DateTimeOffset(2026, 4, 15, 14, 30, 0, TimeSpan.Zero),
+            "Dana's key for the Mercy steward workstation; rotate quarterly.", "admin-ortiz", At),
+
+        [typeof(ApiKeyRevoked)] = new ApiKeyRevoked(ApiKeyId, "Workstation reported lost; key revoked the same day.", "admin-ortiz", At),
+
+        [typeof(ApiKeyExpiryChanged)] = new ApiKeyExpiryChanged(
+            ApiKeyId, new DateTimeOffset(2026, 2, 1, 0, 0, 0, TimeSpan.Zero), "Dana moves to another team on 2026-02-01.", "admin-ortiz", At),
     };
 
     /// <summary>

@@ -16,7 +16,7 @@ public sealed class PeriodicCheckpointTests(ApiFixture api) : IClassFixture<ApiF
     public async Task The_service_integrates_new_events_and_signs_the_grown_tree_every_interval()
     {
         await using var instance = api.NewInstance().WithWebHostBuilder(web => web.UseSetting("Provenance:Integrity:CheckpointInterval", "00:00:00.200"));
-        using var client = instance.CreateClient();
+        using var client = api.AdminClientOf(instance);
         await Checkpoints.AppendDatasetsAsync(client, 3);
         var head = await api.CountEventsAsync();
 
@@ -49,7 +49,7 @@ public sealed class PeriodicCheckpointTests(ApiFixture api) : IClassFixture<ApiF
         await using var instance = api.NewInstance().WithWebHostBuilder(web => web.ConfigureTestServices(services =>
             services.AddSingleton<ISubtreeHashSource>(sp => counting = new CountingSubtreeSource(
                 new PostgresSubtreeHashSource(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<EventStoreOptions>())))));
-        using var client = instance.CreateClient();
+        using var client = api.AdminClientOf(instance);
         await Checkpoints.AppendDatasetsAsync(client, 21);
         var (size, root, _, _) = await Checkpoints.SignAsync(client);
 

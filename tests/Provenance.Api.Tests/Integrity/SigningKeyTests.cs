@@ -56,7 +56,7 @@ public sealed class SigningKeyTests(ApiFixture api) : IClassFixture<ApiFixture>,
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var pem = key.ExportPkcs8PrivateKeyPem();
         await using var instance = Production(("Provenance:Integrity:SigningKeyPem", pem), ("Provenance:Integrity:Origin", "ledger.hospital.example/provenance"));
-        using var client = instance.CreateClient();
+        using var client = api.AdminClientOf(instance);
         await Checkpoints.AppendDatasetsAsync(client, 1);
 
         var signed = await client.PostAsync("/checkpoints", null);
@@ -99,9 +99,9 @@ public sealed class SigningKeyTests(ApiFixture api) : IClassFixture<ApiFixture>,
             }
         });
 
-    private static async Task<string> VerifierKeyAsync(WebApplicationFactory<Program> instance)
+    private async Task<string> VerifierKeyAsync(WebApplicationFactory<Program> instance)
     {
-        using var client = instance.CreateClient();
+        using var client = api.AdminClientOf(instance);
         return (await client.GetFromJsonAsync<JsonElement>("/checkpoints/public-key")).GetProperty("verifierKey").GetString()!;
     }
 

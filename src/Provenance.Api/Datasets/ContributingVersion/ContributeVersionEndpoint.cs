@@ -1,4 +1,5 @@
 using MediatR;
+using Provenance.Api.Access;
 using Provenance.Api.Infrastructure.Commands;
 using Provenance.Api.Infrastructure.Http;
 using Provenance.Api.Infrastructure.Validation;
@@ -26,7 +27,7 @@ public sealed record DerivationRequest(IReadOnlyList<DatasetVersionRefRequest>? 
 
 public sealed record DatasetVersionRefRequest(Guid? DatasetId, int? Version);
 
-internal sealed record ContributeVersionCommand(Guid DatasetId, string? IfMatch, ContributeVersionRequest Body) : ICommand;
+internal sealed record ContributeVersionCommand(Guid DatasetId, string? IfMatch, ContributeVersionRequest Body) : ICommand, IDatasetWrite;
 
 internal sealed class ContributeVersionValidator : IValidator<ContributeVersionCommand>
 {

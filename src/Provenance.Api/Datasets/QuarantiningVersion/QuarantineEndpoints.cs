@@ -1,4 +1,5 @@
 using MediatR;
+using Provenance.Api.Access;
 using Provenance.Api.Infrastructure.Commands;
 using Provenance.Api.Infrastructure.Http;
 using Provenance.Api.Infrastructure.Validation;
@@ -10,7 +11,7 @@ namespace Provenance.Api.Datasets.QuarantiningVersion;
 /// <summary>Why a version is quarantined or released, or why a dataset is retired.</summary>
 public sealed record ReasonRequest(string? Reason);
 
-internal sealed record QuarantineVersionCommand(Guid DatasetId, int Version, bool Release, string? IfMatch, ReasonRequest Body) : ICommand;
+internal sealed record QuarantineVersionCommand(Guid DatasetId, int Version, bool Release, string? IfMatch, ReasonRequest Body) : ICommand, IDatasetWrite;
 
 internal sealed class ReasonValidator : IValidator<QuarantineVersionCommand>
 {

@@ -1,4 +1,5 @@
 using MediatR;
+using Provenance.Api.Access;
 using Provenance.Api.Infrastructure.Commands;
 using Provenance.Api.Infrastructure.Http;
 using Provenance.Api.Infrastructure.Validation;
@@ -23,7 +24,10 @@ public sealed record RegisterDatasetRequest(
 /// <summary>A closed range of calendar days.</summary>
 public sealed record DatePeriod(DateOnly? Start, DateOnly? End);
 
-internal sealed record RegisterDatasetCommand(RegisterDatasetRequest Body) : ICommand;
+internal sealed record RegisterDatasetCommand(RegisterDatasetRequest Body) : ICommand, IDatasetRegistration
+{
+    public string? SourceInstitution => Body.SourceInstitution;
+}
 
 internal sealed class RegisterDatasetValidator : IValidator<RegisterDatasetCommand>
 {

@@ -1,4 +1,5 @@
 using MediatR;
+using Provenance.Api.Access;
 using Provenance.Api.Datasets.QuarantiningVersion;
 using Provenance.Api.Infrastructure.Commands;
 using Provenance.Api.Infrastructure.Http;
@@ -8,7 +9,7 @@ using Provenance.Domain.Datasets.RetiringDataset;
 
 namespace Provenance.Api.Datasets.RetiringDataset;
 
-internal sealed record RetireDatasetCommand(Guid DatasetId, string? IfMatch, ReasonRequest Body) : ICommand;
+internal sealed record RetireDatasetCommand(Guid DatasetId, string? IfMatch, ReasonRequest Body) : ICommand, IDatasetWrite;
 
 internal sealed class RetireDatasetValidator : IValidator<RetireDatasetCommand>
 {

@@ -16,6 +16,9 @@ internal sealed class Aggregates(PostgresEventStore store)
     public Task<Loaded<IrbProtocol>> ProtocolAsync(Guid id, CancellationToken cancellationToken, DateTimeOffset? asOf = null) =>
         LoadAsync("IRB protocol", StreamTypes.IrbProtocol, id, IrbProtocol.Fold, asOf, cancellationToken);
 
+    public Task<Loaded<Domain.Access.ApiKey>> ApiKeyAsync(Guid id, CancellationToken cancellationToken) =>
+        LoadAsync("API key", StreamTypes.ApiKey, id, Domain.Access.ApiKey.Fold, null, cancellationToken);
+
     public Task<Loaded<Model>> ModelAsync(Guid id, CancellationToken cancellationToken, DateTimeOffset? asOf = null) =>
         LoadAsync("model", StreamTypes.Model, id, Model.Fold, asOf, cancellationToken);
 

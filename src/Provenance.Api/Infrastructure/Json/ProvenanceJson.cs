@@ -19,6 +19,8 @@ public static class ProvenanceJson
         options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
         options.NumberHandling = JsonNumberHandling.Strict;
         options.MaxDepth = 32;
+        // #6: {"name": "a", "name": "b"} is refused, not resolved: parsers disagree on which wins.
+        options.AllowDuplicateProperties = false;
         // Readable text for people and regulators: no \u escapes for non-ASCII letters or + and '.
         // (JSON bodies are never embedded in HTML, which is what the stricter default guards against.)
         options.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;

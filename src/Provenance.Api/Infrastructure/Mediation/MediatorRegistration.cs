@@ -8,7 +8,7 @@ namespace Provenance.Api.Infrastructure.Mediation;
 /// <summary>
 /// MediatR 5.1.0 wiring by hand (its DI package needs a newer MediatR than the registry offers):
 /// the service factory, every handler and validator of this assembly, and the pipeline in order:
-/// logging, then validation, then idempotency (commands only), then the handler.
+/// logging, then access, then validation, then idempotency (commands only), then the handler.
 /// </summary>
 internal static class MediatorRegistration
 {
@@ -17,6 +17,8 @@ internal static class MediatorRegistration
         services.AddScoped<ServiceFactory>(provider => provider.GetService!);
         services.AddScoped<IMediator, Mediator>();
         services.AddScoped(typeof(IPipelineBehavior<,>), typeof(LoggingBehavior<,>));
+        // #6: who may send the request, before anything looks at what it says.
+        services.AddScoped(typeof(IPipelineBehavior<,>), typeof(Access.AccessBehavior<,>));
         services.AddScoped(typeof(IPipelineBehavior<,>), typeof(ValidationBehavior<,>));
 
         foreach (var type in typeof(MediatorRegistration).Assembly.GetTypes().Where(t => t is { IsAbstract: false, IsInterface: false }))

@@ -18,6 +18,7 @@ internal static class ProblemMapping
         ValidationFailedException e => Validation(e.Errors),
         RuleViolationException e => RuleViolated(e.Violations),
         NotFoundException e => Problem(StatusCodes.Status404NotFound, ProblemTypes.NotFound, "Not found", e.Message),
+        ForbiddenException e => Problem(StatusCodes.Status403Forbidden, ProblemTypes.Forbidden, "Not allowed", e.Message),
         StreamVersionConflictException e => WithExtensions(
             Problem(StatusCodes.Status409Conflict, ProblemTypes.VersionConflict, "Version conflict",
                 $"The resource changed: it is at version {e.CurrentVersion}, the request expected {e.Expected}. Read it again and retry."),
@@ -85,6 +86,12 @@ internal static class ProblemMapping
 
     private static ProblemDetails BadRequest(BadHttpRequestException exception)
     {
+        if (exception.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return Problem(StatusCodes.Status413PayloadTooLarge, ProblemTypes.PayloadTooLarge, "Request body too large",
+                exception.Message.StartsWith("The request body ", StringComparison.Ordinal) ? exception.Message : "The request body is larger than this endpoint accepts.");
+        }
+
         if (exception.StatusCode == StatusCodes.Status415UnsupportedMediaType)
         {
             // Our own refusals say which media type to send; the framework's name .NET types.
@@ -95,11 +102,14 @@ internal static class ProblemMapping
         if (exception.InnerException is JsonException json)
         {
             var field = FieldFromPath(json.Path);
-            var reason = json.Message.Contains("could not be mapped", StringComparison.Ordinal)
-                ? "is not a known field"
-                : json.Message.Contains("maximum configured depth", StringComparison.Ordinal)
-                    ? "is nested too deeply"
-                    : json.Path is null or "$" ? "is not valid JSON" : "has a value of the wrong type or is malformed JSON";
+            var reason = json.Message switch
+            {
+                var m when m.Contains("could not be mapped", StringComparison.Ordinal) => "is not a known field",
+                var m when m.Contains("maximum configured depth", StringComparison.Ordinal) => "is nested too deeply",
+                var m when m.Contains("Duplicate", StringComparison.OrdinalIgnoreCase) => "appears more than once",
+                _ when json.Path is null or "$" => "is not valid JSON",
+                _ => "has a value of the wrong type or is malformed JSON",
+            };
             var unknown = UnknownProperty(json.Message);
             var errors = new Dictionary<string, string[]> { [unknown ?? field] = [reason] };
             var problem = new ValidationProblemDetails(errors)

@@ -16,4 +16,8 @@ internal static class ProblemTypes
     public const string UnsupportedMediaType = Prefix + "unsupported-media-type";
     public const string IntegrityViolation = Prefix + "integrity-violation";
     public const string Unexpected = Prefix + "unexpected";
+    public const string Unauthenticated = Prefix + "unauthenticated";
+    public const string Forbidden = Prefix + "forbidden";
+    public const string TooManyRequests = Prefix + "too-many-requests";
+    public const string PayloadTooLarge = Prefix + "payload-too-large";
 }

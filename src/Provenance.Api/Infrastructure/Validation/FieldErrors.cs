@@ -41,6 +41,41 @@ internal sealed class FieldErrors
         {
             Add(field, "must not contain control characters");
         }
+
+        // #6: text that displays as something else ("Trojan Source"), or that is not text at all.
+        if (value.Any(c => c is (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069')))
+        {
+            Add(field, "must not contain bidirectional embedding, override or isolate characters (U+202A to U+202E, U+2066 to U+2069)");
+        }
+
+        if (HasUnpairedSurrogateOrNoncharacter(value))
+        {
+            Add(field, "must be valid Unicode text: no unpaired surrogate and no noncharacter (U+FFFE, U+FFFF)");
+        }
+    }
+
+    private static bool HasUnpairedSurrogateOrNoncharacter(string value)
+    {
+        for (var i = 0; i < value.Length; i++)
+        {
+            var c = value[i];
+            if (c is '\uFFFE' or '\uFFFF' || char.IsLowSurrogate(c))
+            {
+                return true;
+            }
+
+            if (char.IsHighSurrogate(c))
+            {
+                if (i + 1 >= value.Length || !char.IsLowSurrogate(value[i + 1]))
+                {
+                    return true;
+                }
+
+                i++;
+            }
+        }
+
+        return false;
     }
 
     public void Required<T>(string field, T? value)

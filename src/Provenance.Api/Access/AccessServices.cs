@@ -1,0 +1,41 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+
+namespace Provenance.Api.Access;
+
+/// <summary>Authentication (API keys, and JWT when configured), the role policies, and the services behind them.</summary>
+internal static class AccessServices
+{
+    /// <summary>The default scheme: picks the API-key or the JWT handler by the credential presented.</summary>
+    public const string Scheme = "Provenance";
+
+    public static WebApplicationBuilder AddAccess(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<AuthOptions>().Bind(builder.Configuration.GetSection(AuthOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
+        var jwt = builder.Configuration.GetSection(AuthOptions.Section).Get<AuthOptions>()?.Jwt ?? new JwtOptions();
+
+        var authentication = services.AddAuthentication(Scheme)
+            .AddPolicyScheme(Scheme, "API key or JWT bearer", o => o.ForwardDefaultSelector = context =>
+                jwt.Enabled && !context.Request.Headers.ContainsKey(ApiKeyAuthenticationHandler.Header) &&
+                context.Request.Headers[HeaderNames.Authorization].ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+                    ? JwtBearerDefaults.AuthenticationScheme
+                    : ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        if (jwt.Enabled)
+        {
+            authentication.AddJwtBearer(o => JwtSetup.Configure(o, jwt));
+        }
+
+        services.AddAuthorization(AccessPolicies.AddPolicies);
+        services.AddSingleton<IAuthorizationMiddlewareResultHandler, ProblemAuthorizationResultHandler>();
+        services.AddSingleton<ApiKeyDirectory>();
+        services.AddSingleton<DatasetInstitutions>();
+        services.AddScoped<ApiKeyIssuer>();
+        return builder;
+    }
+}

@@ -1,0 +1,57 @@
+using MediatR;
+using Provenance.Api.Infrastructure.Commands;
+using Provenance.Api.Infrastructure.Http;
+using Provenance.Api.Infrastructure.Validation;
+using Provenance.Domain.Access;
+using Provenance.Domain.Common;
+
+namespace Provenance.Api.Access.RevokingApiKey;
+
+/// <summary>The body of <c>POST /access/api-keys/{id}/revocation</c>.</summary>
+public sealed record RevokeApiKeyRequest(string? Reason);
+
+/// <summary>The body of <c>POST /access/api-keys/{id}/expiry</c>: a new expiry (omitted: now), within the key's longest lifetime.</summary>
+public sealed record ChangeApiKeyExpiryRequest(DateTimeOffset? ExpiresAt, string? Reason);
+
+internal sealed record RevokeApiKeyCommand(Guid KeyId, string? IfMatch, RevokeApiKeyRequest Body) : ICommand, IAdministration;
+
+internal sealed record ChangeApiKeyExpiryCommand(Guid KeyId, string? IfMatch, ChangeApiKeyExpiryRequest Body) : ICommand, IAdministration;
+
+internal sealed class RevokeApiKeyValidator : IValidator<RevokeApiKeyCommand>
+{
+    public void Validate(RevokeApiKeyCommand request, FieldErrors errors) =>
+        errors.Text("reason", request.Body.Reason, maxLength: 1000, multiline: true);
+}
+
+internal sealed class ChangeApiKeyExpiryValidator : IValidator<ChangeApiKeyExpiryCommand>
+{
+    public void Validate(ChangeApiKeyExpiryCommand request, FieldErrors errors) =>
+        errors.Text("reason", request.Body.Reason, maxLength: 1000, multiline: true);
+}
+
+internal sealed class HandleRevokeApiKey(Aggregates aggregates, Ledger ledger, RequestContext context, TimeProvider clock)
+    : IRequestHandler<RevokeApiKeyCommand, CommandResult>
+{
+    public async Task<CommandResult> Handle(RevokeApiKeyCommand request, CancellationToken cancellationToken)
+    {
+        var (keyId, ifMatch, body) = request;
+        var (key, version) = await aggregates.ApiKeyAsync(keyId, cancellationToken);
+        var revoked = ManageApiKeys.Revoke(key, new ApiKeyRevoked(keyId, body.Reason!.Trim(), context.ActorId, clock.GetUtcNow()));
+        return await ledger.AppendAsync(keyId, StreamTypes.ApiKey, HttpResults.ExpectedFrom(ifMatch, version), [revoked],
+            $"/access/api-keys/{keyId}", cancellationToken);
+    }
+}
+
+internal sealed class HandleChangeApiKeyExpiry(Aggregates aggregates, Ledger ledger, RequestContext context, TimeProvider clock)
+    : IRequestHandler<ChangeApiKeyExpiryCommand, CommandResult>
+{
+    public async Task<CommandResult> Handle(ChangeApiKeyExpiryCommand request, CancellationToken cancellationToken)
+    {
+        var (keyId, ifMatch, body) = request;
+        var (key, version) = await aggregates.ApiKeyAsync(keyId, cancellationToken);
+        var now = clock.GetUtcNow();
+        var changed = ManageApiKeys.ChangeExpiry(key, new ApiKeyExpiryChanged(keyId, body.ExpiresAt ?? now, body.Reason!.Trim(), context.ActorId, now));
+        return await ledger.AppendAsync(keyId, StreamTypes.ApiKey, HttpResults.ExpectedFrom(ifMatch, version), [changed],
+            $"/access/api-keys/{keyId}", cancellationToken);
+    }
+}

@@ -1,0 +1,114 @@
+using System.CommandLine;
+using Provenance.Integrity.Bundles;
+using Provenance.Integrity.Checkpoints;
+using Spectre.Console;
+
+namespace Provenance.Cli.Verifying;
+
+/// <summary>
+/// <c>provenance verify &lt;bundle&gt; [--key &lt;verifier key or file&gt;]</c>: checks an audit bundle
+/// (a directory or a ZIP archive) offline, as docs/audit-bundle-format.md specifies. It needs no
+/// API: no <c>--api</c>, no network.
+/// </summary>
+internal static class VerifyCommand
+{
+    public static Command Create(CliHost host)
+    {
+        var bundle = new Argument<string>("bundle")
+        {
+            Description = "The audit bundle: a directory, or a ZIP archive of one",
+        };
+        var key = new Option<string?>("--key")
+        {
+            Description = "The log's verifier key (name+keyid+key), or a file holding it; without it, the bundle's own public-key.txt is trusted",
+            HelpName = "key-or-file",
+        };
+        var command = new Command("verify", "Verify an audit bundle offline: the checkpoint's signature, every event's inclusion proof, the manifest's hashes and claims")
+        {
+            bundle,
+            key,
+        };
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var path = parseResult.GetRequiredValue(bundle);
+            if (!Directory.Exists(path) && !File.Exists(path))
+            {
+                host.Error.WriteError($"There is no bundle at '{path}': give a bundle directory or a ZIP archive of one.");
+                return ExitCodes.UsageOrConnectionError;
+            }
+
+            var keyText = parseResult.GetValue(key);
+            VerifierKey? trusted = null;
+            if (keyText is not null && !TryReadKey(keyText, host, out trusted))
+            {
+                return ExitCodes.UsageOrConnectionError;
+            }
+
+            return await VerifyAsync(path, trusted, host, cancellationToken).ConfigureAwait(false);
+        });
+        return command;
+    }
+
+    private static async Task<int> VerifyAsync(string path, VerifierKey? trusted, CliHost host, CancellationToken cancellationToken)
+    {
+        var kind = Directory.Exists(path) ? "directory" : "ZIP archive";
+        host.Out.WriteLine($"Verifying the audit bundle {path} ({kind}), offline.");
+        if (trusted is null)
+        {
+            host.Out.MarkupLine("[yellow]No --key given: the bundle's own public-key.txt is trusted.[/] That shows the bundle is consistent, " +
+                "not that the ledger's operator signed it; give the published key with --key.");
+        }
+        else
+        {
+            host.Out.WriteLine($"Trusted key: {trusted.Name}+{trusted.KeyId:x8} (given with --key).");
+        }
+
+        try
+        {
+            var result = await VerifyProgress.RunAsync(host.Out, progress =>
+                new AuditBundleVerifier(trusted) { Progress = progress }.VerifyAsync(path, cancellationToken)).ConfigureAwait(false);
+            VerificationReport.Write(host.Out, result);
+            return result.IsValid ? ExitCodes.Success : ExitCodes.BundleInvalid;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            host.Error.WriteError("Interrupted: the bundle was not verified.");
+            return ExitCodes.Interrupted;
+        }
+        catch (IOException e)
+        {
+            host.Error.WriteError($"The bundle could not be read: {e.Message}");
+            return ExitCodes.UsageOrConnectionError;
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            host.Error.WriteError($"The bundle could not be read: {e.Message}");
+            return ExitCodes.UsageOrConnectionError;
+        }
+    }
+
+    /// <summary>The key as given, or else read from the file it names (its first line).</summary>
+    private static bool TryReadKey(string text, CliHost host, out VerifierKey? key)
+    {
+        key = null;
+        var fromFile = File.Exists(text);
+        try
+        {
+            var candidate = fromFile ? File.ReadLines(text).FirstOrDefault()?.Trim() ?? "" : text.Trim();
+            key = VerifierKey.Parse(candidate);
+            return true;
+        }
+        catch (FormatException e)
+        {
+            host.Error.WriteError(fromFile
+                ? $"--key: the file '{text}' does not start with a verifier key (name+keyid+key): {e.Message}"
+                : $"--key is neither a verifier key (name+keyid+key) nor a file holding one: {e.Message}");
+            return false;
+        }
+        catch (IOException e)
+        {
+            host.Error.WriteError($"--key: the file '{text}' could not be read: {e.Message}");
+            return false;
+        }
+    }
+}

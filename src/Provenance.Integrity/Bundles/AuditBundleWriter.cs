@@ -1,0 +1,270 @@
+using System.Buffers;
+using System.Text;
+using Provenance.Integrity.Checkpoints;
+using Provenance.Integrity.Merkle;
+
+namespace Provenance.Integrity.Bundles;
+
+/// <summary>What a bundle is about and what it is proved against, given when it is created.</summary>
+/// <param name="Scope">What was asked for: the manifest's <c>scope</c>.</param>
+/// <param name="Completeness">What the bundle claims to hold completely: streams for a stream scope, positions for a time range.</param>
+/// <param name="SignedCheckpoint">The signed note of the checkpoint every proof is against (written to <c>checkpoint.txt</c>).</param>
+/// <param name="VerifierKey">The log's verifier key in its text form (written to <c>public-key.txt</c>); its name is the log's origin.</param>
+public sealed record AuditBundleHeader(BundleScope Scope, BundleCompleteness Completeness, string SignedCheckpoint, string VerifierKey);
+
+/// <summary>
+/// Writes an audit bundle directory (docs/audit-bundle-format.md) one event at a time, in bounded
+/// memory: each event's envelope and proof are appended to <c>events.ndjson</c> and
+/// <c>proofs.ndjson</c> and hashed as they are written, and <see cref="CompleteAsync"/> writes
+/// <c>prov.json</c>, <c>report.html</c> and, last, <c>manifest.json</c>.
+/// </summary>
+/// <remarks>
+/// The writer checks what it is given as a verifier would: each envelope is canonical, positions
+/// increase, each proof leads to the signed checkpoint's root, and the events bear out the
+/// completeness claims; it refuses to write a manifest they contradict. Any failure leaves the
+/// writer faulted and the directory without a manifest, so never a valid bundle: discard it.
+/// Not thread-safe.
+/// </remarks>
+public sealed class AuditBundleWriter : IAsyncDisposable
+{
+    private static readonly byte[] Newline = "\n"u8.ToArray();
+
+    private readonly AuditBundleHeader _header;
+    private readonly Checkpoint _checkpoint;
+    private readonly HashingFile _events;
+    private readonly HashingFile _proofs;
+    private readonly List<ManifestFile> _files;
+    private readonly EnvelopeReader _reader = new();
+    private readonly InclusionProofMemo _memo;
+    private readonly CompletenessTracker _completeness;
+    private readonly ProvDocumentBuilder _prov = new();
+    private readonly ArrayBufferWriter<byte> _proofLine = new(4096);
+    private readonly Dictionary<string, long> _eventsByType = new(StringComparer.Ordinal);
+    private long _lastPosition;
+    private bool _faulted;
+    private bool _completed;
+
+    private AuditBundleWriter(string directory, AuditBundleHeader header, Checkpoint checkpoint, List<ManifestFile> files)
+    {
+        Directory = directory;
+        _header = header;
+        _checkpoint = checkpoint;
+        _files = files;
+        _memo = new InclusionProofMemo(checkpoint.TreeSize, checkpoint.RootHash.Span);
+        _completeness = CompletenessTracker.ForWriter(header.Completeness);
+        _events = new HashingFile(directory, AuditBundleFiles.Events);
+        _proofs = new HashingFile(directory, AuditBundleFiles.Proofs);
+    }
+
+    /// <summary>The bundle's directory.</summary>
+    public string Directory { get; }
+
+    /// <summary>The log's origin (the checkpoint's first line and the key's name).</summary>
+    public string Origin => _checkpoint.Origin;
+
+    /// <summary>The checkpoint's tree size: every proof is against the tree of this size.</summary>
+    public ulong TreeSize => _checkpoint.TreeSize;
+
+    /// <summary>The checkpoint's root hash.</summary>
+    public ReadOnlyMemory<byte> RootHash => _checkpoint.RootHash;
+
+    /// <summary>How many events were written.</summary>
+    public long EventCount { get; private set; }
+
+    /// <summary>How many events of each type were written (for the report).</summary>
+    public IReadOnlyDictionary<string, long> EventCountsByType => _eventsByType;
+
+    /// <summary>
+    /// Creates the directory (or takes an empty one), checks the checkpoint against the key, and
+    /// writes <c>checkpoint.txt</c> and <c>public-key.txt</c>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The key is not a verifier key, the checkpoint does not verify with it (its origin must be the key's name), or the completeness claims do not fit the scope or the tree.</exception>
+    /// <exception cref="IOException">The directory exists and is not empty.</exception>
+    public static async Task<AuditBundleWriter> CreateAsync(string directory, AuditBundleHeader header, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        ArgumentNullException.ThrowIfNull(header);
+        ArgumentNullException.ThrowIfNull(header.Scope);
+        ArgumentNullException.ThrowIfNull(header.Completeness);
+        var checkpoint = VerifiedCheckpoint(header);
+        if (header.Scope.IsStreamScope != header.Completeness.Positions is null)
+        {
+            throw new ArgumentException(header.Scope.IsStreamScope
+                ? "A stream scope claims complete streams (BundleCompleteness.ForStreams), not positions."
+                : "A time-range scope claims positions (BundleCompleteness.ForPositions), not streams.", nameof(header));
+        }
+
+        if (header.Completeness.Positions is { } positions && (ulong)positions.Last > checkpoint.TreeSize)
+        {
+            throw new ArgumentException($"Positions up to {positions.Last} are claimed, but the checkpoint's tree has {checkpoint.TreeSize} events.", nameof(header));
+        }
+
+        var info = System.IO.Directory.CreateDirectory(directory);
+        if (info.EnumerateFileSystemInfos().Any())
+        {
+            throw new IOException($"The bundle directory {directory} is not empty.");
+        }
+
+        var files = new List<ManifestFile>
+        {
+            await WriteSmallFileAsync(directory, AuditBundleFiles.Checkpoint, Encoding.UTF8.GetBytes(header.SignedCheckpoint), cancellationToken).ConfigureAwait(false),
+            await WriteSmallFileAsync(directory, AuditBundleFiles.PublicKey, Encoding.UTF8.GetBytes(header.VerifierKey + "\n"), cancellationToken).ConfigureAwait(false),
+        };
+        return new AuditBundleWriter(directory, header, checkpoint, files);
+    }
+
+    /// <summary>Appends one event: a line of <c>events.ndjson</c> and the line of <c>proofs.ndjson</c> that proves it.</summary>
+    /// <param name="canonicalEnvelope">The event's canonical envelope (its leaf input), without a newline.</param>
+    /// <param name="inclusionProof">Its RFC 9162 inclusion proof in the checkpoint's tree, deepest hash first.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <exception cref="ArgumentException">The envelope is not canonical, its position does not follow the last one or is beyond the tree, or the proof does not lead to the checkpoint's root.</exception>
+    /// <exception cref="InvalidOperationException">The event contradicts the completeness claims (a stream that is not claimed, a version or position out of sequence), or the writer is completed or faulted.</exception>
+    public async ValueTask WriteEventAsync(ReadOnlyMemory<byte> canonicalEnvelope, IReadOnlyList<byte[]> inclusionProof, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(inclusionProof);
+        ThrowIfUnusable();
+        _faulted = true;
+        var envelope = CheckEvent(canonicalEnvelope, inclusionProof);
+        if (_completeness.Observe(envelope) is { } contradiction)
+        {
+            throw new InvalidOperationException($"The event at position {envelope.Position} contradicts the bundle's completeness claims: {contradiction}.");
+        }
+
+        _proofLine.ResetWrittenCount();
+        ProofLine.Write(_proofLine, envelope.Position, inclusionProof);
+        _proofLine.Write(Newline);
+        await _events.WriteAsync(canonicalEnvelope, cancellationToken).ConfigureAwait(false);
+        await _events.WriteAsync(Newline, cancellationToken).ConfigureAwait(false);
+        await _proofs.WriteAsync(_proofLine.WrittenMemory, cancellationToken).ConfigureAwait(false);
+        if (ProvDocumentBuilder.Describes(envelope.Type))
+        {
+            _prov.Add(canonicalEnvelope);
+        }
+
+        _lastPosition = envelope.Position;
+        _eventsByType[envelope.Type] = _eventsByType.GetValueOrDefault(envelope.Type) + 1;
+        EventCount++;
+        _faulted = false;
+    }
+
+    /// <summary>
+    /// Checks the completeness claims against every event written, then writes <c>prov.json</c>,
+    /// <c>report.html</c> and, last, <c>manifest.json</c>.
+    /// </summary>
+    /// <param name="reportHtml">The bytes of <c>report.html</c> (see <see cref="EventCountsByType"/> for its counts).</param>
+    /// <param name="cancellationToken">Cancels the writes.</param>
+    /// <exception cref="InvalidOperationException">The events do not bear out the completeness claims (a claimed stream or positions missing), or the writer is completed or faulted.</exception>
+    public async Task CompleteAsync(ReadOnlyMemory<byte> reportHtml, CancellationToken cancellationToken = default)
+    {
+        ThrowIfUnusable();
+        _faulted = true;
+        var missing = _completeness.Finish().ToList();
+        if (missing.Count > 0)
+        {
+            throw new InvalidOperationException($"The bundle's events do not bear out its completeness claims: {string.Join("; ", missing)}.");
+        }
+
+        _files.Add(await _events.CompleteAsync(cancellationToken).ConfigureAwait(false));
+        _files.Add(await _proofs.CompleteAsync(cancellationToken).ConfigureAwait(false));
+        var prov = new HashingFile(Directory, AuditBundleFiles.Prov);
+        await using (prov.ConfigureAwait(false))
+        {
+            await _prov.WriteCanonicalAsync(prov, cancellationToken).ConfigureAwait(false);
+            await prov.WriteAsync(Newline, cancellationToken).ConfigureAwait(false);
+            _files.Add(await prov.CompleteAsync(cancellationToken).ConfigureAwait(false));
+        }
+
+        _files.Add(await WriteSmallFileAsync(Directory, AuditBundleFiles.Report, reportHtml, cancellationToken).ConfigureAwait(false));
+        var manifest = new BundleManifest(
+            _checkpoint.Origin, _checkpoint.TreeSize, _header.Scope, EventCount, _completeness.Claims(), _header.Completeness.Positions, _files);
+        await File.WriteAllBytesAsync(Path.Combine(Directory, AuditBundleFiles.Manifest), manifest.ToBytes(), cancellationToken).ConfigureAwait(false);
+        _completed = true;
+        _faulted = false;
+    }
+
+    /// <summary>Closes the files; a bundle not completed has no manifest.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _events.DisposeAsync().ConfigureAwait(false);
+        await _proofs.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private Envelope CheckEvent(ReadOnlyMemory<byte> canonicalEnvelope, IReadOnlyList<byte[]> inclusionProof)
+    {
+        if (_reader.Read(canonicalEnvelope.Span, out var envelope, out _) is { } problem)
+        {
+            throw new ArgumentException($"The event after position {_lastPosition} is refused: {problem}.", nameof(canonicalEnvelope));
+        }
+
+        if (envelope.Position <= _lastPosition || (ulong)envelope.Position > _checkpoint.TreeSize)
+        {
+            throw new ArgumentException(
+                $"Position {envelope.Position} does not follow position {_lastPosition} within the checkpoint's tree of {_checkpoint.TreeSize} events.", nameof(canonicalEnvelope));
+        }
+
+        if (inclusionProof.Count > ProofLine.MaxHashes || inclusionProof.Any(h => h is not { Length: MerkleTree.HashSize }))
+        {
+            throw new ArgumentException("An inclusion proof is at most 64 hashes of 32 bytes.", nameof(inclusionProof));
+        }
+
+        Span<byte> hashes = stackalloc byte[inclusionProof.Count * MerkleTree.HashSize];
+        for (var i = 0; i < inclusionProof.Count; i++)
+        {
+            inclusionProof[i].CopyTo(hashes[(i * MerkleTree.HashSize)..]);
+        }
+
+        Span<byte> leafHash = stackalloc byte[MerkleTree.HashSize];
+        MerkleTree.LeafHashInto(canonicalEnvelope.Span, leafHash);
+        if (_memo.Verify((ulong)envelope.Position - 1, leafHash, hashes) is { } failure)
+        {
+            throw new ArgumentException($"The inclusion proof of position {envelope.Position} does not verify against the checkpoint ({failure}).", nameof(inclusionProof));
+        }
+
+        return envelope;
+    }
+
+    private void ThrowIfUnusable()
+    {
+        if (_completed)
+        {
+            throw new InvalidOperationException("The bundle is complete; nothing more can be written to it.");
+        }
+
+        if (_faulted)
+        {
+            throw new InvalidOperationException("An earlier write failed; the bundle is incomplete and has no manifest. Discard it.");
+        }
+    }
+
+    private static Checkpoint VerifiedCheckpoint(AuditBundleHeader header)
+    {
+        VerifierKey key;
+        try
+        {
+            key = VerifierKey.Parse(header.VerifierKey);
+        }
+        catch (FormatException e)
+        {
+            throw new ArgumentException($"The verifier key is not valid: {e.Message}", nameof(header), e);
+        }
+
+        try
+        {
+            return new CheckpointVerifier(key, key.Name).Verify(header.SignedCheckpoint);
+        }
+        catch (CheckpointVerificationException e)
+        {
+            throw new ArgumentException($"The checkpoint does not verify with the key {key.Name}: {e.Message}", nameof(header), e);
+        }
+    }
+
+    private static async Task<ManifestFile> WriteSmallFileAsync(string directory, string name, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
+    {
+        var file = new HashingFile(directory, name);
+        await using (file.ConfigureAwait(false))
+        {
+            await file.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
+            return await file.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+}

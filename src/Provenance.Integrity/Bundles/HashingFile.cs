@@ -1,0 +1,90 @@
+using System.Security.Cryptography;
+
+namespace Provenance.Integrity.Bundles;
+
+/// <summary>A new file written front to back, with its size and SHA-256 kept as it is written, so the manifest never reads it again.</summary>
+internal sealed class HashingFile : Stream
+{
+    private const int BufferSize = 1 << 20;
+
+    private readonly FileStream _stream;
+    private readonly IncrementalHash _sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    private ManifestFile? _completed;
+
+    public HashingFile(string directory, string name)
+    {
+        Name = name;
+        _stream = new FileStream(Path.Combine(directory, name), FileMode.CreateNew, FileAccess.Write, FileShare.None, BufferSize, FileOptions.Asynchronous);
+    }
+
+    public string Name { get; }
+
+    public long Bytes { get; private set; }
+
+    public override bool CanRead => false;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => _completed is null;
+
+    public override long Length => Bytes;
+
+    public override long Position
+    {
+        get => Bytes;
+        set => throw new NotSupportedException();
+    }
+
+    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        _sha256.AppendData(buffer.Span);
+        Bytes += buffer.Length;
+        await _stream.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
+    }
+
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override void Write(ReadOnlySpan<byte> buffer)
+    {
+        _sha256.AppendData(buffer);
+        Bytes += buffer.Length;
+        _stream.Write(buffer);
+    }
+
+    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+    /// <summary>Flushes and closes the file; returns its manifest entry.</summary>
+    public async ValueTask<ManifestFile> CompleteAsync(CancellationToken cancellationToken)
+    {
+        if (_completed is null)
+        {
+            await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+            await _stream.DisposeAsync().ConfigureAwait(false);
+            _completed = new ManifestFile(Name, Bytes, Convert.ToHexStringLower(_sha256.GetHashAndReset()));
+        }
+
+        return _completed;
+    }
+
+    public override void Flush() => _stream.Flush();
+
+    public override Task FlushAsync(CancellationToken cancellationToken) => _stream.FlushAsync(cancellationToken);
+
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _stream.Dispose();
+            _sha256.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+}

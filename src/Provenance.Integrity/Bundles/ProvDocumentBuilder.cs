@@ -1,0 +1,188 @@
+using System.Text.Json;
+
+namespace Provenance.Integrity.Bundles;
+
+/// <summary>
+/// Builds a bundle's <c>prov.json</c>, the W3C PROV-JSON document of the lineage, from its
+/// canonical envelopes alone (the mapping is the table in docs/audit-bundle-format.md). Feed it
+/// every envelope in log order, then call <see cref="ToCanonicalJson"/>. It keeps only the facts
+/// the document needs, per dataset, dataset version, derivation, model, training run and IRB
+/// protocol, never the events themselves.
+/// </summary>
+/// <remarks>
+/// Event data is read by member name (camelCase, enums as kebab-case strings, as the ledger
+/// records it); a member that is missing or of another type is left out rather than refused, as
+/// the document is a derived view and the events are the evidence. Other event types are ignored.
+/// </remarks>
+public sealed partial class ProvDocumentBuilder
+{
+    private static readonly HashSet<string> DescribedTypes =
+    [
+        "dataset.registered", "dataset.version-contributed", "dataset.version-derived", "model.registered", "model.training-run-recorded",
+        "irb.protocol-approved", "irb.protocol-amended",
+    ];
+
+    private readonly Dictionary<Guid, DatasetFacts> _datasets = [];
+    private readonly Dictionary<(Guid Dataset, long Version), VersionFacts> _versions = [];
+    private readonly Dictionary<(Guid Dataset, long Version), DerivationFacts> _derivations = [];
+    private readonly Dictionary<Guid, ModelFacts> _models = [];
+    private readonly Dictionary<Guid, RunFacts> _runs = [];
+    private readonly Dictionary<Guid, ProtocolFacts> _protocols = [];
+
+    /// <summary>How many envelopes were added.</summary>
+    public long EventCount { get; private set; }
+
+    /// <summary>Adds one canonical envelope (a line of <c>events.ndjson</c>, without its LF).</summary>
+    /// <exception cref="ArgumentException">The bytes are not a JSON object with a string <c>type</c> and an object <c>data</c>.</exception>
+    public void Add(ReadOnlyMemory<byte> canonicalEnvelope)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(canonicalEnvelope);
+        }
+        catch (JsonException e)
+        {
+            throw new ArgumentException($"The envelope is not JSON: {e.Message}", nameof(canonicalEnvelope), e);
+        }
+
+        using (document)
+        {
+            Add(document.RootElement);
+        }
+    }
+
+    /// <summary>Whether events of this type add to the document (others can be left out of <see cref="Add(ReadOnlyMemory{byte})"/>).</summary>
+    public static bool Describes(string eventType) => DescribedTypes.Contains(eventType);
+
+    /// <summary>Adds one parsed envelope.</summary>
+    internal void Add(JsonElement envelope)
+    {
+        if (envelope.ValueKind != JsonValueKind.Object
+            || !envelope.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String
+            || !envelope.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Object)
+        {
+            throw new ArgumentException("An envelope is a JSON object with a string type and an object data.", nameof(envelope));
+        }
+
+        EventCount++;
+        switch (type.GetString())
+        {
+            case "dataset.registered":
+                if (Id(data, "datasetId") is { } registered)
+                {
+                    _datasets[registered] = new DatasetFacts(Text(data, "name"), Text(data, "steward"), Text(data, "sourceInstitution"));
+                }
+
+                break;
+            case "dataset.version-contributed":
+                if (VersionOf(data) is { } contributed)
+                {
+                    _versions[contributed] = new VersionFacts(Text(data, "fingerprint"), Number(data, "recordCount"));
+                }
+
+                break;
+            case "dataset.version-derived":
+                if (VersionOf(data) is { } derived)
+                {
+                    _derivations[derived] = new DerivationFacts(Text(data, "transformation"), Text(data, "codeReference"), Versions(data, "parents"));
+                }
+
+                break;
+            case "model.registered":
+                if (Id(data, "modelId") is { } model)
+                {
+                    _models[model] = new ModelFacts(Text(data, "name"), Text(data, "owner"));
+                }
+
+                break;
+            case "model.training-run-recorded":
+                if (Id(data, "runId") is { } run && Id(data, "modelId") is { } runModel && Text(data, "modelVersion") is { } modelVersion)
+                {
+                    _runs[run] = new RunFacts(runModel, modelVersion, Text(data, "startedAt"), Text(data, "finishedAt"), Versions(data, "inputs"));
+                }
+
+                break;
+            case "irb.protocol-approved":
+            case "irb.protocol-amended":
+                AddProtocolTerms(data);
+                break;
+        }
+    }
+
+    private void AddProtocolTerms(JsonElement data)
+    {
+        if (Id(data, "protocolId") is not { } protocolId)
+        {
+            return;
+        }
+
+        if (!_protocols.TryGetValue(protocolId, out var protocol))
+        {
+            protocol = new ProtocolFacts();
+            _protocols[protocolId] = protocol;
+        }
+
+        protocol.IrbName ??= Text(data, "irbName");
+
+        // An amendment changes the terms from a date on: runs are associated with the IRB of every
+        // protocol whose terms, as approved or amended, covered one of their datasets.
+        if (data.TryGetProperty("terms", out var terms) && terms.ValueKind == JsonValueKind.Object
+            && terms.TryGetProperty("coveredDatasetIds", out var covered) && covered.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var dataset in covered.EnumerateArray())
+            {
+                if (dataset.ValueKind == JsonValueKind.String && Guid.TryParse(dataset.GetString(), out var id))
+                {
+                    protocol.CoveredDatasets.Add(id);
+                }
+            }
+        }
+    }
+
+    private static (Guid, long)? VersionOf(JsonElement data) =>
+        Id(data, "datasetId") is { } dataset && Number(data, "version") is { } version ? (dataset, version) : null;
+
+    private static List<(Guid Dataset, long Version)> Versions(JsonElement data, string name)
+    {
+        var versions = new List<(Guid, long)>();
+        if (data.TryGetProperty(name, out var array) && array.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var item in array.EnumerateArray())
+            {
+                if (item.ValueKind == JsonValueKind.Object && VersionOf(item) is { } version)
+                {
+                    versions.Add(version);
+                }
+            }
+        }
+
+        return versions;
+    }
+
+    private static string? Text(JsonElement data, string name) =>
+        data.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    private static long? Number(JsonElement data, string name) =>
+        data.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var number) ? number : null;
+
+    private static Guid? Id(JsonElement data, string name) =>
+        Text(data, name) is { } text && Guid.TryParse(text, out var id) ? id : null;
+
+    private sealed record DatasetFacts(string? Name, string? Steward, string? Institution);
+
+    private sealed record VersionFacts(string? Fingerprint, long? RecordCount);
+
+    private sealed record DerivationFacts(string? Transformation, string? CodeReference, List<(Guid Dataset, long Version)> Parents);
+
+    private sealed record ModelFacts(string? Name, string? Owner);
+
+    private sealed record RunFacts(Guid Model, string ModelVersion, string? StartedAt, string? FinishedAt, List<(Guid Dataset, long Version)> Inputs);
+
+    private sealed class ProtocolFacts
+    {
+        public string? IrbName { get; set; }
+
+        public HashSet<Guid> CoveredDatasets { get; } = [];
+    }
+}

@@ -1,0 +1,142 @@
+using System.IO.Compression;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Provenance.Api.Tests.Integrity;
+using Provenance.Integrity.Bundles;
+using Provenance.Integrity.Checkpoints;
+
+namespace Provenance.Api.Tests.Exports;
+
+/// <summary>Audit bundles exported by the API, checked by the offline verifier with the published key.</summary>
+public sealed class ExportTests(ApiFixture api) : IClassFixture<ApiFixture>, IDisposable
+{
+    private readonly LineageBuilder _ledger = new(api);
+    private readonly DirectoryInfo _work = Directory.CreateTempSubdirectory("provenance-export-test-");
+
+    public void Dispose() => _work.Delete(recursive: true);
+
+    [Fact]
+    public async Task A_model_version_bundle_holds_its_lineage_streams_whole_and_verifies_offline()
+    {
+        var root = await _ledger.DatasetAsync("root");
+        await _ledger.ClearAsync(root);
+        var curated = await _ledger.DatasetAsync("curated", (root, "filter"));
+        var protocol = await _ledger.ProtocolAsync("26-000101", [root, curated]);
+        var model = await _ledger.ModelTrainedOnAsync([curated]);
+        var unrelated = await _ledger.DatasetAsync("unrelated");
+        var (size, _, _, _) = await Checkpoints.SignAsync(api.Client);
+
+        var (zip, response) = await DownloadAsync($"/audit-bundles?kind=model-version&modelId={model}&modelVersion=1.0");
+
+        Assert.Equal(size.ToString(System.Globalization.CultureInfo.InvariantCulture), response.Headers.GetValues("X-Provenance-Tree-Size").Single());
+        var result = await VerifyAsync(zip);
+        Assert.True(result.IsValid, string.Join("\n", result.Failures));
+        Assert.False(result.TrustedBundleKey);
+        var events = ReadLines(zip, AuditBundleFiles.Events).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        var streams = events.Select(e => e.GetProperty("stream").GetGuid()).ToHashSet();
+        Assert.Equal(new HashSet<Guid> { model, root, curated, protocol }, streams);
+        Assert.DoesNotContain(unrelated, streams);
+        Assert.Equal(events.Select(e => e.GetProperty("position").GetInt64()).Order(), events.Select(e => e.GetProperty("position").GetInt64()));
+        var report = ReadText(zip, AuditBundleFiles.Report);
+        Assert.Contains("curated v1", report, StringComparison.Ordinal);
+        var prov = JsonDocument.Parse(ReadText(zip, AuditBundleFiles.Prov)).RootElement;
+        Assert.True(prov.GetProperty("entity").EnumerateObject().Any());
+    }
+
+    [Fact]
+    public async Task The_same_scope_and_checkpoint_give_the_same_bytes()
+    {
+        var dataset = await _ledger.DatasetAsync("stable");
+        var (size, _, _, _) = await Checkpoints.SignAsync(api.Client);
+        await _ledger.DatasetAsync("later");
+
+        var (first, _) = await DownloadAsync($"/audit-bundles?kind=dataset&datasetId={dataset}&treeSize={size}");
+        await Checkpoints.SignAsync(api.Client);
+        var (second, _) = await DownloadAsync($"/audit-bundles?kind=dataset&datasetId={dataset}&treeSize={size}");
+
+        Assert.Equal(await File.ReadAllBytesAsync(first), await File.ReadAllBytesAsync(second));
+        Assert.True((await VerifyAsync(first)).IsValid);
+    }
+
+    [Fact]
+    public async Task Protocol_and_time_range_bundles_verify_and_a_time_range_holds_every_position_in_it()
+    {
+        var dataset = await _ledger.DatasetAsync("covered");
+        var protocol = await _ledger.ProtocolAsync("26-000202", [dataset]);
+        var before = DateTimeOffset.UtcNow;
+        await Task.Delay(20);
+        await _ledger.DatasetAsync("in range");
+        await Task.Delay(20);
+        var after = DateTimeOffset.UtcNow;
+        await Checkpoints.SignAsync(api.Client);
+
+        var (usage, _) = await DownloadAsync($"/audit-bundles?kind=irb-protocol&protocolId={protocol}");
+        var (range, _) = await DownloadAsync(
+            $"/audit-bundles?kind=time-range&from={Uri.EscapeDataString(before.ToString("O"))}&to={Uri.EscapeDataString(after.ToString("O"))}");
+
+        Assert.True((await VerifyAsync(usage)).IsValid);
+        var verified = await VerifyAsync(range);
+        Assert.True(verified.IsValid, string.Join("\n", verified.Failures));
+        var positions = ReadLines(range, AuditBundleFiles.Events).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("position").GetInt64()).ToList();
+        Assert.Equal(Enumerable.Range((int)positions[0], positions.Count).Select(p => (long)p), positions);
+    }
+
+    [Fact]
+    public async Task A_tampered_export_fails_verification_naming_the_line()
+    {
+        var dataset = await _ledger.DatasetAsync("tampered");
+        await Checkpoints.SignAsync(api.Client);
+        var (zip, _) = await DownloadAsync($"/audit-bundles?kind=dataset&datasetId={dataset}");
+        var directory = Path.Combine(_work.FullName, "extracted");
+        ZipFile.ExtractToDirectory(zip, directory);
+        var eventsPath = Path.Combine(directory, AuditBundleFiles.Events);
+        var text = await File.ReadAllTextAsync(eventsPath);
+        await File.WriteAllTextAsync(eventsPath, text.Replace("tampered", "tamperee", StringComparison.Ordinal));
+
+        var result = await VerifyAsync(directory);
+
+        Assert.False(result.IsValid);
+        Assert.Contains(result.Failures, f => f.File == AuditBundleFiles.Events && f.Line == 1);
+    }
+
+    [Fact]
+    public async Task A_scope_without_its_members_is_a_422_naming_them()
+    {
+        using var noKind = await api.Client.GetAsync("/audit-bundles");
+        using var noModel = await api.Client.GetAsync("/audit-bundles?kind=model-version");
+        using var backwards = await api.Client.GetAsync("/audit-bundles?kind=time-range&from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z");
+
+        Assert.Single(Problems.Reasons(await Problems.AssertAsync(noKind, HttpStatusCode.UnprocessableEntity, "validation-failed"), "kind"));
+        var problem = await Problems.AssertAsync(noModel, HttpStatusCode.UnprocessableEntity, "validation-failed");
+        Assert.Single(Problems.Reasons(problem, "modelId"));
+        Assert.Single(Problems.Reasons(await Problems.AssertAsync(backwards, HttpStatusCode.UnprocessableEntity, "validation-failed"), "to"));
+    }
+
+    private async Task<(string Zip, HttpResponseMessage Response)> DownloadAsync(string path)
+    {
+        var response = await api.Client.GetAsync(path);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        Assert.Equal("application/zip", response.Content.Headers.ContentType!.MediaType);
+        var zip = Path.Combine(_work.FullName, $"{Guid.NewGuid():N}.zip");
+        await File.WriteAllBytesAsync(zip, await response.Content.ReadAsByteArrayAsync());
+        return (zip, response);
+    }
+
+    private async Task<BundleVerificationResult> VerifyAsync(string bundle)
+    {
+        var key = await api.Client.GetFromJsonAsync<JsonElement>("/checkpoints/public-key");
+        return await new AuditBundleVerifier(VerifierKey.Parse(key.GetProperty("verifierKey").GetString()!)).VerifyAsync(bundle);
+    }
+
+    private static List<string> ReadLines(string zip, string file) =>
+        ReadText(zip, file).Split('\n', StringSplitOptions.RemoveEmptyEntries).ToList();
+
+    private static string ReadText(string zip, string file)
+    {
+        using var archive = ZipFile.OpenRead(zip);
+        using var reader = new StreamReader(archive.GetEntry(file)!.Open(), Encoding.UTF8);
+        return reader.ReadToEnd();
+    }
+}
