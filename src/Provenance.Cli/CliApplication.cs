@@ -31,6 +31,7 @@ internal static class CliApplication
             ImportCommand.Create(api, host),
             Projections.RebuildCommand.Create(api, host),
             Keys.KeysCommand.Create(api, host),
+            Exporting.ExportCommand.Create(api, host),
             Verifying.VerifyCommand.Create(host),
         };
     }

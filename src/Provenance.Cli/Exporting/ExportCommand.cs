@@ -12,7 +12,7 @@ namespace Provenance.Cli.Exporting;
 /// </summary>
 internal static class ExportCommand
 {
-    public static Command Create(Option<string> api, CliHost host, Func<HttpClient, HttpClient>? authenticate = null)
+    public static Command Create(Option<string> api, CliHost host)
     {
         var model = new Option<Guid?>("--model") { Description = "Export a model version's lineage: the model's id (with --version)" };
         var version = new Option<string?>("--version") { Description = "The model version, with --model" };
@@ -52,7 +52,6 @@ internal static class ExportCommand
             }
 
             using var http = host.CreateHttpClient(address);
-            authenticate?.Invoke(http);
             var zip = asZip ? target : Path.Combine(Path.GetTempPath(), $"provenance-export-{Guid.NewGuid():N}.zip");
             try
             {
