@@ -88,9 +88,11 @@ start_api() { # extra environment assignments for the API
     sleep 0.5
   done
   curl -fsS "$api_url/health/ready" >/dev/null || { echo "The API did not become ready." >&2; exit 1; }
+  # The generated ledger has no API key, so the service issued a bootstrap admin key into this file.
+  admin_key="$(cat "$work/admin.key")"
   # The asynchronous projections catch up before anything is measured (they would compete for the CPU).
   for _ in $(seq 1 1200); do
-    lag="$(curl -fsS -H "Authorization: ApiKey $(cat "$work/admin.key")" "$api_url/admin/projections" | grep -o '"lag":[0-9]*' | cut -d: -f2 | sort -n | tail -n 1)"
+    lag="$(curl -fsS -H "X-Api-Key: $admin_key" "$api_url/admin/projections" | grep -o '"lag":[0-9]*' | cut -d: -f2 | sort -n | tail -n 1)"
     [ "${lag:-1}" = "0" ] && break
     sleep 1
   done
@@ -108,7 +110,7 @@ lineage() { # label, extra arguments
   shift
   # The service issued an administrator key into $work/admin.key on its first start (never on the command line).
   PROVENANCE_API_KEY="$(cat "$work/admin.key")" dotnet "$bench" lineage --url "$api_url" --model "$(result flagship.model)" --version "$(result flagship.version)" \
-    --warmup "$warmup" --iterations "$iterations" --label "$label" "$@" 2>&1 | collect
+    --warmup "$warmup" --iterations "$iterations" --label "$label" --api-key "$admin_key" "$@" 2>&1 | collect
 }
 
 step "Starting the API"

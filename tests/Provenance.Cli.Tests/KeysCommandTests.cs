@@ -103,4 +103,22 @@ public sealed class KeysCommandTests(CliFixture api) : IClassFixture<CliFixture>
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("irb-reviewer", run.Errors + run.Output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Export_sends_the_key_as_every_command_that_calls_the_api_does()
+    {
+        var steward = await CreateAsync("--principal", "exporting-steward@mercy.example", "--role", "steward", "--institution", "Mercy Regional Health");
+        var regulator = await CreateAsync("--principal", "exporting-auditor@mercy.example", "--role", "regulator");
+        using var files = new ImportFiles();
+        string[] Export(string name) => ["export", "--dataset", Guid.NewGuid().ToString(), "--out", files.Path(name)];
+
+        var anonymous = await AnonymousRunAsync(Export("a"));
+        var asSteward = await AnonymousRunAsync([.. Export("b"), "--api-key", steward]);
+        var asRegulator = await Cli.RunAsync(uri => api.CreateClient(uri, anonymous: true), name => name == "PROVENANCE_API_KEY" ? regulator : null, Export("c"));
+
+        Assert.Contains("(401)", anonymous.Errors, StringComparison.Ordinal);
+        Assert.Contains("(403)", asSteward.Errors, StringComparison.Ordinal);
+        Assert.DoesNotContain("(401)", asRegulator.Errors, StringComparison.Ordinal);
+        Assert.DoesNotContain("(403)", asRegulator.Errors, StringComparison.Ordinal);
+    }
 }

@@ -111,6 +111,11 @@ internal sealed class AuthOptionsValidator : IValidateOptions<AuthOptions>
                 }
             }
 
+            if (jwt.RequireHttpsMetadata && new[] { jwt.Authority, jwt.MetadataAddress }.Any(u => u?.StartsWith("http://", StringComparison.OrdinalIgnoreCase) == true))
+            {
+                failures.Add(prefix + "Authority and MetadataAddress must be https:// URLs (RequireHttpsMetadata=false allows http:// for development only).");
+            }
+
             if (jwt.ClockSkew < TimeSpan.Zero || jwt.ClockSkew > TimeSpan.FromMinutes(10))
             {
                 failures.Add(prefix + "ClockSkew must be between 0 and 10 minutes.");

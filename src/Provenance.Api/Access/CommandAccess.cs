@@ -1,10 +1,7 @@
 using MediatR;
-using Microsoft.Extensions.Caching.Memory;
 using Provenance.Api.Infrastructure.Commands;
 using Provenance.Api.Infrastructure.Problems;
 using Provenance.Domain.Access;
-using Provenance.Domain.Datasets.RegisteringDataset;
-using Provenance.EventStore;
 
 namespace Provenance.Api.Access;
 
@@ -116,35 +113,4 @@ internal sealed class AccessBehavior<TRequest, TResponse>(RequestContext context
             throw new ForbiddenException("Only a steward of the dataset's institution or an administrator may write on datasets.");
         }
     }
-}
-
-/// <summary>
-/// Which institution each dataset belongs to: read from the dataset's registration, its first
-/// event, and kept for good (a registration never changes).
-/// </summary>
-internal sealed class DatasetInstitutions(PostgresEventStore store) : IDisposable
-{
-    private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = 100_000 });
-
-    /// <summary>The dataset's source institution, or null when no dataset has this id.</summary>
-    public async Task<string?> FindAsync(Guid datasetId, CancellationToken cancellationToken)
-    {
-        if (_cache.TryGetValue(datasetId, out string? known))
-        {
-            return known;
-        }
-
-        await foreach (var first in store.ReadStreamAsync(datasetId, maxCount: 1, cancellationToken: cancellationToken))
-        {
-            if (first.Data is DatasetRegistered registered)
-            {
-                _cache.Set(datasetId, registered.SourceInstitution, new MemoryCacheEntryOptions { Size = 1 });
-                return registered.SourceInstitution;
-            }
-        }
-
-        return null;
-    }
-
-    public void Dispose() => _cache.Dispose();
 }

@@ -91,7 +91,7 @@ internal sealed class DemoKeys(IServiceScopeFactory scopes, IOptions<SeedOptions
             foreach (var line in File.ReadLines(file))
             {
                 if (line.Contains("\"sourceInstitution\"", StringComparison.Ordinal) && !line.TrimStart().StartsWith("//", StringComparison.Ordinal) &&
-                    JsonNode.Parse(line)?["body"]?["sourceInstitution"]?.GetValue<string>() is { } institution && !found.Contains(institution))
+                    Institution(line) is { } institution && !found.Contains(institution))
                 {
                     found.Add(institution);
                 }
@@ -99,6 +99,19 @@ internal sealed class DemoKeys(IServiceScopeFactory scopes, IOptions<SeedOptions
         }
 
         return found;
+    }
+
+    private static string? Institution(string line)
+    {
+        try
+        {
+            return JsonNode.Parse(line)?["body"]?["sourceInstitution"]?.GetValue<string>();
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException)
+        {
+            // A line the loader will report itself (a placeholder outside quotes, say); no key depends on it.
+            return null;
+        }
     }
 
     private static Dictionary<string, string> Read(string file)

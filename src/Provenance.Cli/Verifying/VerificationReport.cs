@@ -40,9 +40,10 @@ internal static class VerificationReport
         }
 
         console.MarkupLine($"[red]INVALID[/]: {Failures(result.FailureCount)}.");
+        // One line each, never wrapped, so that scripts can read file:line from them.
         foreach (var failure in result.Failures)
         {
-            console.WriteLine(failure.ToString());
+            console.Profile.Out.Writer.WriteLine(failure.ToString());
         }
 
         if (result.FailureCount > result.Failures.Count)

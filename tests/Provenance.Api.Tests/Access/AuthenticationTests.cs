@@ -254,4 +254,20 @@ public sealed class AuthenticationTests(ApiFixture api) : IClassFixture<ApiFixtu
         var publicKey = document.GetProperty("paths").GetProperty("/checkpoints/public-key").GetProperty("get");
         Assert.False(publicKey.GetProperty("responses").TryGetProperty("401", out _));
     }
+
+    [Theory]
+    [InlineData("Provenance:Auth:Jwt:Audience", "", "Audience is required")]
+    [InlineData("Provenance:Auth:Jwt:SymmetricKey", "c2hvcnQ=", "at least 32 bytes")]
+    [InlineData("Provenance:Auth:Jwt:RoleMap:admins", "superuser", "not a role")]
+    [InlineData("Provenance:Auth:Jwt:Authority", "http://issuer.example", "must be https://")]
+    public void A_jwt_configuration_that_cannot_work_stops_start_up_naming_the_setting(string key, string value, string message)
+    {
+        using var instance = api.NewInstance().WithWebHostBuilder(web => web.UseSetting(key, value));
+
+        var error = Record.Exception(() => instance.CreateClient());
+
+        Assert.NotNull(error);
+        Assert.Contains(message, error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("Provenance:Auth:Jwt:", error.ToString(), StringComparison.Ordinal);
+    }
 }

@@ -29,13 +29,18 @@ public sealed class TransportAndLimitsTests(ApiFixture api) : IClassFixture<ApiF
 
         using var refused = await regulator.GetAsync("/datasets");
         using var otherPrincipal = await admin.GetAsync("/datasets");
-        using var probe = await anonymous.GetAsync("/health/live");
+        var probes = new List<HttpStatusCode>();
+        for (var i = 0; i < 4; i++)
+        {
+            using var probe = await anonymous.GetAsync("/health/live");
+            probes.Add(probe.StatusCode);
+        }
 
         var problem = await Problems.AssertAsync(refused, HttpStatusCode.TooManyRequests, "too-many-requests");
         Assert.True(int.Parse(refused.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture) is > 0 and <= 600);
         Assert.Contains("try again", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, otherPrincipal.StatusCode);
-        Assert.Equal(HttpStatusCode.OK, probe.StatusCode);
+        Assert.All(probes, p => Assert.Equal(HttpStatusCode.OK, p));
     }
 
     [Fact]
