@@ -90,6 +90,10 @@ public sealed partial class AuditBundleVerifier
         {
             var checkpoint = await ReadCheckpointAsync(bundle, manifest, result, cancellationToken).ConfigureAwait(false);
             await CheckEventsAsync(bundle, manifest, checkpoint, result, cancellationToken).ConfigureAwait(false);
+            if (manifest is not null)
+            {
+                await CheckScopeClosureAsync(bundle, manifest, result, cancellationToken).ConfigureAwait(false);
+            }
         }
         finally
         {

@@ -102,6 +102,46 @@ public sealed class ExportTests(ApiFixture api) : IClassFixture<ApiFixture>, IDi
     }
 
     [Fact]
+    public async Task A_bundle_resealed_without_a_dataset_of_the_lineage_fails_its_scope_closure()
+    {
+        var root = await _ledger.DatasetAsync("dropped root");
+        var curated = await _ledger.DatasetAsync("kept curated", (root, "filter"));
+        var model = await _ledger.ModelTrainedOnAsync([curated]);
+        await Checkpoints.SignAsync(api.Client);
+        var (zip, _) = await DownloadAsync($"/audit-bundles?kind=model-version&modelId={model}&modelVersion=1.0");
+        var directory = Path.Combine(_work.FullName, "resealed");
+        ZipFile.ExtractToDirectory(zip, directory);
+
+        // Drop the root dataset's events and proofs, its claim, and reseal the manifest's counts and hashes.
+        var events = (await File.ReadAllLinesAsync(Path.Combine(directory, AuditBundleFiles.Events))).ToList();
+        var proofs = (await File.ReadAllLinesAsync(Path.Combine(directory, AuditBundleFiles.Proofs))).ToList();
+        var keep = events.Select((line, i) => (line, i)).Where(x => !x.line.Contains($"\"stream\":\"{root}\"", StringComparison.Ordinal)).Select(x => x.i).ToList();
+        Assert.True(keep.Count < events.Count);
+        await File.WriteAllTextAsync(Path.Combine(directory, AuditBundleFiles.Events), string.Concat(keep.Select(i => events[i] + "\n")));
+        await File.WriteAllTextAsync(Path.Combine(directory, AuditBundleFiles.Proofs), string.Concat(keep.Select(i => proofs[i] + "\n")));
+        var manifest = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(directory, AuditBundleFiles.Manifest)))!;
+        manifest["eventCount"] = keep.Count;
+        var streams = manifest["streams"]!.AsArray();
+        streams.Remove(streams.Single(s => s!["stream"]!.GetValue<string>() == root.ToString()));
+        foreach (var file in manifest["files"]!.AsArray())
+        {
+            var bytes = await File.ReadAllBytesAsync(Path.Combine(directory, file!["path"]!.GetValue<string>()));
+            file["bytes"] = bytes.Length;
+            file["sha256"] = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
+        }
+
+        await File.WriteAllBytesAsync(Path.Combine(directory, AuditBundleFiles.Manifest),
+            [.. Provenance.Integrity.Canonicalization.JsonCanonicalizer.Canonicalize(manifest), (byte)'\n']);
+
+        var result = await VerifyAsync(directory);
+
+        Assert.False(result.IsValid);
+        var failure = Assert.Single(result.Failures);
+        Assert.Contains(root.ToString(), failure.Reason, StringComparison.Ordinal);
+        Assert.Contains("leaves out part of its scope", failure.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_scope_without_its_members_is_a_422_naming_them()
     {
         using var noKind = await api.Client.GetAsync("/audit-bundles");
