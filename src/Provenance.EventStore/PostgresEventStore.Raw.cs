@@ -17,25 +17,9 @@ public sealed partial class PostgresEventStore
     {
         ArgumentOutOfRangeException.ThrowIfNegative(afterPosition);
         ArgumentOutOfRangeException.ThrowIfNegative(maxCount);
-        var remaining = maxCount;
-        var after = afterPosition;
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        while (remaining > 0)
+        await foreach (var raw in PagesAsync(afterPosition, maxCount, ReadRawEvent, e => e.Position, cancellationToken).ConfigureAwait(false))
         {
-            var pageSize = Math.Min(_options.ReadPageSize, remaining);
-            var read = 0;
-            await foreach (var raw in ReadAllRawAsync(after, pageSize, connection, cancellationToken).ConfigureAwait(false))
-            {
-                after = raw.Position;
-                read++;
-                yield return raw;
-            }
-
-            remaining -= read;
-            if (read < pageSize)
-            {
-                yield break;
-            }
+            yield return raw;
         }
     }
 

@@ -278,7 +278,21 @@ public sealed partial class PostgresEventStore
         long? maxCount = null,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var remaining = maxCount ?? long.MaxValue;
+        await foreach (var recorded in PagesAsync(afterPosition, maxCount ?? long.MaxValue, ReadEvent, e => e.Position, cancellationToken).ConfigureAwait(false))
+        {
+            yield return recorded;
+        }
+    }
+
+    /// <summary>
+    /// The log after <paramref name="afterPosition"/> in position order, at most <paramref name="maxCount"/>
+    /// events, one page (<see cref="EventStoreOptions.ReadPageSize"/>) per query on one connection,
+    /// each row made by <paramref name="map"/>: a log of any size streams in bounded memory.
+    /// </summary>
+    private async IAsyncEnumerable<T> PagesAsync<T>(
+        long afterPosition, long maxCount, Func<NpgsqlDataReader, T> map, Func<T, long> positionOf, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var remaining = maxCount;
         var after = afterPosition;
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         while (remaining > 0)
@@ -292,10 +306,10 @@ public sealed partial class PostgresEventStore
             {
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    var recorded = ReadEvent(reader);
-                    after = recorded.Position;
+                    var row = map(reader);
+                    after = positionOf(row);
                     read++;
-                    yield return recorded;
+                    yield return row;
                 }
             }
 
