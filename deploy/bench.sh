@@ -22,12 +22,12 @@ source "$repo/deploy/lib/postgres.sh"
 
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1 MSBUILDDISABLENODEREUSE=1
 
-events=1000000 seed=20261122 chains=100 depth=10 warmup=30 iterations=500 write=1 tiny=""
+events=1000000 seed=20261122 chains=100 depth=10 warmup=30 iterations=500 write=1 tiny="" append_seconds=10 append_writers="1,8,32"
 while [ $# -gt 0 ]; do
   case "$1" in
     --events) events="$2"; shift 2 ;;
     --seed) seed="$2"; shift 2 ;;
-    --tiny) tiny=1; events=3000; chains=5; depth=3; warmup=3; iterations=20; write=""; shift ;;
+    --tiny) tiny=1; events=3000; chains=5; depth=3; warmup=3; iterations=20; write=""; append_seconds=1; append_writers="1,4"; shift ;;
     --no-write) write=""; shift ;;
     *) echo "usage: bash deploy/bench.sh [--events N] [--seed S] [--tiny] [--no-write]" >&2; exit 2 ;;
   esac
@@ -68,6 +68,13 @@ pg_start "$pg_dir" "$port"
 pg_ensure_roles_and_db provenance_bench
 app_cs="$(pg_role_connection_string provenance_bench provenance_app)"
 owner_cs="$(pg_role_connection_string provenance_bench provenance_owner)"
+
+step "Single-event appends against plain INSERTs ($append_writers writers, ${append_seconds} s each)"
+# A database of its own: the append benchmark writes events no scenario would.
+pg_ensure_roles_and_db provenance_bench_appends
+dotnet "$bench" appends --connection "$(pg_role_connection_string provenance_bench_appends provenance_app)" \
+  --migrations-connection "$(pg_role_connection_string provenance_bench_appends provenance_owner)" \
+  --writers "$append_writers" --seconds "$append_seconds" 2>&1 | collect
 
 step "Loading a scenario of $events events (seed $seed)"
 dotnet "$bench" load --connection "$app_cs" --migrations-connection "$owner_cs" --events "$events" --seed "$seed" \
@@ -132,6 +139,9 @@ table="$work/table.md"
 {
   echo "| Benchmark | Figure | Target |"
   echo "|---|---|---|"
+  for w in ${append_writers//,/ }; do
+    echo "| Single-event appends (integrity checks, inline lineage), $w writer(s) | $(printf '%.0f' "$(result "append.w$w.events_per_s")") events/s = $(result "append.w$w.ratio")× plain INSERT transactions of the same payload ($(printf '%.0f' "$(result "plain.w$w.rows_per_s")")/s) | ≥ 1.0× at 32 writers |"
+  done
   echo "| Scenario load through the append path | $(result load.events) events in $(result load.appends) appends: $(printf '%.0f' "$(result load.events_per_s)") events/s | minutes for 1M |"
   for mode in "lineage:log at rest" "lineage_moving:log moving, $(result lineage_moving.writes) unrelated appends meanwhile" "lineage_cold:answer reuse off, every answer computed"; do
     key="${mode%%:*}"

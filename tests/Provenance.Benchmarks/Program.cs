@@ -5,6 +5,7 @@ using Provenance.Benchmarks;
 //   load     --connection CS [--migrations-connection CS] --events N [--seed S] [--chains C --depth D]
 //   lineage  --url URL --model ID [--version V] [--warmup N] [--iterations N]
 //   verify-synthetic [--events N] [--seed S] [--zip true]   (offline: writes and verifies an audit bundle)
+//   appends  --connection CS [--migrations-connection CS] [--writers 1,8,32] [--seconds S]   (on a database of its own)
 var command = args.FirstOrDefault();
 var options = Arguments.Parse(args.Skip(1));
 try
@@ -14,6 +15,7 @@ try
         "load" => await ScenarioLoad.RunAsync(options),
         "lineage" => await LineageLatency.RunAsync(options),
         "verify-synthetic" => await BundleVerification.RunAsync(options),
+        "appends" => await AppendThroughput.RunAsync(options),
         _ => Usage(),
     };
 }
@@ -25,6 +27,6 @@ catch (ArgumentException e)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Provenance.Benchmarks load|lineage|verify-synthetic [--option value ...] (see Program.cs)");
+    Console.Error.WriteLine("usage: Provenance.Benchmarks load|lineage|verify-synthetic|appends [--option value ...] (see Program.cs)");
     return 2;
 }

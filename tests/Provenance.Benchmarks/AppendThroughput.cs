@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Provenance.Api.Infrastructure.Database;
+using Provenance.Domain.Common;
+using Provenance.Domain.Datasets;
+using Provenance.Domain.Datasets.RegisteringDataset;
+using Provenance.EventStore;
+
+namespace Provenance.Benchmarks;
+
+/// <summary>
+/// Appends through the service's event store (the append function, its integrity checks and the
+/// inline projections), one event per transaction, with 1, 8 and 32 concurrent writers; and, in
+/// the same run against the same server, plain single-row INSERT transactions of the same payload
+/// into a bare table at the same concurrencies: the database's own ceiling for this shape of write.
+/// Run it on a database of its own: it writes events no scenario would.
+/// </summary>
+internal static class AppendThroughput
+{
+    public static async Task<int> RunAsync(Arguments options)
+    {
+        var connection = options.Required("connection");
+        var seconds = options.Number("seconds", 10);
+        var writerCounts = (options.Optional("writers") ?? "1,8,32").Split(',').Select(w => int.Parse(w, CultureInfo.InvariantCulture)).ToList();
+        // Enough pooled connections for the most writers, on both sides.
+        var pooled = new NpgsqlConnectionStringBuilder(connection) { MaxPoolSize = writerCounts.Max() + 4 }.ConnectionString;
+        await using var app = ServiceHost.Build(pooled, options.Optional("migrations-connection"));
+        await app.Services.GetServices<IHostedService>().OfType<MigrationHostedService>().Single().StartAsync(CancellationToken.None);
+        var store = app.Services.GetRequiredService<PostgresEventStore>();
+        // The baseline's table is the owner's (the run-time role may not create tables); who inserts does not change the cost.
+        var owner = new NpgsqlConnectionStringBuilder(options.Optional("migrations-connection") ?? connection) { MaxPoolSize = writerCounts.Max() + 4 };
+        await using var plain = NpgsqlDataSource.Create(owner.ConnectionString);
+        await using (var create = plain.CreateCommand("CREATE TABLE IF NOT EXISTS bench_plain_inserts (id bigserial PRIMARY KEY, data jsonb NOT NULL)"))
+        {
+            await create.ExecuteNonQueryAsync();
+        }
+
+        var payload = System.Text.Json.JsonSerializer.Serialize(Event(Guid.NewGuid()), Api.Infrastructure.Json.ProvenanceJson.Options);
+        var metadata = new EventMetadata("benchmark", "admin", "append-throughput");
+        foreach (var writers in writerCounts)
+        {
+            var appended = await RunWritersAsync(writers, seconds, async () =>
+                await store.AppendAsync(Guid.CreateVersion7(), StreamTypes.Dataset, ExpectedVersion.NoStream, [Event(Guid.CreateVersion7())], metadata));
+            var inserted = await RunWritersAsync(writers, seconds, async () =>
+            {
+                await using var command = plain.CreateCommand("INSERT INTO bench_plain_inserts (data) VALUES ($1::jsonb)");
+                command.Parameters.Add(new NpgsqlParameter { Value = payload });
+                await command.ExecuteNonQueryAsync();
+            });
+            Console.WriteLine($"{writers,2} writers: appends {appended:N0}/s, plain inserts {inserted:N0}/s, ratio {appended / inserted:0.00}");
+            Report.Result($"append.w{writers}.events_per_s", appended);
+            Report.Result($"plain.w{writers}.rows_per_s", inserted);
+            Report.Result($"append.w{writers}.ratio", appended / inserted);
+        }
+
+        return 0;
+    }
+
+    private static DatasetRegistered Event(Guid id) => new(
+        id, "Benchmark registration", "A registration appended by the throughput benchmark.", "Benchmark steward", "Benchmark Health",
+        Modality.StructuredEhr, new DateOnly(2020, 1, 1), new DateOnly(2023, 12, 31), 1_000, 100, "benchmark", DateTimeOffset.UtcNow);
+
+    /// <summary>Runs <paramref name="writers"/> loops of <paramref name="write"/> for a while; returns completed writes per second.</summary>
+    private static async Task<double> RunWritersAsync(int writers, long seconds, Func<Task> write)
+    {
+        // A short warm-up opens the pool's connections and compiles the paths.
+        using (var warm = new CancellationTokenSource(TimeSpan.FromSeconds(1)))
+        {
+            await Task.WhenAll(Enumerable.Range(0, writers).Select(_ => LoopAsync(write, warm.Token)));
+        }
+
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
+        var clock = Stopwatch.StartNew();
+        var counts = await Task.WhenAll(Enumerable.Range(0, writers).Select(_ => LoopAsync(write, stop.Token)));
+        return counts.Sum() / clock.Elapsed.TotalSeconds;
+    }
+
+    private static async Task<long> LoopAsync(Func<Task> write, CancellationToken stop)
+    {
+        var count = 0L;
+        while (!stop.IsCancellationRequested)
+        {
+            await write();
+            count++;
+        }
+
+        return count;
+    }
+}
