@@ -134,7 +134,7 @@ public sealed class ScenarioGenerator
     private IEnumerable<ScenarioAppend> NextCohort(DateTimeOffset at)
     {
         var institution = $"{Pick(Places)} {Pick(Kinds)}";
-        var cohort = new Cohort(at);
+        var cohort = new Cohort();
         _window.Add(cohort);
         if (_window.Count > WindowCohorts)
         {
@@ -400,7 +400,7 @@ public sealed class ScenarioGenerator
     /// <summary>The flagship: chains of derived, de-identified versions, their IRB protocols, and one run on all of them.</summary>
     private IEnumerable<ScenarioAppend> Flagship(DateTimeOffset at)
     {
-        var cohort = new Cohort(at);
+        var cohort = new Cohort();
         const string institution = "Lakeshore Academic Health Network";
         var chains = new List<List<DatasetStream>>();
         for (var c = 0; c < _flagship.Chains; c++)
@@ -515,10 +515,8 @@ public sealed class ScenarioGenerator
 
     private T Pick<T>(IReadOnlyList<T> items) => items[_random.Next(items.Count)];
 
-    private sealed class Cohort(DateTimeOffset at)
+    private sealed class Cohort
     {
-        public DateTimeOffset At { get; } = at;
-
         public List<DatasetStream> Datasets { get; } = [];
 
         public List<ProtocolStream> Protocols { get; } = [];

@@ -64,7 +64,7 @@ internal sealed class AuditExporter(
         await WritePageAsync(writer, page, (ulong)checkpoint.TreeSize, cancellationToken);
         progress?.Report(writer.EventCount);
         var report = AuditReport.Render(new AuditReportContent(resolved.Title, resolved.Description, writer.Origin, checkpoint.TreeSize,
-            Convert.ToBase64String(checkpoint.RootHash), day, writer.EventCountsByType.ToDictionary(t => t.Key, t => (int)t.Value), resolved.Nodes));
+            Convert.ToBase64String(checkpoint.RootHash), day, writer.EventCountsByType, resolved.Nodes));
         await writer.CompleteAsync(report, cancellationToken);
         return new ExportSummary(scope.ToString(), checkpoint.TreeSize, writer.EventCount, writer.EventCountsByType);
     }

@@ -13,7 +13,7 @@ internal sealed record AuditReportContent(
     long TreeSize,
     string RootHash,
     DateOnly Day,
-    IReadOnlyDictionary<string, int> EventsByType,
+    IReadOnlyDictionary<string, long> EventsByType,
     IReadOnlyList<LineageNode> Nodes);
 
 /// <summary>

@@ -29,13 +29,10 @@ internal sealed class ExportScopeResolver(PostgresEventStore store, LineageReade
             {
                 var (modelId, version) = (scope.ModelId!.Value, scope.ModelVersion!);
                 var answer = await mediator.Send(new GetModelLineageQuery(modelId, version, null, AtPosition: treeSize, Day: day), cancellationToken);
-                // The graph's own datasets and protocols, as the lineage answer read them.
-                var runs = await reader.RunsOfModelVersionAsync(modelId, version, treeSize, cancellationToken);
-                var inputs = await reader.InputsAsync(runs.Select(r => r.RunId).ToList(), treeSize, cancellationToken);
-                var derivations = await reader.UpstreamOfRunsAsync(runs.Select(r => r.RunId).ToList(), treeSize, cancellationToken);
-                var datasets = inputs.Select(i => i.Version.DatasetId).Concat(derivations.SelectMany(d => new[] { d.Child.DatasetId, d.Parent.DatasetId })).Distinct().ToList();
-                var protocols = await reader.ProtocolsCoveringAsync(datasets, treeSize, cancellationToken);
+                // The answer's nodes already name every dataset of the lineage and every protocol that covered one.
                 var nodes = JsonSerializer.Deserialize<List<LineageNode>>(answer.Nodes, LineageAnswers.Json) ?? [];
+                var datasets = nodes.Where(n => n.DatasetId is not null).Select(n => n.DatasetId!.Value).Distinct().ToList();
+                var protocols = nodes.SelectMany(n => n.IrbApprovals ?? []).Select(a => a.ProtocolId).Distinct().ToList();
                 return new ResolvedScope($"Audit bundle: {answer.ModelName} {version}",
                     [("Kind", "model version"), ("Model", $"{answer.ModelName} ({modelId})"), ("Model version", version), ("Commercial", answer.Commercial ? "yes" : "no")],
                     [modelId, .. datasets, .. protocols], null, nodes);
@@ -88,7 +85,8 @@ internal sealed class ExportScopeResolver(PostgresEventStore store, LineageReade
     {
         var view = versions.Count == 0 ? null : await downstream.FromAsync(versions, treeSize, null, day, cancellationToken);
         var datasets = (view?.DatasetVersions ?? []).Select(v => v.DatasetId).Distinct().ToList();
-        var protocols = datasets.Count == 0 ? [] : await reader.ProtocolsCoveringAsync(datasets, treeSize, cancellationToken);
+        // Each dataset-version node already lists the protocols that ever covered its dataset.
+        var protocols = (view?.Nodes ?? []).SelectMany(n => n.IrbApprovals ?? []).Select(a => a.ProtocolId).Distinct();
         var models = (view?.ModelVersions ?? []).Select(m => m.ModelId).Distinct();
         return new ResolvedScope(title, description, streams.Concat(datasets).Concat(protocols).Concat(models).Distinct().ToList(), null, view?.Nodes ?? []);
     }
