@@ -6,9 +6,9 @@ internal sealed class EventStoreSql(string schema)
     private const string EventColumns =
         "position, id, stream_id, stream_version, type, schema_version, data::text, metadata::text, recorded_at";
 
-    public string Append { get; } =
-        $"SELECT outcome, current_version, first_position, last_position, recorded_at, stored_request_hash, stored_stream_id, stored_resource " +
-        $"FROM {schema}.append_events(@stream_id, @stream_type, @expected, @ids, @types, @schema_versions, @data, @metadata, @idempotency_key, @request_hash, @resource)";
+    public string AppendBatch { get; } =
+        $"SELECT outcome, current_version, first_position, last_position, recorded_at, stored_request_hash, stored_stream_id, stored_resource, request " +
+        $"FROM {schema}.append_batch(@stream_ids, @stream_types, @expected, @counts, @keys, @hashes, @resources, @event_requests, @ids, @types, @schema_versions, @data, @metadata)";
 
     public string FindIdempotencyKey { get; } =
         $"SELECT request_hash, stream_id, stream_version, first_position, last_position, created_at, resource FROM {schema}.idempotency_keys WHERE key = @key";

@@ -19,6 +19,7 @@ public sealed partial class PostgresEventStore
     private readonly EventStoreSql _sql;
     private readonly string _schema;
     private readonly List<IProjection> _inline;
+    private readonly string[] _inlineNames;
 
     /// <summary>
     /// Creates the store over a data source whose role may read and append. Inline projections are
@@ -35,120 +36,11 @@ public sealed partial class PostgresEventStore
         _schema = SqlIdentifier.Quote(options.Schema);
         _sql = new EventStoreSql(_schema);
         _inline = inlineProjections?.ToList() ?? [];
+        _inlineNames = _inline.Select(p => p.Name).ToArray();
     }
-
-    /// <summary>Raised after an append of this instance commits, with its last position (wakes asynchronous projections).</summary>
-    public event Action<long>? Appended;
 
     /// <summary>The projections applied inside every append.</summary>
     public IReadOnlyList<IProjection> InlineProjections => _inline;
-
-    /// <summary>
-    /// Appends <paramref name="events"/> to one stream in one transaction. Either all are written,
-    /// at consecutive stream versions and global positions, or none is.
-    /// </summary>
-    /// <exception cref="StreamVersionConflictException">The stream is not at <paramref name="expected"/>.</exception>
-    /// <exception cref="StreamTypeMismatchException">The stream exists with another type.</exception>
-    /// <exception cref="IdempotencyKeyReusedException">The idempotency key was used for another request.</exception>
-    /// <remarks><paramref name="resource"/> names what the append created (e.g. its address); it is kept
-    /// with the idempotency key and returned on a replay.</remarks>
-    public async Task<AppendResult> AppendAsync(
-        Guid streamId,
-        string streamType,
-        ExpectedVersion expected,
-        IReadOnlyList<object> events,
-        EventMetadata metadata,
-        IdempotencyToken? idempotency = null,
-        string? resource = null,
-        CancellationToken cancellationToken = default)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(streamType);
-        ArgumentNullException.ThrowIfNull(events);
-        ArgumentNullException.ThrowIfNull(metadata);
-        if (events.Count == 0)
-        {
-            throw new ArgumentException("An append needs at least one event.", nameof(events));
-        }
-
-        var ids = new Guid[events.Count];
-        var types = new string[events.Count];
-        var versions = new int[events.Count];
-        var data = new string[events.Count];
-        var metadataJson = new string[events.Count];
-        var metadataText = _serializer.SerializeMetadata(metadata with { IdempotencyKey = idempotency?.Key });
-        for (var i = 0; i < events.Count; i++)
-        {
-            var (type, json) = _serializer.Serialize(events[i]);
-            ids[i] = Guid.CreateVersion7();
-            types[i] = type.Name;
-            versions[i] = type.SchemaVersion;
-            data[i] = json;
-            metadataJson[i] = metadataText;
-        }
-
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = new NpgsqlCommand(_sql.Append, connection, transaction);
-        command.Parameters.Add(new NpgsqlParameter<Guid>("stream_id", streamId));
-        command.Parameters.Add(new NpgsqlParameter<string>("stream_type", streamType));
-        command.Parameters.Add(new NpgsqlParameter<long>("expected", expected.Value));
-        command.Parameters.Add(new NpgsqlParameter<Guid[]>("ids", ids));
-        command.Parameters.Add(new NpgsqlParameter<string[]>("types", types));
-        command.Parameters.Add(new NpgsqlParameter<int[]>("schema_versions", versions));
-        command.Parameters.Add(new NpgsqlParameter<string[]>("data", data) { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
-        command.Parameters.Add(new NpgsqlParameter<string[]>("metadata", metadataJson) { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
-        command.Parameters.Add(new NpgsqlParameter("idempotency_key", NpgsqlDbType.Text) { Value = (object?)idempotency?.Key ?? DBNull.Value });
-        command.Parameters.Add(new NpgsqlParameter("request_hash", NpgsqlDbType.Bytea) { Value = (object?)idempotency?.RequestHash ?? DBNull.Value });
-        command.Parameters.Add(new NpgsqlParameter("resource", NpgsqlDbType.Text) { Value = (object?)resource ?? DBNull.Value });
-
-        AppendOutcome outcome;
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
-        {
-            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-            outcome = AppendOutcome.Read(reader);
-        }
-
-        switch (outcome.Code)
-        {
-            case AppendOutcome.Appended:
-                if (_inline.Count > 0)
-                {
-                    var recorded = new RecordedEvent[events.Count];
-                    for (var i = 0; i < events.Count; i++)
-                    {
-                        recorded[i] = new RecordedEvent(outcome.FirstPosition + i, ids[i], streamId, outcome.Version - events.Count + 1 + i,
-                            types[i], versions[i], events[i], metadata with { IdempotencyKey = idempotency?.Key }, outcome.RecordedAt);
-                    }
-
-                    var context = new ProjectionContext(connection, transaction, _schema);
-                    foreach (var projection in _inline)
-                    {
-                        await projection.ApplyAsync(context, recorded, cancellationToken).ConfigureAwait(false);
-                        await ProjectionRunner.SetCheckpointAsync(connection, transaction, _schema, projection.Name, outcome.LastPosition, cancellationToken).ConfigureAwait(false);
-                    }
-                }
-
-                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                Appended?.Invoke(outcome.LastPosition);
-                return outcome.ToResult(streamId, replayed: false);
-            case AppendOutcome.VersionConflict:
-                await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
-                throw new StreamVersionConflictException(streamId, expected, outcome.Version);
-            case AppendOutcome.TypeMismatch:
-                await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
-                throw new StreamTypeMismatchException(streamId, streamType);
-            case AppendOutcome.DuplicateKey:
-                await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
-                if (!outcome.StoredRequestHash.AsSpan().SequenceEqual(idempotency!.RequestHash))
-                {
-                    throw new IdempotencyKeyReusedException(idempotency.Key);
-                }
-
-                return outcome.ToResult(outcome.StoredStreamId, replayed: true);
-            default:
-                throw new InvalidOperationException($"Unknown append outcome {outcome.Code}.");
-        }
-    }
 
     /// <summary>What an idempotency key was first used for, or null when it is unused.</summary>
     public async Task<IdempotencyLookup?> FindIdempotencyKeyAsync(string key, CancellationToken cancellationToken = default)

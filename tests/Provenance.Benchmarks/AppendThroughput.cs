@@ -5,6 +5,7 @@ using Npgsql;
 using Provenance.Api.Infrastructure.Database;
 using Provenance.Domain.Common;
 using Provenance.Domain.Datasets;
+using Provenance.Domain.Datasets.ContributingVersion;
 using Provenance.Domain.Datasets.RegisteringDataset;
 using Provenance.EventStore;
 
@@ -41,22 +42,55 @@ internal static class AppendThroughput
         var metadata = new EventMetadata("benchmark", "admin", "append-throughput");
         foreach (var writers in writerCounts)
         {
+            var before = store.Statistics;
             var appended = await RunWritersAsync(writers, seconds, async () =>
                 await store.AppendAsync(Guid.CreateVersion7(), StreamTypes.Dataset, ExpectedVersion.NoStream, [Event(Guid.CreateVersion7())], metadata));
+            var grouped = GroupFactor(before, store.Statistics);
             var inserted = await RunWritersAsync(writers, seconds, async () =>
             {
                 await using var command = plain.CreateCommand("INSERT INTO bench_plain_inserts (data) VALUES ($1::jsonb)");
                 command.Parameters.Add(new NpgsqlParameter { Value = payload });
                 await command.ExecuteNonQueryAsync();
             });
-            Console.WriteLine($"{writers,2} writers: appends {appended:N0}/s, plain inserts {inserted:N0}/s, ratio {appended / inserted:0.00}");
+            Console.WriteLine($"{writers,2} writers: appends {appended:N0}/s ({grouped:0.0} per transaction), plain inserts {inserted:N0}/s, ratio {appended / inserted:0.00}");
             Report.Result($"append.w{writers}.events_per_s", appended);
+            Report.Result($"append.w{writers}.per_transaction", grouped);
             Report.Result($"plain.w{writers}.rows_per_s", inserted);
             Report.Result($"append.w{writers}.ratio", appended / inserted);
         }
 
+        // Batched appends: each append registers a dataset and contributes 99 versions of it (an import's shape).
+        var batchSize = (int)options.Number("batch-size", 100);
+        foreach (var writers in (options.Optional("batch-writers") ?? "1,4").Split(',').Select(w => int.Parse(w, CultureInfo.InvariantCulture)))
+        {
+            var before = store.Statistics;
+            var appends = await RunWritersAsync(writers, seconds, async () =>
+            {
+                var id = Guid.CreateVersion7();
+                var events = new object[batchSize];
+                events[0] = Event(id);
+                for (var i = 1; i < batchSize; i++)
+                {
+                    events[i] = Version(id, i);
+                }
+
+                await store.AppendAsync(id, StreamTypes.Dataset, ExpectedVersion.NoStream, events, metadata);
+            });
+            var grouped = GroupFactor(before, store.Statistics);
+            Console.WriteLine($"{writers,2} writers, {batchSize} events per append: {appends * batchSize:N0} events/s ({grouped:0.0} appends per transaction)");
+            Report.Result($"batched.w{writers}.events_per_s", appends * batchSize);
+            Report.Result($"batched.w{writers}.per_transaction", grouped);
+        }
+
         return 0;
     }
+
+    private static DatasetVersionContributed Version(Guid id, int version) => new(
+        id, version, [new ManifestFile($"part-{version:D5}.parquet", 52_428_800, "sha256:" + new string('a', 64))], 10_000 + version,
+        "sha256:" + new string('b', 64), $"s3://benchmark/{id:N}/v{version}/", "Benchmark steward", DateTimeOffset.UtcNow);
+
+    private static double GroupFactor(AppendStatistics before, AppendStatistics after) =>
+        (after.Appends - before.Appends) / (double)Math.Max(1, after.Transactions - before.Transactions);
 
     private static DatasetRegistered Event(Guid id) => new(
         id, "Benchmark registration", "A registration appended by the throughput benchmark.", "Benchmark steward", "Benchmark Health",

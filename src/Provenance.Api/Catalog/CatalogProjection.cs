@@ -32,11 +32,10 @@ internal sealed class CatalogProjection : IProjection
         $"FROM {schema}.rm_catalog_decisions WHERE dataset_id = {datasetId} AND version = {version}) s " +
         $"WHERE v.dataset_id = {datasetId} AND v.version = {version}";
 
-    public async Task ApplyAsync(ProjectionContext context, IReadOnlyList<RecordedEvent> events, CancellationToken cancellationToken)
+    public Task ApplyAsync(ProjectionContext context, IReadOnlyList<RecordedEvent> events, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(events);
-        await using var batch = context.Batch();
         var t = $"{context.Schema}.rm_catalog_datasets";
         var v = $"{context.Schema}.rm_catalog_versions";
         var m = $"{context.Schema}.rm_catalog_models";
@@ -45,68 +44,65 @@ internal sealed class CatalogProjection : IProjection
             switch (e.Data)
             {
                 case DatasetRegistered r:
-                    ProjectionContext.Add(batch, $"INSERT INTO {t} (dataset_id, name, source_institution, modality, registered_at, registered_position, last_position) " +
+                    context.Write($"INSERT INTO {t} (dataset_id, name, source_institution, modality, registered_at, registered_position, last_position) " +
                                "VALUES ($1, $2, $3, $4, $5, $6, $6) ON CONFLICT DO NOTHING",
                         r.DatasetId, r.Name, r.SourceInstitution, Names.Of(r.Modality), r.RegisteredAt, e.Position);
                     break;
                 case DatasetVersionContributed c:
-                    ProjectionContext.Add(batch, $"UPDATE {t} SET version_count = GREATEST(version_count, $2), last_position = $3 WHERE dataset_id = $1", c.DatasetId, c.Version, e.Position);
-                    ProjectionContext.Add(batch, $"INSERT INTO {v} (dataset_id, version, fingerprint, record_count, last_position) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+                    context.Write($"UPDATE {t} SET version_count = GREATEST(version_count, $2), last_position = $3 WHERE dataset_id = $1", c.DatasetId, c.Version, e.Position);
+                    context.Write($"INSERT INTO {v} (dataset_id, version, fingerprint, record_count, last_position) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
                         c.DatasetId, c.Version, c.Fingerprint, c.RecordCount, e.Position);
                     break;
                 case DeidentificationDecided d:
-                    ProjectionContext.Add(batch, $"INSERT INTO {context.Schema}.rm_catalog_decisions VALUES ($1, $2, $3, $4, $5, false) ON CONFLICT DO NOTHING",
+                    context.Write($"INSERT INTO {context.Schema}.rm_catalog_decisions VALUES ($1, $2, $3, $4, $5, false) ON CONFLICT DO NOTHING",
                         d.DecisionId, d.DatasetId, d.Version, Names.Of(d.Method), Names.Of(d.Outcome));
-                    ProjectionContext.Add(batch, RecomputeDeidentification(context.Schema, "$1", "$2", "$3"), d.DatasetId, d.Version, e.Position);
+                    context.Write(RecomputeDeidentification(context.Schema, "$1", "$2", "$3"), d.DatasetId, d.Version, e.Position);
                     break;
                 case DeidentificationRescinded r:
-                    ProjectionContext.Add(batch, $"UPDATE {context.Schema}.rm_catalog_decisions SET rescinded = true WHERE decision_id = $1", r.DecisionId);
-                    ProjectionContext.Add(batch, RecomputeDeidentification(context.Schema,
+                    context.Write($"UPDATE {context.Schema}.rm_catalog_decisions SET rescinded = true WHERE decision_id = $1", r.DecisionId);
+                    context.Write(RecomputeDeidentification(context.Schema,
                         $"(SELECT dataset_id FROM {context.Schema}.rm_catalog_decisions WHERE decision_id = $1)",
                         $"(SELECT version FROM {context.Schema}.rm_catalog_decisions WHERE decision_id = $1)", "$2"), r.DecisionId, e.Position);
                     break;
                 case Domain.Datasets.QuarantiningVersion.DatasetVersionQuarantined q:
-                    ProjectionContext.Add(batch, $"UPDATE {v} SET quarantined = true, last_position = $3 WHERE dataset_id = $1 AND version = $2", q.DatasetId, q.Version, e.Position);
+                    context.Write($"UPDATE {v} SET quarantined = true, last_position = $3 WHERE dataset_id = $1 AND version = $2", q.DatasetId, q.Version, e.Position);
                     break;
                 case Domain.Datasets.QuarantiningVersion.DatasetVersionReleased q:
-                    ProjectionContext.Add(batch, $"UPDATE {v} SET quarantined = false, last_position = $3 WHERE dataset_id = $1 AND version = $2", q.DatasetId, q.Version, e.Position);
+                    context.Write($"UPDATE {v} SET quarantined = false, last_position = $3 WHERE dataset_id = $1 AND version = $2", q.DatasetId, q.Version, e.Position);
                     break;
                 case Domain.Consent.ConsentWithdrawn w:
-                    ProjectionContext.Add(batch, $"UPDATE {v} SET withdrawn_subjects = withdrawn_subjects + $3, " +
+                    context.Write($"UPDATE {v} SET withdrawn_subjects = withdrawn_subjects + $3, " +
                                                  "consent_exclusion_from = CASE WHEN $4 THEN LEAST(coalesce(consent_exclusion_from, $5), $5) ELSE consent_exclusion_from END, " +
                                                  "last_position = $6 WHERE dataset_id = $1 AND version = $2",
                         w.DatasetId, w.Version, w.SubjectCount, w.RequiredActions.Contains(Domain.Consent.ConsentAction.ExcludeFromFutureTraining), w.EffectiveOn, e.Position);
                     break;
                 case Domain.Models.ModelRegistered r:
-                    ProjectionContext.Add(batch, $"INSERT INTO {m} (model_id, name, owner, commercial, registered_at, registered_position, last_position) " +
+                    context.Write($"INSERT INTO {m} (model_id, name, owner, commercial, registered_at, registered_position, last_position) " +
                                                  "VALUES ($1, $2, $3, $4, $5, $6, $6) ON CONFLICT DO NOTHING", r.ModelId, r.Name, r.Owner, r.Commercial, r.RegisteredAt, e.Position);
                     break;
                 case Domain.Models.TrainingRunRecorded r:
-                    ProjectionContext.Add(batch, $"UPDATE {m} SET versions = CASE WHEN $2 = ANY(versions) THEN versions ELSE versions || $2 END, last_position = $3 WHERE model_id = $1",
+                    context.Write($"UPDATE {m} SET versions = CASE WHEN $2 = ANY(versions) THEN versions ELSE versions || $2 END, last_position = $3 WHERE model_id = $1",
                         r.ModelId, r.ModelVersion, e.Position);
                     break;
                 case Domain.Models.TrainingClearanceOverridden o:
-                    ProjectionContext.Add(batch, $"UPDATE {m} SET overridden_runs = overridden_runs + 1, last_position = $2 WHERE model_id = $1", o.ModelId, e.Position);
+                    context.Write($"UPDATE {m} SET overridden_runs = overridden_runs + 1, last_position = $2 WHERE model_id = $1", o.ModelId, e.Position);
                     break;
                 case Domain.Models.ModelVersionReleased r:
-                    ProjectionContext.Add(batch, $"UPDATE {m} SET released_versions = released_versions || $2, last_position = $3 WHERE model_id = $1", r.ModelId, r.ModelVersion, e.Position);
+                    context.Write($"UPDATE {m} SET released_versions = released_versions || $2, last_position = $3 WHERE model_id = $1", r.ModelId, r.ModelVersion, e.Position);
                     break;
                 case Domain.Models.ModelVersionWithdrawn w:
-                    ProjectionContext.Add(batch, $"UPDATE {m} SET withdrawn_versions = withdrawn_versions || $2, last_position = $3 WHERE model_id = $1", w.ModelId, w.ModelVersion, e.Position);
+                    context.Write($"UPDATE {m} SET withdrawn_versions = withdrawn_versions || $2, last_position = $3 WHERE model_id = $1", w.ModelId, w.ModelVersion, e.Position);
                     break;
                 case DatasetRetired r:
-                    ProjectionContext.Add(batch, $"UPDATE {t} SET retired = true, last_position = $2 WHERE dataset_id = $1", r.DatasetId, e.Position);
+                    context.Write($"UPDATE {t} SET retired = true, last_position = $2 WHERE dataset_id = $1", r.DatasetId, e.Position);
                     break;
                 case LicenseGranted l:
-                    ProjectionContext.Add(batch, $"UPDATE {t} SET license_kinds = CASE WHEN $2 = ANY(license_kinds) THEN license_kinds ELSE license_kinds || $2 END, " +
+                    context.Write($"UPDATE {t} SET license_kinds = CASE WHEN $2 = ANY(license_kinds) THEN license_kinds ELSE license_kinds || $2 END, " +
                                "last_position = $3 WHERE dataset_id = $1", l.DatasetId, Names.Of(l.Kind), e.Position);
                     break;
             }
         }
 
-        if (batch.BatchCommands.Count > 0)
-        {
-            await batch.ExecuteNonQueryAsync(cancellationToken);
-        }
+        return Task.CompletedTask;
     }
 }

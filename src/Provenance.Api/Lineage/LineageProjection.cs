@@ -21,61 +21,57 @@ internal sealed class LineageProjection : IProjection
         "rm_lineage_run_upstream",
     ];
 
-    public async Task ApplyAsync(ProjectionContext context, IReadOnlyList<RecordedEvent> events, CancellationToken cancellationToken)
+    public Task ApplyAsync(ProjectionContext context, IReadOnlyList<RecordedEvent> events, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(events);
-        await using var batch = context.Batch();
         var s = context.Schema;
         foreach (var e in events)
         {
             switch (e.Data)
             {
                 case DatasetVersionContributed v:
-                    ProjectionContext.Add(batch, $"INSERT INTO {s}.rm_lineage_dataset_versions VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+                    context.Write($"INSERT INTO {s}.rm_lineage_dataset_versions VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
                         v.DatasetId, v.Version, v.Fingerprint, v.RecordCount, v.ContributedAt, e.Position);
                     break;
                 case DatasetVersionDerived d:
                     foreach (var parent in d.Parents)
                     {
-                        ProjectionContext.Add(batch, $"INSERT INTO {s}.rm_lineage_derivations VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+                        context.Write($"INSERT INTO {s}.rm_lineage_derivations VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
                             d.DatasetId, d.Version, parent.DatasetId, parent.Version, Domain.Common.Names.Of(d.Transformation), e.Position);
                     }
 
                     break;
                 case TrainingRunRecorded r:
-                    ProjectionContext.Add(batch, $"INSERT INTO {s}.rm_lineage_training_runs VALUES ($1, $2, $3, $4, $5, false, $6) ON CONFLICT DO NOTHING",
+                    context.Write($"INSERT INTO {s}.rm_lineage_training_runs VALUES ($1, $2, $3, $4, $5, false, $6) ON CONFLICT DO NOTHING",
                         r.RunId, r.ModelId, r.ModelVersion, r.StartedAt, r.FinishedAt, e.Position);
                     foreach (var input in r.Inputs)
                     {
-                        ProjectionContext.Add(batch, $"INSERT INTO {s}.rm_lineage_training_inputs VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+                        context.Write($"INSERT INTO {s}.rm_lineage_training_inputs VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
                             r.RunId, input.DatasetId, input.Version, input.Fingerprint, e.Position);
                     }
 
                     // A run's upstream never changes: every ancestor of its inputs was recorded with the
                     // version derived from it, before the run. So it is walked once, here.
-                    ProjectionContext.Add(batch, RunUpstreamSql.Replace("{0}", s, StringComparison.Ordinal),
+                    context.Write(RunUpstreamSql.Replace("{0}", s, StringComparison.Ordinal),
                         r.RunId, r.Inputs.Select(i => i.DatasetId).ToArray(), r.Inputs.Select(i => i.Version).ToArray(), e.Position);
 
                     break;
                 case TrainingClearanceOverridden o:
                     // The one update of the graph: it lands in the same append as the run itself,
                     // so "as of" any position still sees a run with its flag or not at all.
-                    ProjectionContext.Add(batch, $"UPDATE {s}.rm_lineage_training_runs SET overridden = true WHERE run_id = $1", o.RunId);
+                    context.Write($"UPDATE {s}.rm_lineage_training_runs SET overridden = true WHERE run_id = $1", o.RunId);
                     break;
                 case IrbProtocolApproved a:
-                    Cover(batch, s, a.ProtocolId, a.Terms, e.Position);
+                    Cover(context, s, a.ProtocolId, a.Terms, e.Position);
                     break;
                 case IrbProtocolAmended a:
-                    Cover(batch, s, a.ProtocolId, a.Terms, e.Position);
+                    Cover(context, s, a.ProtocolId, a.Terms, e.Position);
                     break;
             }
         }
 
-        if (batch.BatchCommands.Count > 0)
-        {
-            await batch.ExecuteNonQueryAsync(cancellationToken);
-        }
+        return Task.CompletedTask;
     }
 
     private const string RunUpstreamSql =
@@ -86,11 +82,11 @@ internal sealed class LineageProjection : IProjection
         "SELECT $1, d.dataset_id, d.version, d.parent_dataset_id, d.parent_version, d.transformation, $4 FROM w CROSS JOIN LATERAL " +
         "(SELECT * FROM {0}.rm_lineage_derivations d WHERE d.dataset_id = w.dataset_id AND d.version = w.version OFFSET 0) d ON CONFLICT DO NOTHING";
 
-    private static void Cover(NpgsqlBatch batch, string schema, Guid protocolId, IrbTerms terms, long position)
+    private static void Cover(ProjectionContext context, string schema, Guid protocolId, IrbTerms terms, long position)
     {
         foreach (var datasetId in terms.CoveredDatasetIds)
         {
-            ProjectionContext.Add(batch, $"INSERT INTO {schema}.rm_lineage_irb_coverage VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", protocolId, datasetId, position);
+            context.Write($"INSERT INTO {schema}.rm_lineage_irb_coverage VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", protocolId, datasetId, position);
         }
     }
 }

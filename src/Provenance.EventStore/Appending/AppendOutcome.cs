@@ -2,7 +2,7 @@ using Npgsql;
 
 namespace Provenance.EventStore.Appending;
 
-/// <summary>The row <c>append_events</c> returns.</summary>
+/// <summary>A row <c>append_batch</c> returns: one request's outcome.</summary>
 internal readonly record struct AppendOutcome(
     int Code, long Version, long FirstPosition, long LastPosition, DateTimeOffset RecordedAt,
     byte[] StoredRequestHash, Guid StoredStreamId, string? Resource)

@@ -48,8 +48,12 @@ public sealed class ProjectionRunner
             return 0;
         }
 
-        await projection.ApplyAsync(new ProjectionContext(connection, transaction, _schema), events, cancellationToken).ConfigureAwait(false);
-        await SetCheckpointAsync(connection, transaction, projection.Name, events[^1].Position, cancellationToken).ConfigureAwait(false);
+        await using (var context = new ProjectionContext(connection, transaction, _schema))
+        {
+            await projection.ApplyAsync(context, events, cancellationToken).ConfigureAwait(false);
+            await FlushWithCheckpointAsync(context, [projection.Name], events[^1].Position, cancellationToken).ConfigureAwait(false);
+        }
+
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return events.Count;
     }
@@ -85,7 +89,7 @@ public sealed class ProjectionRunner
             await LockCheckpointAsync(connection, transaction, projection.Name, cancellationToken).ConfigureAwait(false);
         }
 
-        var context = new ProjectionContext(connection, transaction, _schema);
+        await using var context = new ProjectionContext(connection, transaction, _schema);
         long after = 0, replayed = 0;
         while (true)
         {
@@ -96,27 +100,27 @@ public sealed class ProjectionRunner
             }
 
             await projection.ApplyAsync(context, events, cancellationToken).ConfigureAwait(false);
+            await context.FlushAsync(cancellationToken).ConfigureAwait(false);
             after = events[^1].Position;
             replayed += events.Count;
         }
 
-        await SetCheckpointAsync(connection, transaction, projection.Name, after, cancellationToken).ConfigureAwait(false);
+        await FlushWithCheckpointAsync(context, [projection.Name], after, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return replayed;
     }
 
-    internal static async Task SetCheckpointAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string schema, string name, long position, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand(
-            $"INSERT INTO {schema}.projection_checkpoints (name, position, updated_at) VALUES (@name, @position, now()) " +
-            "ON CONFLICT (name) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at", connection, transaction);
-        command.Parameters.Add(new NpgsqlParameter<string>("name", name));
-        command.Parameters.Add(new NpgsqlParameter<long>("position", position));
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
+    /// <summary>Queues the checkpoints of <paramref name="names"/> at <paramref name="position"/> after the context's writes.</summary>
+    internal static void QueueCheckpoints(ProjectionContext context, string[] names, long position) =>
+        context.Write(
+            $"INSERT INTO {context.Schema}.projection_checkpoints (name, position, updated_at) SELECT unnest($1::text[]), $2, now() " +
+            "ON CONFLICT (name) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at", names, position);
 
-    private Task SetCheckpointAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string name, long position, CancellationToken cancellationToken) =>
-        SetCheckpointAsync(connection, transaction, _schema, name, position, cancellationToken);
+    private static async Task FlushWithCheckpointAsync(ProjectionContext context, string[] names, long position, CancellationToken cancellationToken)
+    {
+        QueueCheckpoints(context, names, position);
+        await context.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
 
     private async Task<long> LockCheckpointAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string name, CancellationToken cancellationToken)
     {

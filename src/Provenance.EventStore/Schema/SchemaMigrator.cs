@@ -127,7 +127,7 @@ public sealed class SchemaMigrator
     {
         var grantee = SqlIdentifier.Quote(role);
         // The application role appends and reads; it never updates or deletes the log. Streams and
-        // the log head move forward inside append_events, which runs with the caller's rights.
+        // the log head move forward inside append_batch, which runs with the caller's rights.
         await ExecuteAsync(connection,
             $"GRANT USAGE ON SCHEMA {_schema} TO {grantee}; " +
             $"GRANT SELECT ON ALL TABLES IN SCHEMA {_schema} TO {grantee}; " +

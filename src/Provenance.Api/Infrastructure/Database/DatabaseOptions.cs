@@ -31,6 +31,11 @@ internal sealed class DatabaseOptions : IValidatableObject
             builder.ConnectionStringBuilder.Options = $"{builder.ConnectionStringBuilder.Options} -c jit=off".Trim();
         }
 
+        // #7: no DISCARD ALL when a connection goes back to the pool. It also discards the server's
+        // cached plans, so every append re-planned each statement of append_batch (about 1 ms of
+        // a 1.4 ms call). The service sets no session state that a reset would have to clear.
+        builder.ConnectionStringBuilder.NoResetOnClose = true;
+
         return builder.Build();
     }
 
