@@ -46,6 +46,14 @@ internal sealed class EventStoreSql(string schema)
     public string ReadAll { get; } =
         $"SELECT {EventColumns} FROM {schema}.events WHERE position > @after ORDER BY position LIMIT @limit";
 
+    // The events of some types after a position, and the log head, in one snapshot: a page that is
+    // not full covers the log up to that head. One row of nulls and the head when none is there.
+    // (No outer ORDER BY: it would sort the whole rows, spilling to disk; the reader puts them in order.)
+    public string ReadAllOfTypes { get; } =
+        $"SELECT e.*, h.position FROM {schema}.log_head h LEFT JOIN LATERAL " +
+        $"(SELECT {EventColumns} FROM {schema}.events WHERE position > @after AND position <= h.position AND type = ANY(@types) " +
+        "ORDER BY position LIMIT @limit) e ON true";
+
     public string ReadStreams { get; } =
         $"SELECT {EventColumns} FROM {schema}.events WHERE stream_id = ANY(@stream_ids) AND position <= @to_position ORDER BY stream_id, stream_version";
 

@@ -363,7 +363,11 @@ public sealed partial class PostgresEventStore
             {
                 foreach (var projection in _inline)
                 {
-                    await projection.ApplyAsync(context, recorded, CancellationToken.None).ConfigureAwait(false);
+                    var events = projection.EventTypes is { } applies ? recorded.FindAll(e => applies.Contains(e.Data.GetType())) : recorded;
+                    if (events.Count > 0)
+                    {
+                        await projection.ApplyAsync(context, events, CancellationToken.None).ConfigureAwait(false);
+                    }
                 }
 
                 if (_inline.Count > 0)

@@ -253,6 +253,46 @@ public sealed partial class PostgresEventStore
         }
     }
 
+    /// <summary>
+    /// One page for a projection: at most <paramref name="maxCount"/> events after <paramref name="afterPosition"/>
+    /// of the given wire types (every type when null), read on the caller's connection, and the position
+    /// up to which the page covers the log (its last event's when full; the head's when not).
+    /// </summary>
+    internal async Task<LogPage> ReadPageAsync(
+        long afterPosition, int maxCount, string[]? types, NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        if (types is null)
+        {
+            var events = await ReadAllAsync(afterPosition, maxCount, connection, cancellationToken).ToListAsync(cancellationToken).ConfigureAwait(false);
+            return new LogPage(events, events.Count > 0 ? events[^1].Position : afterPosition);
+        }
+
+        await using var command = new NpgsqlCommand(_sql.ReadAllOfTypes, connection);
+        command.Parameters.Add(new NpgsqlParameter<long>("after", afterPosition));
+        command.Parameters.Add(new NpgsqlParameter<int>("limit", maxCount));
+        command.Parameters.Add(new NpgsqlParameter<string[]>("types", types));
+        var page = new List<RecordedEvent>();
+        var head = afterPosition;
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                head = reader.GetInt64(9);
+                if (!reader.IsDBNull(0))
+                {
+                    page.Add(ReadEvent(reader));
+                }
+            }
+        }
+
+        page.Sort(static (a, b) => a.Position.CompareTo(b.Position));
+        return new LogPage(page, page.Count == maxCount ? page[^1].Position : Math.Max(head, afterPosition));
+    }
+
+    /// <summary>The wire names of <paramref name="types"/> (null stays null: every type).</summary>
+    internal string[]? WireNames(IReadOnlyCollection<Type>? types) =>
+        types?.Select(t => _serializer.Registry.Get(t).Name).Distinct(StringComparer.Ordinal).ToArray();
+
     /// <summary>The position of the last event in the log (0 when it is empty).</summary>
     public async Task<long> GetHeadPositionAsync(CancellationToken cancellationToken = default)
     {

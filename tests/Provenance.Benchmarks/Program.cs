@@ -6,6 +6,7 @@ using Provenance.Benchmarks;
 //   lineage  --url URL --model ID [--version V] [--warmup N] [--iterations N]
 //   verify-synthetic [--events N] [--seed S] [--zip true]   (offline: writes and verifies an audit bundle)
 //   appends  --connection CS [--migrations-connection CS] [--writers 1,8,32] [--seconds S]   (on a database of its own)
+//   rebuild  --connection CS [--migrations-connection CS]   (every projection, from the whole log)
 var command = args.FirstOrDefault();
 var options = Arguments.Parse(args.Skip(1));
 try
@@ -16,6 +17,7 @@ try
         "lineage" => await LineageLatency.RunAsync(options),
         "verify-synthetic" => await BundleVerification.RunAsync(options),
         "appends" => await AppendThroughput.RunAsync(options),
+        "rebuild" => await ProjectionRebuild.RunAsync(options),
         _ => Usage(),
     };
 }
@@ -27,6 +29,6 @@ catch (ArgumentException e)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Provenance.Benchmarks load|lineage|verify-synthetic|appends [--option value ...] (see Program.cs)");
+    Console.Error.WriteLine("usage: Provenance.Benchmarks load|lineage|verify-synthetic|appends|rebuild [--option value ...] (see Program.cs)");
     return 2;
 }

@@ -27,6 +27,11 @@ internal static class ScenarioLoad
         var clock = Stopwatch.StartNew();
         var lastReport = 0L;
         var dry = options.Optional("dry") == "true";
+        // Appends are issued in the generator's order without waiting for each: the store queues them
+        // in call order, and group commit writes them in that order (appends to one stream never share
+        // a transaction, so each is judged after the one before it). At most `window` are in flight.
+        var window = (int)options.Number("window", 256);
+        var inFlight = new Queue<Task>(window);
         foreach (var append in generator.Generate())
         {
             if (dry)
@@ -34,7 +39,13 @@ internal static class ScenarioLoad
                 continue;
             }
 
-            await store.AppendAsync(append.StreamId, append.StreamType, append.ExpectedVersion == 0 ? ExpectedVersion.NoStream : ExpectedVersion.Exactly(append.ExpectedVersion), append.Events, metadata);
+            if (inFlight.Count == window)
+            {
+                await inFlight.Dequeue();
+            }
+
+            inFlight.Enqueue(store.AppendAsync(append.StreamId, append.StreamType,
+                append.ExpectedVersion == 0 ? ExpectedVersion.NoStream : ExpectedVersion.Exactly(append.ExpectedVersion), append.Events, metadata));
             if (generator.EventCount - lastReport >= 100_000)
             {
                 lastReport = generator.EventCount;
@@ -42,10 +53,13 @@ internal static class ScenarioLoad
             }
         }
 
+        await Task.WhenAll(inFlight);
         var seconds = clock.Elapsed.TotalSeconds;
-        Console.WriteLine($"Loaded {generator.EventCount:N0} events in {generator.AppendCount:N0} appends in {seconds:N1} s ({generator.EventCount / seconds:N0} events/s).");
+        var transactions = store.Statistics.Transactions;
+        Console.WriteLine($"Loaded {generator.EventCount:N0} events in {generator.AppendCount:N0} appends ({transactions:N0} transactions) in {seconds:N1} s ({generator.EventCount / seconds:N0} events/s).");
         Report.Result("load.events", generator.EventCount);
         Report.Result("load.appends", generator.AppendCount);
+        Report.Result("load.transactions", transactions);
         Report.Result("load.seconds", seconds);
         Report.Result("load.events_per_s", generator.EventCount / seconds);
         Report.Result("flagship.model", generator.FlagshipModelId.ToString());

@@ -21,6 +21,15 @@ internal sealed class CatalogProjection : IProjection
 
     public IReadOnlyList<string> Tables { get; } = ["rm_catalog_datasets", "rm_catalog_versions", "rm_catalog_decisions", "rm_catalog_models"];
 
+    public IReadOnlyCollection<Type> EventTypes { get; } =
+    [
+        typeof(DatasetRegistered), typeof(DatasetVersionContributed), typeof(DeidentificationDecided), typeof(DeidentificationRescinded),
+        typeof(Domain.Datasets.QuarantiningVersion.DatasetVersionQuarantined), typeof(Domain.Datasets.QuarantiningVersion.DatasetVersionReleased),
+        typeof(Domain.Consent.ConsentWithdrawn), typeof(Domain.Models.ModelRegistered), typeof(Domain.Models.TrainingRunRecorded),
+        typeof(Domain.Models.TrainingClearanceOverridden), typeof(Domain.Models.ModelVersionReleased), typeof(Domain.Models.ModelVersionWithdrawn),
+        typeof(DatasetRetired), typeof(LicenseGranted),
+    ];
+
     // A version's de-identification status: approved while an approved decision stands; otherwise
     // rescinded, rejected or none. (Whether that clears it on a day is the clearance function's call.)
     private static string RecomputeDeidentification(string schema, string datasetId, string version, string position) =>

@@ -21,6 +21,12 @@ internal sealed class LineageProjection : IProjection
         "rm_lineage_run_upstream",
     ];
 
+    public IReadOnlyCollection<Type> EventTypes { get; } =
+    [
+        typeof(DatasetVersionContributed), typeof(DatasetVersionDerived), typeof(TrainingRunRecorded), typeof(TrainingClearanceOverridden),
+        typeof(IrbProtocolApproved), typeof(IrbProtocolAmended),
+    ];
+
     public Task ApplyAsync(ProjectionContext context, IReadOnlyList<RecordedEvent> events, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -31,23 +37,22 @@ internal sealed class LineageProjection : IProjection
             switch (e.Data)
             {
                 case DatasetVersionContributed v:
-                    context.Write($"INSERT INTO {s}.rm_lineage_dataset_versions VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+                    context.Insert("rm_lineage_dataset_versions",
                         v.DatasetId, v.Version, v.Fingerprint, v.RecordCount, v.ContributedAt, e.Position);
                     break;
                 case DatasetVersionDerived d:
                     foreach (var parent in d.Parents)
                     {
-                        context.Write($"INSERT INTO {s}.rm_lineage_derivations VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+                        context.Insert("rm_lineage_derivations",
                             d.DatasetId, d.Version, parent.DatasetId, parent.Version, Domain.Common.Names.Of(d.Transformation), e.Position);
                     }
 
                     break;
                 case TrainingRunRecorded r:
-                    context.Write($"INSERT INTO {s}.rm_lineage_training_runs VALUES ($1, $2, $3, $4, $5, false, $6) ON CONFLICT DO NOTHING",
-                        r.RunId, r.ModelId, r.ModelVersion, r.StartedAt, r.FinishedAt, e.Position);
+                    context.Insert("rm_lineage_training_runs", r.RunId, r.ModelId, r.ModelVersion, r.StartedAt, r.FinishedAt, false, e.Position);
                     foreach (var input in r.Inputs)
                     {
-                        context.Write($"INSERT INTO {s}.rm_lineage_training_inputs VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+                        context.Insert("rm_lineage_training_inputs",
                             r.RunId, input.DatasetId, input.Version, input.Fingerprint, e.Position);
                     }
 
@@ -86,7 +91,7 @@ internal sealed class LineageProjection : IProjection
     {
         foreach (var datasetId in terms.CoveredDatasetIds)
         {
-            context.Write($"INSERT INTO {schema}.rm_lineage_irb_coverage VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", protocolId, datasetId, position);
+            context.Insert("rm_lineage_irb_coverage", protocolId, datasetId, position);
         }
     }
 }

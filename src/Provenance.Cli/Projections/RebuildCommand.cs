@@ -41,9 +41,11 @@ internal static class RebuildCommand
                 }
 
                 var replayed = result.Body.GetProperty("eventsReplayed").GetInt64();
+                var checkpoint = result.Body.GetProperty("checkpoint").GetInt64();
                 var elapsed = result.Body.GetProperty("elapsedMs").GetDouble();
                 host.Out.MarkupLine(string.Create(CultureInfo.InvariantCulture,
-                    $"Rebuilt [bold]{projection.EscapeMarkup()}[/]: {replayed:N0} events replayed in {elapsed:N0} ms ({(elapsed > 0 ? replayed / (elapsed / 1000) : 0):N0} events/s), checkpoint {result.Body.GetProperty("checkpoint").GetInt64():N0}."));
+                    $"Rebuilt [bold]{projection.EscapeMarkup()}[/] from the log up to position {checkpoint:N0} in {elapsed:N0} ms " +
+                    $"({(elapsed > 0 ? checkpoint / (elapsed / 1000) : 0):N0} log events/s): {replayed:N0} events of its types replayed."));
                 return ExitCodes.Success;
             }
             catch (HttpRequestException e)

@@ -13,6 +13,13 @@ public interface IProjection
     /// <summary>The tables (in the store's schema) this projection alone writes; a rebuild empties them.</summary>
     IReadOnlyList<string> Tables { get; }
 
-    /// <summary>Applies events, in position order, inside the caller's transaction.</summary>
+    /// <summary>
+    /// The event types (CLR records) this projection applies; null for every type. It is offered
+    /// only these: a runner that catches up or rebuilds reads only these from the log (through the
+    /// events' type index) and moves the checkpoint over the rest, and an append passes on only these.
+    /// </summary>
+    IReadOnlyCollection<Type>? EventTypes => null;
+
+    /// <summary>Applies events (at least one, of its <see cref="EventTypes"/>), in position order, inside the caller's transaction.</summary>
     Task ApplyAsync(ProjectionContext context, IReadOnlyList<RecordedEvent> events, CancellationToken cancellationToken);
 }

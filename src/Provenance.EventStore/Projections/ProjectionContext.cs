@@ -13,6 +13,9 @@ public sealed class ProjectionContext : IAsyncDisposable
 {
     private NpgsqlBatch? _writes;
 
+    // The rows queued for each table since the last other write, in the order the tables came.
+    private readonly List<InsertRun> _runs = [];
+
     internal ProjectionContext(NpgsqlConnection connection, NpgsqlTransaction? transaction, string schema)
     {
         Connection = connection;
@@ -40,6 +43,7 @@ public sealed class ProjectionContext : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(sql);
         ArgumentNullException.ThrowIfNull(values);
+        EndRuns();
         var command = new NpgsqlBatchCommand(sql);
         foreach (var value in values)
         {
@@ -49,9 +53,42 @@ public sealed class ProjectionContext : IAsyncDisposable
         Writes.BatchCommands.Add(command);
     }
 
+    /// <summary>
+    /// Queues a row for <paramref name="table"/> (in this schema; every column, in order), skipped if
+    /// it conflicts with a row already there. The rows queued for a table between two
+    /// <see cref="Write"/>s go in one statement (<c>INSERT … SELECT FROM unnest(…)</c>), so a batch of
+    /// events costs a statement per table, not one per row. Each <see cref="Write"/> runs after every
+    /// row queued before it and before every row queued after it; rows for different tables between
+    /// two writes may be written in either order (so no table's rows may depend on another's). Values
+    /// must not be null.
+    /// </summary>
+    public void Insert(string table, params object[] values)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(table);
+        ArgumentNullException.ThrowIfNull(values);
+        if (Array.IndexOf(values, null) >= 0)
+        {
+            throw new ArgumentException("A row for Insert has no nulls; use Write for a statement that stores one.", nameof(values));
+        }
+
+        var run = _runs.Find(r => r.Table == table);
+        if (run is null)
+        {
+            run = new InsertRun(table, values.Length);
+            _runs.Add(run);
+        }
+        else if (run.Width != values.Length)
+        {
+            throw new ArgumentException($"Rows for {table} have {run.Width} values, not {values.Length}.", nameof(values));
+        }
+
+        run.Rows.Add(values);
+    }
+
     /// <summary>Sends the writes queued so far, in one round trip.</summary>
     public async Task FlushAsync(CancellationToken cancellationToken)
     {
+        EndRuns();
         if (_writes is { BatchCommands.Count: > 0 } writes)
         {
             _writes = null;
@@ -63,7 +100,70 @@ public sealed class ProjectionContext : IAsyncDisposable
     }
 
     /// <summary>The queued writes, for the runner to send with its own statements.</summary>
-    internal NpgsqlBatch Writes => _writes ??= new NpgsqlBatch(Connection, Transaction);
+    internal NpgsqlBatch Writes
+    {
+        get
+        {
+            EndRuns();
+            return _writes ??= new NpgsqlBatch(Connection, Transaction);
+        }
+    }
+
+    private void EndRuns()
+    {
+        if (_runs.Count == 0)
+        {
+            return;
+        }
+
+        var writes = _writes ??= new NpgsqlBatch(Connection, Transaction);
+        foreach (var run in _runs)
+        {
+            writes.BatchCommands.Add(InsertCommand(run));
+        }
+
+        _runs.Clear();
+    }
+
+    private NpgsqlBatchCommand InsertCommand(InsertRun run)
+    {
+        var target = $"{Schema}.{SqlIdentifier.Quote(run.Table)}";
+        var parameters = string.Join(", ", Enumerable.Range(1, run.Width).Select(i => "$" + i));
+        var command = new NpgsqlBatchCommand();
+        if (run.Rows.Count == 1)
+        {
+            command.CommandText = $"INSERT INTO {target} VALUES ({parameters}) ON CONFLICT DO NOTHING";
+            foreach (var value in run.Rows[0])
+            {
+                command.Parameters.Add(new NpgsqlParameter { Value = value });
+            }
+
+            return command;
+        }
+
+        command.CommandText = $"INSERT INTO {target} SELECT * FROM unnest({parameters}) ON CONFLICT DO NOTHING";
+        for (var column = 0; column < run.Width; column++)
+        {
+            var values = Array.CreateInstance(run.Rows[0][column].GetType(), run.Rows.Count);
+            for (var row = 0; row < run.Rows.Count; row++)
+            {
+                values.SetValue(run.Rows[row][column], row);
+            }
+
+            command.Parameters.Add(new NpgsqlParameter { Value = values });
+        }
+
+        return command;
+    }
+
+    private sealed class InsertRun(string table, int width)
+    {
+        public string Table { get; } = table;
+
+        public int Width { get; } = width;
+
+        public List<object[]> Rows { get; } = [];
+    }
 
     /// <summary>Drops writes never sent.</summary>
     public async ValueTask DisposeAsync()

@@ -32,8 +32,9 @@ public sealed class ProjectionRunner
     }
 
     /// <summary>
-    /// Applies the next batch of events after the projection's checkpoint, in one transaction with
-    /// the new checkpoint. Returns how many events it applied (0: caught up).
+    /// Applies the next batch of events after the projection's checkpoint (only those of its
+    /// <see cref="IProjection.EventTypes"/>), in one transaction with the new checkpoint, which also
+    /// passes over the events of other types. Returns how many events it applied (0: caught up).
     /// </summary>
     public async Task<int> CatchUpOnceAsync(IProjection projection, int batchSize = 500, CancellationToken cancellationToken = default)
     {
@@ -41,8 +42,8 @@ public sealed class ProjectionRunner
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         var checkpoint = await LockCheckpointAsync(connection, transaction, projection.Name, cancellationToken).ConfigureAwait(false);
-        var events = await _store.ReadAllAsync(checkpoint, batchSize, connection, cancellationToken).ToListAsync(cancellationToken).ConfigureAwait(false);
-        if (events.Count == 0)
+        var page = await _store.ReadPageAsync(checkpoint, batchSize, _store.WireNames(projection.EventTypes), connection, cancellationToken).ConfigureAwait(false);
+        if (page.Through == checkpoint)
         {
             await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
             return 0;
@@ -50,12 +51,16 @@ public sealed class ProjectionRunner
 
         await using (var context = new ProjectionContext(connection, transaction, _schema))
         {
-            await projection.ApplyAsync(context, events, cancellationToken).ConfigureAwait(false);
-            await FlushWithCheckpointAsync(context, [projection.Name], events[^1].Position, cancellationToken).ConfigureAwait(false);
+            if (page.Events.Count > 0)
+            {
+                await projection.ApplyAsync(context, page.Events, cancellationToken).ConfigureAwait(false);
+            }
+
+            await FlushWithCheckpointAsync(context, [projection.Name], page.Through, cancellationToken).ConfigureAwait(false);
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return events.Count;
+        return page.Events.Count;
     }
 
     /// <summary>
@@ -91,18 +96,23 @@ public sealed class ProjectionRunner
 
         await using var context = new ProjectionContext(connection, transaction, _schema);
         long after = 0, replayed = 0;
+        var types = _store.WireNames(projection.EventTypes);
         while (true)
         {
-            var events = await _store.ReadAllAsync(after, batchSize, connection, cancellationToken).ToListAsync(cancellationToken).ConfigureAwait(false);
-            if (events.Count == 0)
+            var page = await _store.ReadPageAsync(after, batchSize, types, connection, cancellationToken).ConfigureAwait(false);
+            if (page.Events.Count > 0)
+            {
+                await projection.ApplyAsync(context, page.Events, cancellationToken).ConfigureAwait(false);
+                await context.FlushAsync(cancellationToken).ConfigureAwait(false);
+                replayed += page.Events.Count;
+            }
+
+            var full = page.Events.Count == batchSize;
+            after = page.Through;
+            if (!full)
             {
                 break;
             }
-
-            await projection.ApplyAsync(context, events, cancellationToken).ConfigureAwait(false);
-            await context.FlushAsync(cancellationToken).ConfigureAwait(false);
-            after = events[^1].Position;
-            replayed += events.Count;
         }
 
         await FlushWithCheckpointAsync(context, [projection.Name], after, cancellationToken).ConfigureAwait(false);

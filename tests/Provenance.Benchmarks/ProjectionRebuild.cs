@@ -1,0 +1,46 @@
+using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Provenance.Api.Infrastructure.Database;
+using Provenance.EventStore;
+using Provenance.EventStore.Projections;
+
+namespace Provenance.Benchmarks;
+
+/// <summary>
+/// Rebuilds every projection of the service (inline and asynchronous) from the whole log, one after
+/// another, the way <c>provenance rebuild</c> does: empty its tables, replay every event in one
+/// transaction. Prints events/s for each.
+/// </summary>
+internal static class ProjectionRebuild
+{
+    public static async Task<int> RunAsync(Arguments options)
+    {
+        await using var app = ServiceHost.Build(options.Required("connection"), options.Optional("migrations-connection"));
+        await app.Services.GetServices<IHostedService>().OfType<MigrationHostedService>().Single().StartAsync(CancellationToken.None);
+        var runner = app.Services.GetRequiredService<ProjectionRunner>();
+        var store = app.Services.GetRequiredService<PostgresEventStore>();
+        var projections = store.InlineProjections.Concat(app.Services.GetServices<IProjection>()).Distinct().ToList();
+
+        // The reference: reading and deserializing the whole log, which a rebuild of every event type must do.
+        var read = Stopwatch.StartNew();
+        var count = 0L;
+        await foreach (var _ in store.ReadAllAsync())
+        {
+            count++;
+        }
+
+        Console.WriteLine($"Read {count:N0} events in {read.Elapsed.TotalSeconds:N1} s ({count / read.Elapsed.TotalSeconds:N0} events/s).");
+        Report.Result("read.events_per_s", count / read.Elapsed.TotalSeconds);
+        foreach (var projection in projections)
+        {
+            var clock = Stopwatch.StartNew();
+            var replayed = await runner.RebuildAsync(projection);
+            var seconds = clock.Elapsed.TotalSeconds;
+            Console.WriteLine($"Rebuilt {projection.Name} from {replayed:N0} events in {seconds:N1} s ({replayed / seconds:N0} events/s).");
+            Report.Result($"rebuild.{projection.Name}.events", replayed);
+            Report.Result($"rebuild.{projection.Name}.events_per_s", replayed / seconds);
+        }
+
+        return 0;
+    }
+}
