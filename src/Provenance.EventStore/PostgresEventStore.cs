@@ -300,7 +300,38 @@ public sealed partial class PostgresEventStore
         return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 
+    // The JSON columns are read as their raw UTF-8 bytes and deserialized from those: reading them
+    // as strings decoded every event to UTF-16, which the deserializer then encoded back (#7).
+    [ThreadStatic]
+    private static byte[]? t_utf8;
+
+    private static ReadOnlySpan<byte> Utf8(NpgsqlDataReader reader, int ordinal, ref byte[] buffer)
+    {
+        using var stream = reader.GetStream(ordinal);
+        var length = checked((int)stream.Length);
+        if (buffer.Length < length)
+        {
+            buffer = new byte[Math.Max(length, buffer.Length * 2)];
+        }
+
+        stream.ReadExactly(buffer, 0, length);
+        return buffer.AsSpan(0, length);
+    }
+
     private RecordedEvent ReadEvent(NpgsqlDataReader reader)
+    {
+        var buffer = t_utf8 ??= new byte[16 * 1024];
+        try
+        {
+            return ReadEvent(reader, ref buffer);
+        }
+        finally
+        {
+            t_utf8 = buffer;
+        }
+    }
+
+    private RecordedEvent ReadEvent(NpgsqlDataReader reader, ref byte[] buffer)
     {
         var type = reader.GetString(4);
         var schemaVersion = reader.GetInt32(5);
@@ -311,8 +342,8 @@ public sealed partial class PostgresEventStore
             StreamVersion: reader.GetInt64(3),
             EventType: type,
             SchemaVersion: schemaVersion,
-            Data: _serializer.Deserialize(type, schemaVersion, reader.GetString(6)),
-            Metadata: _serializer.DeserializeMetadata(reader.GetString(7)),
+            Data: _serializer.Deserialize(type, schemaVersion, Utf8(reader, 6, ref buffer)),
+            Metadata: _serializer.DeserializeMetadata(Utf8(reader, 7, ref buffer)),
             RecordedAt: reader.GetFieldValue<DateTimeOffset>(8));
     }
 }

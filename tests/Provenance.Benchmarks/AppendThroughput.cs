@@ -60,29 +60,63 @@ internal static class AppendThroughput
         }
 
         // Batched appends: each append registers a dataset and contributes 99 versions of it (an import's shape).
+        // The ceiling, in the same run: the same 100 rows (same JSON, same metadata) inserted by one plain
+        // multi-row INSERT into a bare copy of the events table (its columns, checks and indexes; no
+        // function, no streams, no projection, no foreign key).
         var batchSize = (int)options.Number("batch-size", 100);
+        await using (var create = plain.CreateCommand(
+            "CREATE TABLE IF NOT EXISTS bench_plain_events (LIKE provenance.events INCLUDING ALL); CREATE SEQUENCE IF NOT EXISTS bench_plain_events_position"))
+        {
+            await create.ExecuteNonQueryAsync();
+        }
+
+        var serializer = app.Services.GetRequiredService<Provenance.EventStore.Serialization.EventSerializer>();
         foreach (var writers in (options.Optional("batch-writers") ?? "1,4").Split(',').Select(w => int.Parse(w, CultureInfo.InvariantCulture)))
         {
             var before = store.Statistics;
             var appends = await RunWritersAsync(writers, seconds, async () =>
             {
                 var id = Guid.CreateVersion7();
-                var events = new object[batchSize];
-                events[0] = Event(id);
-                for (var i = 1; i < batchSize; i++)
-                {
-                    events[i] = Version(id, i);
-                }
-
-                await store.AppendAsync(id, StreamTypes.Dataset, ExpectedVersion.NoStream, events, metadata);
+                await store.AppendAsync(id, StreamTypes.Dataset, ExpectedVersion.NoStream, Batch(id, batchSize), metadata);
             });
             var grouped = GroupFactor(before, store.Statistics);
-            Console.WriteLine($"{writers,2} writers, {batchSize} events per append: {appends * batchSize:N0} events/s ({grouped:0.0} appends per transaction)");
+            var inserts = await RunWritersAsync(writers, seconds, async () =>
+            {
+                var id = Guid.CreateVersion7();
+                var events = Batch(id, batchSize).Select(serializer.Serialize).ToList();
+                var metadataJson = serializer.SerializeMetadata(metadata);
+                await using var command = plain.CreateCommand(
+                    "INSERT INTO bench_plain_events (position, id, stream_id, stream_version, type, schema_version, data, metadata, recorded_at) " +
+                    "SELECT nextval('bench_plain_events_position'), e.id, $1, e.version, e.type, 1, e.data, $5::jsonb, now() " +
+                    "FROM unnest($2::uuid[], $3::text[], $4::jsonb[]) WITH ORDINALITY AS e(id, type, data, version)");
+                command.Parameters.Add(new NpgsqlParameter { Value = id });
+                command.Parameters.Add(new NpgsqlParameter { Value = events.Select(_ => Guid.CreateVersion7()).ToArray() });
+                command.Parameters.Add(new NpgsqlParameter { Value = events.Select(e => e.Type.Name).ToArray() });
+                command.Parameters.Add(new NpgsqlParameter { Value = events.Select(e => e.Json).ToArray(), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Jsonb });
+                command.Parameters.Add(new NpgsqlParameter { Value = metadataJson });
+                await command.ExecuteNonQueryAsync();
+            });
+            Console.WriteLine($"{writers,2} writers, {batchSize} events per append: {appends * batchSize:N0} events/s ({grouped:0.0} appends per transaction); " +
+                $"plain {batchSize}-row INSERTs of the same rows {inserts * batchSize:N0} rows/s; ratio {appends / inserts:0.00}");
             Report.Result($"batched.w{writers}.events_per_s", appends * batchSize);
             Report.Result($"batched.w{writers}.per_transaction", grouped);
+            Report.Result($"batched_plain.w{writers}.rows_per_s", inserts * batchSize);
+            Report.Result($"batched.w{writers}.ratio", appends / inserts);
         }
 
         return 0;
+    }
+
+    private static object[] Batch(Guid id, int size)
+    {
+        var events = new object[size];
+        events[0] = Event(id);
+        for (var i = 1; i < size; i++)
+        {
+            events[i] = Version(id, i);
+        }
+
+        return events;
     }
 
     private static DatasetVersionContributed Version(Guid id, int version) => new(

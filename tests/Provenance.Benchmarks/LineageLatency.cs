@@ -84,7 +84,7 @@ internal static class LineageLatency
     }
 
     /// <summary>A client of the API with the key in PROVENANCE_API_KEY (an administrator's, so it may also write).</summary>
-    private static HttpClient Client(Uri url, TimeSpan timeout)
+    internal static HttpClient Client(Uri url, TimeSpan timeout)
     {
         var http = new HttpClient { BaseAddress = url, Timeout = timeout };
         if (Environment.GetEnvironmentVariable("PROVENANCE_API_KEY") is { Length: > 0 } key)

@@ -7,6 +7,7 @@ using Provenance.Benchmarks;
 //   verify-synthetic [--events N] [--seed S] [--zip true]   (offline: writes and verifies an audit bundle)
 //   appends  --connection CS [--migrations-connection CS] [--writers 1,8,32] [--seconds S]   (on a database of its own)
 //   rebuild  --connection CS [--migrations-connection CS]   (every projection, from the whole log)
+//   export   --url URL   (signs a checkpoint, downloads the whole ledger's bundle, verifies it offline; PROVENANCE_API_KEY)
 var command = args.FirstOrDefault();
 var options = Arguments.Parse(args.Skip(1));
 try
@@ -18,6 +19,7 @@ try
         "verify-synthetic" => await BundleVerification.RunAsync(options),
         "appends" => await AppendThroughput.RunAsync(options),
         "rebuild" => await ProjectionRebuild.RunAsync(options),
+        "export" => await ExportVerification.RunAsync(options),
         _ => Usage(),
     };
 }
@@ -29,6 +31,6 @@ catch (ArgumentException e)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Provenance.Benchmarks load|lineage|verify-synthetic|appends|rebuild [--option value ...] (see Program.cs)");
+    Console.Error.WriteLine("usage: Provenance.Benchmarks load|lineage|verify-synthetic|appends|rebuild|export [--option value ...] (see Program.cs)");
     return 2;
 }

@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
+using Microsoft.Extensions.Options;
 using Provenance.Api.Streams;
 using Provenance.Domain.Access;
 
@@ -7,10 +9,14 @@ namespace Provenance.Api.Access;
 /// <summary>
 /// API keys as the ledger records them: a key's state is folded from its stream, reusing
 /// <see cref="StreamStates"/> (keyed by stream version, and the version is read from the log on
-/// every lookup, so a revocation or an expiry change holds from the very next request).
+/// every lookup). A key that matched is trusted for <see cref="AuthOptions.KeyRecheckInterval"/>
+/// without reading its stream again; a change to the key through this instance forgets it at once
+/// (<see cref="Forget"/>), so it holds from the very next request.
 /// </summary>
-internal sealed class ApiKeyDirectory(StreamStates states)
+internal sealed class ApiKeyDirectory(StreamStates states, IOptions<AuthOptions> auth, TimeProvider clock)
 {
+    private readonly ConcurrentDictionary<Guid, (ApiKey Key, long MatchedAt)> _matched = new();
+
     /// <summary>The key's state, or null when no API key has this id (including the id of a stream of another kind).</summary>
     public async Task<ApiKey?> FindAsync(Guid keyId, CancellationToken cancellationToken) =>
         (await FindManyAsync([keyId], cancellationToken)).GetValueOrDefault(keyId);
@@ -22,11 +28,26 @@ internal sealed class ApiKeyDirectory(StreamStates states)
     /// </summary>
     public async Task<ApiKey?> FindMatchingAsync(Guid keyId, byte[] presentedSecretSha256, CancellationToken cancellationToken)
     {
-        var key = await FindAsync(keyId, cancellationToken);
+        var now = clock.GetTimestamp();
+        var trusted = _matched.TryGetValue(keyId, out var matched) && clock.GetElapsedTime(matched.MatchedAt, now) < auth.Value.KeyRecheckInterval;
+        var key = trusted ? matched.Key : await FindAsync(keyId, cancellationToken);
         var recorded = key is null ? null : ApiKeyFormat.DigestBytes(key.Issued.SecretSha256);
         var equal = CryptographicOperations.FixedTimeEquals(presentedSecretSha256, recorded ?? new byte[presentedSecretSha256.Length]);
-        return equal && recorded is not null ? key : null;
+        if (!equal || key is null)
+        {
+            return null;
+        }
+
+        if (!trusted)
+        {
+            _matched[keyId] = (key, now);
+        }
+
+        return key;
     }
+
+    /// <summary>Reads the key's stream again on its next use (call after recording a change to it).</summary>
+    public void Forget(Guid keyId) => _matched.TryRemove(keyId, out _);
 
     /// <summary>The key a presented key string stands for, when it is well-formed and its secret matches.</summary>
     public async Task<ApiKey?> FindMatchingAsync(string presented, CancellationToken cancellationToken) =>

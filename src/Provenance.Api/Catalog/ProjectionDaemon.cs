@@ -13,8 +13,12 @@ internal sealed partial class ProjectionDaemon(
     IEnumerable<IProjection> projections, ProjectionRunner runner, PostgresEventStore store, ILogger<ProjectionDaemon> logger) : BackgroundService
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
+
+    // #7: appends gather for this long before a batch, unless a read is waiting for the projection.
+    private static readonly TimeSpan Gather = TimeSpan.FromMilliseconds(20);
+    private const int BatchSize = 1_000;
     private readonly IReadOnlyList<IProjection> _projections = projections.ToList();
-    private readonly SemaphoreSlim _wake = new(0);
+    private readonly Infrastructure.Background.CoalescingWakeup _wake = new(Gather);
     private readonly Dictionary<string, long> _reached = [];
     private readonly Lock _sync = new();
 
@@ -24,7 +28,7 @@ internal sealed partial class ProjectionDaemon(
     public async Task<bool> WaitForAsync(string name, long position, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow + timeout;
-        _wake.Release();
+        _wake.Hurry();
         while (true)
         {
             lock (_sync)
@@ -56,13 +60,13 @@ internal sealed partial class ProjectionDaemon(
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                var applied = 0;
+                var behind = false;
                 foreach (var projection in _projections)
                 {
                     try
                     {
-                        var count = await runner.CatchUpOnceAsync(projection, cancellationToken: stoppingToken);
-                        applied += count;
+                        // A full batch means more is waiting: go on at once. Otherwise wait for appends to gather.
+                        behind |= await runner.CatchUpOnceAsync(projection, BatchSize, stoppingToken) == BatchSize;
                         var checkpoint = await runner.GetCheckpointAsync(projection.Name, stoppingToken);
                         lock (_sync)
                         {
@@ -76,7 +80,7 @@ internal sealed partial class ProjectionDaemon(
                     }
                 }
 
-                if (applied == 0)
+                if (!behind)
                 {
                     await _wake.WaitAsync(PollInterval, stoppingToken);
                 }
@@ -91,7 +95,7 @@ internal sealed partial class ProjectionDaemon(
         }
     }
 
-    private void OnAppended(long position) => _wake.Release();
+    private void OnAppended(long position) => _wake.Nudge();
 
     public override void Dispose()
     {

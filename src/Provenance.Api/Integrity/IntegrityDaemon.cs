@@ -20,7 +20,10 @@ internal sealed partial class IntegrityDaemon(
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(5);
-    private readonly SemaphoreSlim _wake = new(0);
+
+    // #7: appends gather for this long before a batch is integrated (a checkpoint catches up by itself).
+    private static readonly TimeSpan Gather = TimeSpan.FromMilliseconds(100);
+    private readonly Infrastructure.Background.CoalescingWakeup _wake = new(Gather);
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {
@@ -38,10 +41,11 @@ internal sealed partial class IntegrityDaemon(
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                var integrated = 0;
+                var behind = false;
                 try
                 {
-                    integrated = (await integrator.IntegrateOnceAsync(settings.IntegrationBatchSize, stoppingToken)).Integrated;
+                    // A full batch means more is waiting: go on at once. Otherwise wait for appends to gather.
+                    behind = (await integrator.IntegrateOnceAsync(settings.IntegrationBatchSize, stoppingToken)).Integrated == settings.IntegrationBatchSize;
                     if (clock.GetUtcNow() >= nextCheckpoint)
                     {
                         nextCheckpoint = clock.GetUtcNow() + settings.CheckpointInterval;
@@ -54,7 +58,7 @@ internal sealed partial class IntegrityDaemon(
                     await Task.Delay(RetryDelay, clock, stoppingToken);
                 }
 
-                if (integrated == 0)
+                if (!behind)
                 {
                     await _wake.WaitAsync(PollInterval, stoppingToken);
                 }
@@ -76,13 +80,7 @@ internal sealed partial class IntegrityDaemon(
     }
 
     // One pending wake-up is enough: a batch reads everything appended since.
-    private void OnAppended(long position)
-    {
-        if (_wake.CurrentCount == 0)
-        {
-            _wake.Release();
-        }
-    }
+    private void OnAppended(long position) => _wake.Nudge();
 
     [LoggerMessage(LogLevel.Error, "Merkle tree integration or checkpoint signing failed; retrying in {RetrySeconds} s")]
     private static partial void LogFailed(ILogger logger, Exception exception, double retrySeconds);

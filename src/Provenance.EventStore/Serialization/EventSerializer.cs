@@ -40,6 +40,25 @@ public sealed class EventSerializer(EventTypeRegistry registry, JsonSerializerOp
         return current.Deserialize(type.ClrType, Options) ?? throw new JsonException($"Upcast '{name}' data is null.");
     }
 
+    /// <summary>The event stored as <paramref name="name"/> at <paramref name="schemaVersion"/>, from its UTF-8 JSON.</summary>
+    public object Deserialize(string name, int schemaVersion, ReadOnlySpan<byte> utf8Json)
+    {
+        var type = Registry.Get(name);
+        if (schemaVersion == type.SchemaVersion)
+        {
+            return JsonSerializer.Deserialize(utf8Json, type.ClrType, Options)
+                ?? throw new JsonException($"Stored '{name}' data is null.");
+        }
+
+        var node = JsonNode.Parse(utf8Json)?.AsObject() ?? throw new JsonException($"Stored '{name}' data is null.");
+        var current = Registry.Upcast(type, schemaVersion, node);
+        return current.Deserialize(type.ClrType, Options) ?? throw new JsonException($"Upcast '{name}' data is null.");
+    }
+
+    /// <summary>The stored metadata, from its UTF-8 JSON.</summary>
+    public EventMetadata DeserializeMetadata(ReadOnlySpan<byte> utf8Json) =>
+        JsonSerializer.Deserialize<EventMetadata>(utf8Json, Options) ?? throw new JsonException("Stored metadata is null.");
+
     /// <summary>The stored metadata.</summary>
     public EventMetadata DeserializeMetadata(string json) =>
         JsonSerializer.Deserialize<EventMetadata>(json, Options) ?? throw new JsonException("Stored metadata is null.");

@@ -115,6 +115,41 @@ public sealed class AuthenticationTests(ApiFixture api) : IClassFixture<ApiFixtu
     }
 
     [Fact]
+    public async Task A_key_revoked_through_another_instance_is_refused_here_within_the_recheck_interval()
+    {
+        var key = await api.IssueKeyAsync("stolen-token@mercy.example", [Role.Regulator], null);
+        using var client = api.ClientWithKey(key);
+        using (var before = await client.GetAsync("/datasets"))
+        {
+            Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+        }
+
+        await using (var other = api.NewInstance())
+        {
+            using var admin = api.AdminClientOf(other);
+            using var revoke = await admin.PostAsJsonAsync($"/access/api-keys/{Guid.ParseExact(key[4..36], "N")}/revocation", new { reason = "token leaked" });
+            Assert.Equal(HttpStatusCode.OK, revoke.StatusCode);
+        }
+
+        // This instance trusted the key it had matched for up to Provenance:Auth:KeyRecheckInterval (one second).
+        var revokedAt = DateTime.UtcNow;
+        HttpStatusCode status;
+        do
+        {
+            using var response = await client.GetAsync("/datasets");
+            status = response.StatusCode;
+            if (status == HttpStatusCode.OK)
+            {
+                await Task.Delay(50);
+            }
+        }
+        while (status == HttpStatusCode.OK && DateTime.UtcNow - revokedAt < TimeSpan.FromSeconds(10));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, status);
+        Assert.True(DateTime.UtcNow - revokedAt < TimeSpan.FromSeconds(3), "refused later than the one-second recheck interval allows");
+    }
+
+    [Fact]
     public async Task Two_credentials_at_once_are_refused()
     {
         var request = WithKey(api.AdminKey);

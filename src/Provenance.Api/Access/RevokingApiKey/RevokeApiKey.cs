@@ -29,7 +29,7 @@ internal sealed class ChangeApiKeyExpiryValidator : IValidator<ChangeApiKeyExpir
         errors.Text("reason", request.Body.Reason, maxLength: 1000, multiline: true);
 }
 
-internal sealed class HandleRevokeApiKey(Aggregates aggregates, Ledger ledger, RequestContext context, TimeProvider clock)
+internal sealed class HandleRevokeApiKey(Aggregates aggregates, Ledger ledger, RequestContext context, TimeProvider clock, ApiKeyDirectory directory)
     : IRequestHandler<RevokeApiKeyCommand, CommandResult>
 {
     public async Task<CommandResult> Handle(RevokeApiKeyCommand request, CancellationToken cancellationToken)
@@ -37,12 +37,14 @@ internal sealed class HandleRevokeApiKey(Aggregates aggregates, Ledger ledger, R
         var (keyId, ifMatch, body) = request;
         var (key, version) = await aggregates.ApiKeyAsync(keyId, cancellationToken);
         var revoked = ManageApiKeys.Revoke(key, new ApiKeyRevoked(keyId, body.Reason!.Trim(), context.ActorId, clock.GetUtcNow()));
-        return await ledger.AppendAsync(keyId, StreamTypes.ApiKey, HttpResults.ExpectedFrom(ifMatch, version), [revoked],
+        var result = await ledger.AppendAsync(keyId, StreamTypes.ApiKey, HttpResults.ExpectedFrom(ifMatch, version), [revoked],
             $"/access/api-keys/{keyId}", cancellationToken);
+        directory.Forget(keyId);
+        return result;
     }
 }
 
-internal sealed class HandleChangeApiKeyExpiry(Aggregates aggregates, Ledger ledger, RequestContext context, TimeProvider clock)
+internal sealed class HandleChangeApiKeyExpiry(Aggregates aggregates, Ledger ledger, RequestContext context, TimeProvider clock, ApiKeyDirectory directory)
     : IRequestHandler<ChangeApiKeyExpiryCommand, CommandResult>
 {
     public async Task<CommandResult> Handle(ChangeApiKeyExpiryCommand request, CancellationToken cancellationToken)
@@ -51,7 +53,9 @@ internal sealed class HandleChangeApiKeyExpiry(Aggregates aggregates, Ledger led
         var (key, version) = await aggregates.ApiKeyAsync(keyId, cancellationToken);
         var now = clock.GetUtcNow();
         var changed = ManageApiKeys.ChangeExpiry(key, new ApiKeyExpiryChanged(keyId, body.ExpiresAt ?? now, body.Reason!.Trim(), context.ActorId, now));
-        return await ledger.AppendAsync(keyId, StreamTypes.ApiKey, HttpResults.ExpectedFrom(ifMatch, version), [changed],
+        var result = await ledger.AppendAsync(keyId, StreamTypes.ApiKey, HttpResults.ExpectedFrom(ifMatch, version), [changed],
             $"/access/api-keys/{keyId}", cancellationToken);
+        directory.Forget(keyId);
+        return result;
     }
 }
