@@ -2,14 +2,22 @@
 # The benchmark command: bash deploy/bench.sh [--events N] [--seed S] [--tiny] [--no-write]
 #
 # On a throwaway PostgreSQL cluster (mktemp folder under /tmp, free 127.0.0.1 port, removed on
-# exit), with the service's Release build:
-#   1. generates a deterministic scenario (--seed, --events; default 1,000,000 events) and loads
+# exit), with the service's Release build, and in each step a baseline measured in the same run:
+#   1. single-event appends through the event store (1, 8, 32 writers) against plain single-row
+#      INSERT transactions of the same payload; 100-event appends against plain 100-row INSERTs of
+#      the same rows into a bare copy of the events table;
+#   2. generates a deterministic scenario (--seed, --events; default 1,000,000 events) and loads
 #      it through the event store's own append path and inline projections;
-#   2. starts the API on 127.0.0.1, waits until every projection has caught up with the log;
-#   3. measures the lineage query of the flagship model version (1,000 dataset versions,
-#      derivation depth 10) over HTTP, p50/p95/p99, three ways: with the log at rest; while a second
-#      client appends 50 unrelated events a second (answers are reused only if nothing they depend
-#      on changed); and with answer reuse turned off (every answer computed from the database).
+#   3. rebuilds every projection from the whole log;
+#   4. starts the API on 127.0.0.1 (shipped logging: one JSON line per request, to a file) and
+#      waits until every projection and the Merkle tree have caught up;
+#   5. the lineage query of the flagship model version (1,000 dataset versions, derivation depth
+#      10) over HTTP, p50/p95/p99: at rest, while a second client appends 50 events a second, and
+#      (after a restart) with answer reuse off;
+#   6. HTTP appends (POST /datasets) by wrk at 64 connections, after a warm-up: events/s, p50, p99;
+#   7. exports the whole ledger as one audit bundle and verifies it offline, against the machine's
+#      raw SHA-256 throughput;
+#   and records the API's peak resident memory over every step it ran in.
 # Prints one table and, unless --no-write (or --tiny), writes it to docs/benchmarks.md with the
 # machine, date and commit. --tiny runs every step at a tiny size (CI checks the script this way).
 # Exits non-zero when a step fails. Every process it starts stops by itself or on exit.
@@ -23,11 +31,13 @@ source "$repo/deploy/lib/postgres.sh"
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1 MSBUILDDISABLENODEREUSE=1
 
 events=1000000 seed=20261122 chains=100 depth=10 warmup=30 iterations=500 write=1 tiny="" append_seconds=10 append_writers="1,8,32"
+batch_writers="1,4" http_warmup=20 http_seconds=20
 while [ $# -gt 0 ]; do
   case "$1" in
     --events) events="$2"; shift 2 ;;
     --seed) seed="$2"; shift 2 ;;
-    --tiny) tiny=1; events=3000; chains=5; depth=3; warmup=3; iterations=20; write=""; append_seconds=1; append_writers="1,4"; shift ;;
+    --tiny) tiny=1; events=3000; chains=5; depth=3; warmup=3; iterations=20; write=""; append_seconds=1; append_writers="1,4"
+      batch_writers="1"; http_warmup=1; http_seconds=2; shift ;;
     --no-write) write=""; shift ;;
     *) echo "usage: bash deploy/bench.sh [--events N] [--seed S] [--tiny] [--no-write]" >&2; exit 2 ;;
   esac
@@ -53,7 +63,21 @@ results="$work/results"
 collect() { tee /dev/stderr | sed -n 's/^RESULT //p' >>"$results"; }
 result() { sed -n "s/^$1=//p" "$results" | tail -n 1; }
 
+# wrk, the HTTP load generator (Debian package), installed like PostgreSQL when missing.
+ensure_wrk() {
+  command -v wrk >/dev/null 2>&1 && return 0
+  if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+    echo "wrk is not installed and this user cannot install it: run 'sudo apt-get install -y wrk'." >&2
+    return 1
+  fi
+  echo "Installing wrk (apt-get)..."
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk </dev/null >/dev/null 2>&1 ||
+    { DEBIAN_FRONTEND=noninteractive apt-get update -qq </dev/null >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk </dev/null >/dev/null; } ||
+    { echo "apt-get install wrk failed." >&2; return 1; }
+}
+
 pg_ensure_installed
+ensure_wrk
 step "Building (Release)"
 dotnet build -c Release tests/Provenance.Benchmarks/Provenance.Benchmarks.csproj -v quiet -nologo >/dev/null
 bench="$repo/tests/Provenance.Benchmarks/bin/Release/net10.0/Provenance.Benchmarks.dll"
@@ -69,22 +93,25 @@ pg_ensure_roles_and_db provenance_bench
 app_cs="$(pg_role_connection_string provenance_bench provenance_app)"
 owner_cs="$(pg_role_connection_string provenance_bench provenance_owner)"
 
-step "Single-event appends against plain INSERTs ($append_writers writers, ${append_seconds} s each)"
+step "Appends against plain INSERTs (single events: $append_writers writers; 100-event appends: $batch_writers; ${append_seconds} s each)"
 # A database of its own: the append benchmark writes events no scenario would.
 pg_ensure_roles_and_db provenance_bench_appends
 dotnet "$bench" appends --connection "$(pg_role_connection_string provenance_bench_appends provenance_app)" \
   --migrations-connection "$(pg_role_connection_string provenance_bench_appends provenance_owner)" \
-  --writers "$append_writers" --seconds "$append_seconds" 2>&1 | collect
+  --writers "$append_writers" --batch-writers "$batch_writers" --seconds "$append_seconds" 2>&1 | collect
 
 step "Loading a scenario of $events events (seed $seed)"
 dotnet "$bench" load --connection "$app_cs" --migrations-connection "$owner_cs" --events "$events" --seed "$seed" \
   --chains "$chains" --depth "$depth" 2>&1 | collect
 
+step "Rebuilding every projection from the log"
+dotnet "$bench" rebuild --connection "$app_cs" --migrations-connection "$owner_cs" 2>&1 | collect
+
 start_api() { # extra environment assignments for the API
   api_port="$(pg_free_port)"
   api_url="http://127.0.0.1:$api_port"
   env "$@" ConnectionStrings__Provenance="$app_cs" ConnectionStrings__ProvenanceMigrations="$owner_cs" ASPNETCORE_URLS="$api_url" \
-    ASPNETCORE_ENVIRONMENT=Production Serilog__MinimumLevel__Default=Warning Provenance__Integrity__CreateKeyIfMissing=true \
+    ASPNETCORE_ENVIRONMENT=Production Provenance__Integrity__CreateKeyIfMissing=true \
     Provenance__Integrity__SigningKeyFile="$work/signing-key.pem" Provenance__Auth__BootstrapKeyFile="$work/admin.key" \
     Provenance__RateLimit__Enabled=false Provenance__Https__Redirect=false \
     dotnet "$api" >>"$work/api.log" 2>&1 &
@@ -125,6 +152,13 @@ start_api
 step "Lineage of the flagship model version ($((chains * depth)) dataset versions, depth $depth)"
 lineage lineage
 lineage lineage_moving --writes-per-second 50
+step "HTTP appends: POST /datasets by wrk, 64 connections (${http_warmup} s warm-up, then ${http_seconds} s)"
+# The warm-up lets the runtime's tiered compilation finish: the figures are the service's steady state.
+PROVENANCE_API_KEY="$admin_key" wrk -t1 -c64 -d"${http_warmup}s" -s "$repo/deploy/bench/register-dataset.lua" "$api_url/datasets" >/dev/null
+PROVENANCE_API_KEY="$admin_key" wrk -t1 -c64 -d"${http_seconds}s" --latency -s "$repo/deploy/bench/register-dataset.lua" "$api_url/datasets" 2>&1 | collect
+[ "$(result http.failed)" = "0" ] || { echo "Some HTTP appends failed ($(result http.failed))." >&2; exit 1; }
+step "Exporting the whole ledger as one audit bundle, and verifying it offline"
+PROVENANCE_API_KEY="$admin_key" dotnet "$bench" export --url "$api_url" 2>&1 | collect
 stop_api
 step "Lineage again, with answer reuse turned off"
 start_api Provenance__Cache__LineageBytes=0
@@ -140,13 +174,22 @@ table="$work/table.md"
   echo "| Benchmark | Figure | Target |"
   echo "|---|---|---|"
   for w in ${append_writers//,/ }; do
-    echo "| Single-event appends (integrity checks, inline lineage), $w writer(s) | $(printf '%.0f' "$(result "append.w$w.events_per_s")") events/s = $(result "append.w$w.ratio")× plain INSERT transactions of the same payload ($(printf '%.0f' "$(result "plain.w$w.rows_per_s")")/s) | ≥ 1.0× at 32 writers |"
+    echo "| Single-event appends (integrity checks, inline lineage), $w writer(s) | $(printf '%.0f' "$(result "append.w$w.events_per_s")") events/s ($(result "append.w$w.per_transaction") per transaction) = $(result "append.w$w.ratio")× plain single-row INSERT transactions of the same payload ($(printf '%.0f' "$(result "plain.w$w.rows_per_s")")/s) | ≥ 1.0× at 32 writers |"
   done
-  echo "| Scenario load through the append path | $(result load.events) events in $(result load.appends) appends: $(printf '%.0f' "$(result load.events_per_s)") events/s | minutes for 1M |"
+  for w in ${batch_writers//,/ }; do
+    echo "| Batched appends, 100 events per append, $w writer(s) | $(printf '%.0f' "$(result "batched.w$w.events_per_s")") events/s = $(result "batched.w$w.ratio")× plain 100-row INSERTs of the same rows into a bare copy of the events table ($(printf '%.0f' "$(result "batched_plain.w$w.rows_per_s")") rows/s) | ≥ 50,000 events/s |"
+  done
+  echo "| Scenario load through the append path | $(result load.events) events in $(result load.appends) appends ($(result load.transactions) transactions): $(printf '%.0f' "$(result load.events_per_s)") events/s | minutes for 1M |"
+  for p in lineage catalog; do
+    echo "| Rebuild of the $p projection from the $(result load.events)-event log | $(printf '%.0f' "$(result "rebuild.$p.log_events_per_s")") log events/s ($(result "rebuild.$p.events") events of its types applied); reading the whole log alone: $(printf '%.0f' "$(result read.events_per_s)") events/s | ≥ 50,000 events/s |"
+  done
   for mode in "lineage:log at rest" "lineage_moving:log moving, $(result lineage_moving.writes) unrelated appends meanwhile" "lineage_cold:answer reuse off, every answer computed"; do
     key="${mode%%:*}"
     echo "| Lineage ($((chains * depth)) dataset versions, depth $depth, $(result load.events)-event ledger), ${mode#*:} | p50 $(result "$key.p50_ms") ms, p95 $(result "$key.p95_ms") ms, p99 $(result "$key.p99_ms") ms ($(result "$key.bytes") bytes) | p95 ≤ 20 ms |"
   done
+  echo "| HTTP appends (POST /datasets, one event each), wrk, 64 connections | $(printf '%.0f' "$(result http.events_per_s)") events/s, p50 $(result http.p50_ms) ms, p99 $(result http.p99_ms) ms ($(result http.requests) requests, $(result http.failed) failed) | ≥ 3,000 events/s, p99 ≤ 50 ms |"
+  echo "| Export of the whole ledger as one audit bundle (ZIP) | $(result export.events) events, $(printf '%.0f' "$(result export.events_per_s)") events/s, $(result export.mb_per_s) MB/s ($(awk -v b="$(result export.bytes)" 'BEGIN { printf "%.0f", b / 1e6 }') MB) | — |"
+  echo "| Offline verification of that bundle | $(printf '%.0f' "$(result verify.events_per_s)") events/s, $(result verify.mb_per_s) MB/s; raw SHA-256 on one core: $(printf '%.0f' "$(result sha256.mb_per_s)") MB/s | ≥ 200,000 events/s |"
   echo "| API peak resident memory | $(result api.peak_rss_mb) MB | < 512 MB |"
 } >"$table"
 
