@@ -62,7 +62,13 @@ public sealed class ProjectionContext : IAsyncDisposable
     /// two writes may be written in either order (so no table's rows may depend on another's). Values
     /// must not be null.
     /// </summary>
-    public void Insert(string table, params object[] values)
+    public void Insert(string table, params object[] values) => InsertInto(table, null, values);
+
+    /// <summary>
+    /// As <see cref="Insert"/>, into the named <paramref name="columns"/> only (the others take their
+    /// defaults); the rows for a table go in one statement only when they name the same columns.
+    /// </summary>
+    public void InsertInto(string table, IReadOnlyList<string>? columns, object[] values)
     {
         ArgumentException.ThrowIfNullOrEmpty(table);
         ArgumentNullException.ThrowIfNull(values);
@@ -71,10 +77,16 @@ public sealed class ProjectionContext : IAsyncDisposable
             throw new ArgumentException("A row for Insert has no nulls; use Write for a statement that stores one.", nameof(values));
         }
 
-        var run = _runs.Find(r => r.Table == table);
+        if (columns is not null && columns.Count != values.Length)
+        {
+            throw new ArgumentException($"{columns.Count} columns are named for {values.Length} values.", nameof(values));
+        }
+
+        var columnList = columns is null ? "" : $" ({string.Join(", ", columns.Select(SqlIdentifier.Quote))})";
+        var run = _runs.Find(r => r.Table == table && r.Columns == columnList);
         if (run is null)
         {
-            run = new InsertRun(table, values.Length);
+            run = new InsertRun(table, columnList, values.Length);
             _runs.Add(run);
         }
         else if (run.Width != values.Length)
@@ -127,7 +139,7 @@ public sealed class ProjectionContext : IAsyncDisposable
 
     private NpgsqlBatchCommand InsertCommand(InsertRun run)
     {
-        var target = $"{Schema}.{SqlIdentifier.Quote(run.Table)}";
+        var target = $"{Schema}.{SqlIdentifier.Quote(run.Table)}{run.Columns}";
         var parameters = string.Join(", ", Enumerable.Range(1, run.Width).Select(i => "$" + i));
         var command = new NpgsqlBatchCommand();
         if (run.Rows.Count == 1)
@@ -156,9 +168,11 @@ public sealed class ProjectionContext : IAsyncDisposable
         return command;
     }
 
-    private sealed class InsertRun(string table, int width)
+    private sealed class InsertRun(string table, string columns, int width)
     {
         public string Table { get; } = table;
+
+        public string Columns { get; } = columns;
 
         public int Width { get; } = width;
 
