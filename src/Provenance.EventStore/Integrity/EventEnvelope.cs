@@ -27,51 +27,64 @@ public static class EventEnvelope
     /// <summary>The format of <c>recordedAt</c>: UTC, microseconds, <c>Z</c>.</summary>
     public const string RecordedAtFormat = "yyyy'-'MM'-'dd'T'HH':'mm':'ss'.'ffffff'Z'";
 
+    // Per thread, reused: building an envelope allocated about 15 KB of buffers per event (#7), which
+    // the Merkle integrator and every export paid a million times over.
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_envelope;
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_canonical;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_writer;
+
     /// <summary>The canonical envelope bytes of <paramref name="rawEvent"/> (UTF-8, no trailing newline).</summary>
     /// <exception cref="JsonCanonicalizationException">The stored data or metadata has no canonical form.</exception>
-    public static byte[] ToCanonicalBytes(RawEvent rawEvent)
-    {
-        ArgumentNullException.ThrowIfNull(rawEvent);
-        var buffer = new ArrayBufferWriter<byte>(256 + rawEvent.DataJson.Length + rawEvent.MetadataJson.Length);
-        WriteCanonical(rawEvent, buffer);
-        return buffer.WrittenSpan.ToArray();
-    }
+    public static byte[] ToCanonicalBytes(RawEvent rawEvent) => Canonical(rawEvent).ToArray();
 
     /// <summary>Writes the canonical envelope bytes of <paramref name="rawEvent"/> to <paramref name="destination"/>.</summary>
     /// <remarks>On failure, nothing has been written.</remarks>
     /// <exception cref="JsonCanonicalizationException">The stored data or metadata has no canonical form.</exception>
     public static void WriteCanonical(RawEvent rawEvent, IBufferWriter<byte> destination)
     {
-        ArgumentNullException.ThrowIfNull(rawEvent);
         ArgumentNullException.ThrowIfNull(destination);
-        var envelope = new ArrayBufferWriter<byte>(256 + rawEvent.DataJson.Length + rawEvent.MetadataJson.Length);
-        using (var writer = new Utf8JsonWriter(envelope))
-        {
-            writer.WriteStartObject();
-            writer.WriteNumber("position", rawEvent.Position);
-            writer.WriteString("id", rawEvent.EventId.ToString("D"));
-            writer.WriteString("stream", rawEvent.StreamId.ToString("D"));
-            writer.WriteNumber("version", rawEvent.StreamVersion);
-            writer.WriteString("type", rawEvent.Type);
-            writer.WriteNumber("schemaVersion", rawEvent.SchemaVersion);
-            // Validated (and rejected when invalid) by the canonicalizer, which parses the whole envelope.
-            writer.WritePropertyName("data");
-            writer.WriteRawValue(rawEvent.DataJson, skipInputValidation: true);
-            writer.WritePropertyName("metadata");
-            writer.WriteRawValue(rawEvent.MetadataJson, skipInputValidation: true);
-            writer.WriteString("recordedAt", FormatRecordedAt(rawEvent.RecordedAt));
-            writer.WriteEndObject();
-        }
-
-        // Canonicalized whole into a buffer first, so a failure leaves the destination untouched.
-        var canonical = new ArrayBufferWriter<byte>(envelope.WrittenCount);
-        JsonCanonicalizer.WriteCanonical(envelope.WrittenSpan, canonical);
-        destination.Write(canonical.WrittenSpan);
+        destination.Write(Canonical(rawEvent));
     }
 
     /// <summary>The event's leaf hash: <see cref="MerkleTree.LeafHash"/> of its canonical envelope.</summary>
     /// <exception cref="JsonCanonicalizationException">The stored data or metadata has no canonical form.</exception>
-    public static byte[] LeafHash(RawEvent rawEvent) => MerkleTree.LeafHash(ToCanonicalBytes(rawEvent));
+    public static byte[] LeafHash(RawEvent rawEvent) => MerkleTree.LeafHash(Canonical(rawEvent));
+
+    /// <summary>The canonical envelope in this thread's buffer, valid until the thread's next call.</summary>
+    private static ReadOnlySpan<byte> Canonical(RawEvent rawEvent)
+    {
+        ArgumentNullException.ThrowIfNull(rawEvent);
+        var envelope = t_envelope ??= new ArrayBufferWriter<byte>(4096);
+        envelope.ResetWrittenCount();
+        var writer = t_writer ??= new Utf8JsonWriter(envelope);
+        writer.Reset(envelope);
+        writer.WriteStartObject();
+        writer.WriteNumber("position", rawEvent.Position);
+        writer.WriteString("id", rawEvent.EventId.ToString("D"));
+        writer.WriteString("stream", rawEvent.StreamId.ToString("D"));
+        writer.WriteNumber("version", rawEvent.StreamVersion);
+        writer.WriteString("type", rawEvent.Type);
+        writer.WriteNumber("schemaVersion", rawEvent.SchemaVersion);
+        // Validated (and rejected when invalid) by the canonicalizer, which parses the whole envelope.
+        writer.WritePropertyName("data");
+        writer.WriteRawValue(rawEvent.DataJson, skipInputValidation: true);
+        writer.WritePropertyName("metadata");
+        writer.WriteRawValue(rawEvent.MetadataJson, skipInputValidation: true);
+        writer.WriteString("recordedAt", FormatRecordedAt(rawEvent.RecordedAt));
+        writer.WriteEndObject();
+        writer.Flush();
+
+        // Canonicalized whole into a buffer first, so a failure leaves the caller's destination untouched.
+        var canonical = t_canonical ??= new ArrayBufferWriter<byte>(4096);
+        canonical.ResetWrittenCount();
+        JsonCanonicalizer.WriteCanonical(envelope.WrittenSpan, canonical);
+        return canonical.WrittenSpan;
+    }
 
     /// <summary>The leaf index of the event at <paramref name="position"/> (positions start at 1, leaves at 0).</summary>
     /// <exception cref="ArgumentOutOfRangeException">The position is below 1.</exception>

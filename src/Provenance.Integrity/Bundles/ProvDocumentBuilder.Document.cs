@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Globalization;
 
 namespace Provenance.Integrity.Bundles;
@@ -24,61 +25,355 @@ public sealed partial class ProvDocumentBuilder
 
     /// <summary>
     /// Writes the document as <see cref="ToCanonicalJson"/> gives it, to a stream, a piece at a
-    /// time: the document is never held whole in memory. Relations are named <c>_:used1</c>,
-    /// <c>_:used2</c>… in the order of what they relate, the numbers zero-padded to one width so
-    /// that their order is also the names' order.
+    /// time. Nothing but the facts is held whole: each section is written from them in canonical
+    /// order, its nodes and relations sorted as compact keys (a dataset version is a 128-bit id and
+    /// a number, never a string) and their identifiers spelled out only as they are written (#7: a
+    /// whole-ledger export describes hundreds of thousands of dataset versions). Relations are
+    /// named <c>_:used1</c>, <c>_:used2</c>… in the order of what they relate, the numbers
+    /// zero-padded to one width so that their order is also the names' order.
     /// </summary>
     /// <exception cref="Canonicalization.JsonCanonicalizationException">A string of an envelope added is not valid Unicode (never so for a canonical envelope).</exception>
     public async Task WriteCanonicalAsync(Stream destination, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(destination);
-        var document = Assemble();
         var writer = new ProvJsonWriter(destination);
-        await document.WriteAsync(writer, cancellationToken).ConfigureAwait(false);
+        var versions = DatasetVersions();
+        var derivations = _derivations.Keys.Select(VersionKey.Of).ToArray();
+        Array.Sort(derivations);
+        var runs = _runs.Keys.OrderBy(GuidOrder).ToArray();
+        var irbsCovering = IrbsCovering();
+
+        writer.StartObject();
+        await WriteActivitiesAsync(writer, derivations, runs, cancellationToken).ConfigureAwait(false);
+        await WriteAgentsAsync(writer, versions, irbsCovering, cancellationToken).ConfigureAwait(false);
+        await WriteEntitiesAsync(writer, versions, cancellationToken).ConfigureAwait(false);
+        writer.Name("prefix");
+        writer.StartObject();
+        writer.Name("ledger");
+        writer.String(LedgerNamespace);
+        writer.Name("prov");
+        writer.String(ProvNamespace);
+        writer.EndObject();
+
+        // Sized up front: the larger lists would otherwise leave a trail of discarded arrays behind them.
+        var parents = _derivations.Values.Sum(d => d.Parents.Length);
+        var inputs = _runs.Values.Sum(r => r.Inputs.Length);
+        var used = new List<(Activity, Entity)>(parents + inputs);
+        var generated = new List<(Activity, Entity)>(derivations.Length + runs.Length);
+        var derived = new List<(Activity, VersionKey, VersionKey)>(parents);
+        var associated = new List<(Activity, string)>(derivations.Length + runs.Length);
+        foreach (var version in derivations)
+        {
+            var facts = _derivations[version.Tuple];
+            var activity = Activity.Derivation(version);
+            generated.Add((activity, Entity.Of(version)));
+            foreach (var parent in facts.Parents)
+            {
+                used.Add((activity, Entity.Of(VersionKey.Of(parent))));
+                derived.Add((activity, version, VersionKey.Of(parent)));
+            }
+
+            if (_datasets.GetValueOrDefault(version.DatasetId)?.Steward is { } steward)
+            {
+                associated.Add((activity, AgentId("steward", steward)));
+            }
+        }
+
+        foreach (var runId in runs)
+        {
+            var run = _runs[runId];
+            var activity = Activity.Run(runId);
+            generated.Add((activity, Entity.Of(ModelVersionId(run))));
+            foreach (var input in run.Inputs)
+            {
+                used.Add((activity, Entity.Of(VersionKey.Of(input))));
+                foreach (var irb in irbsCovering.GetValueOrDefault(input.Dataset) ?? [])
+                {
+                    associated.Add((activity, AgentId("irb", irb)));
+                }
+            }
+
+            if (_models.GetValueOrDefault(run.Model)?.Owner is { } owner)
+            {
+                associated.Add((activity, AgentId("institution", owner)));
+            }
+        }
+
+        await RelationsAsync(writer, "used", "used", used, Comparer<(Activity, Entity)>.Default,
+            (w, r) => Members(w, ("prov:activity", r.Item1.Id), ("prov:entity", r.Item2.Id)), cancellationToken).ConfigureAwait(false);
+        await RelationsAsync(writer, "wasAssociatedWith", "assoc", associated, AssociationOrder,
+            (w, r) => Members(w, ("prov:activity", r.Item1.Id), ("prov:agent", r.Item2)), cancellationToken).ConfigureAwait(false);
+        await RelationsAsync(writer, "wasAttributedTo", "attr", Attributions(versions), AttributionOrder,
+            (w, r) => Members(w, ("prov:agent", r.Item1), ("prov:entity", r.Item2.Id)), cancellationToken).ConfigureAwait(false);
+        await RelationsAsync(writer, "wasDerivedFrom", "der", derived, Comparer<(Activity, VersionKey, VersionKey)>.Default,
+            (w, r) => Members(w, ("prov:activity", r.Item1.Id), ("prov:generatedEntity", r.Item2.Id), ("prov:usedEntity", r.Item3.Id)), cancellationToken)
+            .ConfigureAwait(false);
+        await RelationsAsync(writer, "wasGeneratedBy", "gen", generated, Comparer<(Activity, Entity)>.Default,
+            (w, r) => Members(w, ("prov:activity", r.Item1.Id), ("prov:entity", r.Item2.Id)), cancellationToken).ConfigureAwait(false);
+        writer.EndObject();
         await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private ProvDocument Assemble()
-    {
-        var document = new ProvDocument(this);
-        foreach (var (version, facts) in _versions)
-        {
-            var entity = document.DatasetVersion(version);
-            Set(entity, "ledger:fingerprint", facts.Fingerprint);
-            if (facts.RecordCount is { } records)
-            {
-                entity["ledger:recordCount"] = records;
-            }
-        }
+    private static Comparer<(Activity, string)> AssociationOrder { get; } = Comparer<(Activity, string)>.Create(static (x, y) =>
+        x.Item1.CompareTo(y.Item1) is var order and not 0 ? order : string.CompareOrdinal(x.Item2, y.Item2));
 
+    private static Comparer<(string, VersionKey)> AttributionOrder { get; } = Comparer<(string, VersionKey)>.Create(static (x, y) =>
+        string.CompareOrdinal(x.Item1, y.Item1) is var order and not 0 ? order : x.Item2.CompareTo(y.Item2));
+
+    /// <summary>Every dataset version the document describes (contributed, derived, a parent, a training input), in identifier order.</summary>
+    private VersionKey[] DatasetVersions()
+    {
+        var all = new HashSet<(Guid, long)>(_versions.Count + (2 * _derivations.Count));
+        all.UnionWith(_versions.Keys);
         foreach (var (version, derivation) in _derivations)
         {
-            document.DatasetVersion(version);
-            var activityId = $"ledger:derivation/{version.Dataset:D}/{Count(version.Version)}";
-            var activity = ProvDocument.Node(document.Activities, activityId, "ledger:Derivation");
-            Set(activity, "ledger:transformation", derivation.Transformation);
-            Set(activity, "ledger:codeReference", derivation.CodeReference);
-            document.Generated.Add((activityId, IdOf(version)));
-            foreach (var parent in derivation.Parents)
-            {
-                document.DatasetVersion(parent);
-                document.Used.Add((activityId, IdOf(parent)));
-                document.Derived.Add((activityId, IdOf(version), IdOf(parent)));
-            }
+            all.Add(version);
+            all.UnionWith(derivation.Parents);
+        }
 
+        foreach (var run in _runs.Values)
+        {
+            all.UnionWith(run.Inputs);
+        }
+
+        var keys = all.Select(VersionKey.Of).ToArray();
+        Array.Sort(keys);
+        return keys;
+    }
+
+    /// <summary>Each described dataset version is attributed to its dataset's institution and steward, when the bundle registered the dataset.</summary>
+    private List<(string, VersionKey)> Attributions(VersionKey[] versions)
+    {
+        var attributions = new List<(string, VersionKey)>(2 * versions.Length);
+        foreach (var version in versions)
+        {
+            if (_datasets.GetValueOrDefault(version.DatasetId) is { } dataset)
+            {
+                if (dataset.Institution is { } institution)
+                {
+                    attributions.Add((AgentId("institution", institution), version));
+                }
+
+                if (dataset.Steward is { } steward)
+                {
+                    attributions.Add((AgentId("steward", steward), version));
+                }
+            }
+        }
+
+        return attributions;
+    }
+
+    private async Task WriteActivitiesAsync(ProvJsonWriter writer, VersionKey[] derivations, Guid[] runs, CancellationToken cancellationToken)
+    {
+        if (derivations.Length == 0 && runs.Length == 0)
+        {
+            return;
+        }
+
+        writer.Name("activity");
+        writer.StartObject();
+        foreach (var version in derivations)
+        {
+            var facts = _derivations[version.Tuple];
+            writer.Name(Activity.Derivation(version).Id);
+            writer.StartObject();
+            Attribute(writer, "ledger:codeReference", facts.CodeReference);
+            Attribute(writer, "ledger:transformation", facts.Transformation);
+            ProvType(writer, "ledger:Derivation");
+            writer.EndObject();
+            await writer.FlushIfFullAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var runId in runs)
+        {
+            var run = _runs[runId];
+            writer.Name(Activity.Run(runId).Id);
+            writer.StartObject();
+            Attribute(writer, "prov:endTime", run.FinishedAt);
+            Attribute(writer, "prov:startTime", run.StartedAt);
+            ProvType(writer, "ledger:TrainingRun");
+            writer.EndObject();
+            await writer.FlushIfFullAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        writer.EndObject();
+    }
+
+    private async Task WriteAgentsAsync(ProvJsonWriter writer, VersionKey[] versions, Dictionary<Guid, SortedSet<string>> irbsCovering, CancellationToken cancellationToken)
+    {
+        // Few: the institutions and stewards of the described versions' datasets, the IRBs and the model owners.
+        var agents = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var dataset in versions.Select(v => v.DatasetId).Distinct())
+        {
+            if (_datasets.GetValueOrDefault(dataset) is { } facts)
+            {
+                if (facts.Institution is { } institution)
+                {
+                    agents.TryAdd(AgentId("institution", institution), "prov:Organization");
+                }
+
+                if (facts.Steward is { } steward)
+                {
+                    agents.TryAdd(AgentId("steward", steward), "prov:Person");
+                }
+            }
+        }
+
+        foreach (var (version, _) in _derivations)
+        {
             if (_datasets.GetValueOrDefault(version.Dataset)?.Steward is { } steward)
             {
-                document.Associated.Add((activityId, document.Agent("steward", steward, "prov:Person")));
+                agents.TryAdd(AgentId("steward", steward), "prov:Person");
             }
         }
 
-        var irbsCovering = IrbsCovering();
-        foreach (var (runId, run) in _runs)
+        foreach (var run in _runs.Values)
         {
-            AddRun(document, runId, run, irbsCovering);
+            foreach (var input in run.Inputs)
+            {
+                foreach (var irb in irbsCovering.GetValueOrDefault(input.Dataset) ?? [])
+                {
+                    agents.TryAdd(AgentId("irb", irb), "prov:Organization");
+                }
+            }
+
+            if (_models.GetValueOrDefault(run.Model)?.Owner is { } owner)
+            {
+                agents.TryAdd(AgentId("institution", owner), "prov:Organization");
+            }
         }
 
-        return document;
+        if (agents.Count == 0)
+        {
+            return;
+        }
+
+        writer.Name("agent");
+        writer.StartObject();
+        foreach (var (id, type) in agents)
+        {
+            writer.Name(id);
+            writer.StartObject();
+            ProvType(writer, type);
+            writer.EndObject();
+            await writer.FlushIfFullAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        writer.EndObject();
+    }
+
+    private async Task WriteEntitiesAsync(ProvJsonWriter writer, VersionKey[] versions, CancellationToken cancellationToken)
+    {
+        // Model versions ("ledger:model-version/…") sort after every dataset version ("ledger:dataset-version/…").
+        var modelVersions = new SortedDictionary<string, (string? Name, string Version)>(StringComparer.Ordinal);
+        foreach (var run in _runs.Values)
+        {
+            modelVersions[ModelVersionId(run)] = (_models.GetValueOrDefault(run.Model)?.Name, run.ModelVersion);
+        }
+
+        if (versions.Length == 0 && modelVersions.Count == 0)
+        {
+            return;
+        }
+
+        writer.Name("entity");
+        writer.StartObject();
+        foreach (var version in versions)
+        {
+            var facts = _versions.GetValueOrDefault(version.Tuple);
+            writer.Name(version.Id);
+            writer.StartObject();
+            Attribute(writer, "ledger:fingerprint", facts.Fingerprint is { } fingerprint ? System.Text.Encoding.UTF8.GetString(fingerprint) : null);
+            Attribute(writer, "ledger:name", _datasets.GetValueOrDefault(version.DatasetId)?.Name);
+            if (facts.RecordCount is { } records)
+            {
+                writer.Name("ledger:recordCount");
+                writer.Number(records);
+            }
+
+            ProvType(writer, "ledger:DatasetVersion");
+            writer.EndObject();
+            await writer.FlushIfFullAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var (id, (name, version)) in modelVersions)
+        {
+            writer.Name(id);
+            writer.StartObject();
+            Attribute(writer, "ledger:name", name);
+            Attribute(writer, "ledger:version", version);
+            ProvType(writer, "ledger:ModelVersion");
+            writer.EndObject();
+        }
+
+        writer.EndObject();
+    }
+
+    private static async Task RelationsAsync<T>(
+        ProvJsonWriter writer, string section, string prefix, List<T> relations, IComparer<T> order, Action<ProvJsonWriter, T> members, CancellationToken cancellationToken)
+    {
+        if (relations.Count == 0)
+        {
+            return;
+        }
+
+        // In order, each relation once (duplicates removed in place).
+        relations.Sort(order);
+        var kept = 1;
+        for (var i = 1; i < relations.Count; i++)
+        {
+            if (order.Compare(relations[kept - 1], relations[i]) != 0)
+            {
+                relations[kept++] = relations[i];
+            }
+        }
+
+        relations.RemoveRange(kept, relations.Count - kept);
+        writer.Name(section);
+        writer.StartObject();
+        var width = "D" + relations.Count.ToString(CultureInfo.InvariantCulture).Length.ToString(CultureInfo.InvariantCulture);
+        var number = 0;
+        foreach (var relation in relations)
+        {
+            writer.Name($"_:{prefix}{(++number).ToString(width, CultureInfo.InvariantCulture)}");
+            writer.StartObject();
+            members(writer, relation);
+            writer.EndObject();
+            await writer.FlushIfFullAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        writer.EndObject();
+    }
+
+    private static void Members(ProvJsonWriter writer, params (string Name, string Value)[] members)
+    {
+        foreach (var (name, value) in members)
+        {
+            writer.Name(name);
+            writer.String(value);
+        }
+    }
+
+    private static void Attribute(ProvJsonWriter writer, string name, string? value)
+    {
+        if (value is not null)
+        {
+            writer.Name(name);
+            writer.String(value);
+        }
+    }
+
+    /// <summary><c>prov:type</c>, a value of type prov:QUALIFIED_NAME.</summary>
+    private static void ProvType(ProvJsonWriter writer, string type)
+    {
+        writer.Name("prov:type");
+        writer.StartObject();
+        writer.Name("$");
+        writer.String(type);
+        writer.Name("type");
+        writer.String("prov:QUALIFIED_NAME");
+        writer.EndObject();
     }
 
     /// <summary>For each dataset, the IRBs of the protocols whose terms (as approved or amended) cover it.</summary>
@@ -107,50 +402,104 @@ public sealed partial class ProvDocumentBuilder
         return irbsCovering;
     }
 
-    private void AddRun(ProvDocument document, Guid runId, RunFacts run, Dictionary<Guid, SortedSet<string>> irbsCovering)
+    // One string per agent, however many relations name it.
+    private string AgentId(string kind, string name)
     {
-        var activityId = $"ledger:training-run/{runId:D}";
-        var activity = ProvDocument.Node(document.Activities, activityId, "ledger:TrainingRun");
-        Set(activity, "prov:startTime", run.StartedAt);
-        Set(activity, "prov:endTime", run.FinishedAt);
-
-        var model = _models.GetValueOrDefault(run.Model);
-        var modelVersionId = $"ledger:model-version/{run.Model:D}/{Escape(run.ModelVersion)}";
-        var modelVersion = ProvDocument.Node(document.Entities, modelVersionId, "ledger:ModelVersion");
-        Set(modelVersion, "ledger:name", model?.Name);
-        modelVersion["ledger:version"] = run.ModelVersion;
-        document.Generated.Add((activityId, modelVersionId));
-        foreach (var input in run.Inputs)
-        {
-            document.DatasetVersion(input);
-            document.Used.Add((activityId, IdOf(input)));
-            foreach (var irb in irbsCovering.GetValueOrDefault(input.Dataset) ?? [])
-            {
-                document.Associated.Add((activityId, document.Agent("irb", irb, "prov:Organization")));
-            }
-        }
-
-        if (model?.Owner is { } owner)
-        {
-            document.Associated.Add((activityId, document.Agent("institution", owner, "prov:Organization")));
-        }
+        var id = $"ledger:{kind}/{Escape(name)}";
+        return Shared(id)!;
     }
 
-    private static string IdOf((Guid Dataset, long Version) version) => $"ledger:dataset-version/{version.Dataset:D}/{Count(version.Version)}";
+    private static string ModelVersionId(RunFacts run) => $"ledger:model-version/{run.Model:D}/{Escape(run.ModelVersion)}";
 
     private static string Count(long value) => value.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>Names become part of identifiers percent-encoded (RFC 3986: all but the unreserved characters).</summary>
     private static string Escape(string name) => Uri.EscapeDataString(name);
 
-    private static void Set(SortedDictionary<string, object> node, string attribute, string? value)
+    /// <summary>A GUID in the order of its lowercase hyphenated form (the form identifiers spell it in): its bytes, big-endian.</summary>
+    private static UInt128 GuidOrder(Guid id)
     {
-        if (value is not null)
+        Span<byte> bytes = stackalloc byte[16];
+        id.TryWriteBytes(bytes, bigEndian: true, out _);
+        return BinaryPrimitives.ReadUInt128BigEndian(bytes);
+    }
+
+    /// <summary>A dataset version, ordered as its identifier <c>ledger:dataset-version/&lt;dataset&gt;/&lt;version&gt;</c> sorts.</summary>
+    private readonly record struct VersionKey(UInt128 Dataset, long Version) : IComparable<VersionKey>
+    {
+        public Guid DatasetId
         {
-            node[attribute] = value;
+            get
+            {
+                Span<byte> bytes = stackalloc byte[16];
+                BinaryPrimitives.WriteUInt128BigEndian(bytes, Dataset);
+                return new Guid(bytes, bigEndian: true);
+            }
+        }
+
+        public (Guid, long) Tuple => (DatasetId, Version);
+
+        public string Id => $"ledger:dataset-version/{DatasetId:D}/{Count(Version)}";
+
+        public static VersionKey Of((Guid Dataset, long Version) version) => new(GuidOrder(version.Dataset), version.Version);
+
+        // The version is compared as the decimal digits the identifier spells ("10" before "9").
+        public int CompareTo(VersionKey other)
+        {
+            if (Dataset != other.Dataset)
+            {
+                return Dataset.CompareTo(other.Dataset);
+            }
+
+            Span<char> mine = stackalloc char[20];
+            Span<char> theirs = stackalloc char[20];
+            Version.TryFormat(mine, out var a, default, CultureInfo.InvariantCulture);
+            other.Version.TryFormat(theirs, out var b, default, CultureInfo.InvariantCulture);
+            return mine[..a].SequenceCompareTo(theirs[..b]);
         }
     }
 
-    /// <summary>An attribute value of type prov:QUALIFIED_NAME.</summary>
-    private sealed record QualifiedName(string Name);
+    /// <summary>An activity: a derivation (named by the version it made) or a training run; derivations sort first.</summary>
+    private readonly record struct Activity(bool IsRun, VersionKey Version, UInt128 RunOrder) : IComparable<Activity>
+    {
+        public string Id
+        {
+            get
+            {
+                if (!IsRun)
+                {
+                    return $"ledger:derivation/{Version.DatasetId:D}/{Count(Version.Version)}";
+                }
+
+                Span<byte> bytes = stackalloc byte[16];
+                BinaryPrimitives.WriteUInt128BigEndian(bytes, RunOrder);
+                return $"ledger:training-run/{new Guid(bytes, bigEndian: true):D}";
+            }
+        }
+
+        public static Activity Derivation(VersionKey version) => new(false, version, default);
+
+        public static Activity Run(Guid runId) => new(true, default, GuidOrder(runId));
+
+        public int CompareTo(Activity other) =>
+            IsRun != other.IsRun ? (IsRun ? 1 : -1) : IsRun ? RunOrder.CompareTo(other.RunOrder) : Version.CompareTo(other.Version);
+    }
+
+    /// <summary>An entity a relation names: a dataset version, or a model version (which sort after every dataset version).</summary>
+    private readonly record struct Entity(VersionKey Version, string? ModelVersion) : IComparable<Entity>
+    {
+        public string Id => ModelVersion ?? Version.Id;
+
+        public static Entity Of(VersionKey version) => new(version, null);
+
+        public static Entity Of(string modelVersionId) => new(default, modelVersionId);
+
+        public int CompareTo(Entity other) => (ModelVersion, other.ModelVersion) switch
+        {
+            (null, null) => Version.CompareTo(other.Version),
+            (null, _) => -1,
+            (_, null) => 1,
+            _ => string.CompareOrdinal(ModelVersion, other.ModelVersion),
+        };
+    }
 }

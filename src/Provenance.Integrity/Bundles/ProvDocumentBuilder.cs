@@ -29,6 +29,9 @@ public sealed partial class ProvDocumentBuilder
     private readonly Dictionary<Guid, RunFacts> _runs = [];
     private readonly Dictionary<Guid, ProtocolFacts> _protocols = [];
 
+    // Stewards, institutions and transformations repeat across thousands of datasets: each is kept once.
+    private readonly Dictionary<string, string> _shared = new(StringComparer.Ordinal);
+
     /// <summary>How many envelopes were added.</summary>
     public long EventCount { get; private set; }
 
@@ -71,21 +74,21 @@ public sealed partial class ProvDocumentBuilder
             case "dataset.registered":
                 if (Id(data, "datasetId") is { } registered)
                 {
-                    _datasets[registered] = new DatasetFacts(Text(data, "name"), Text(data, "steward"), Text(data, "sourceInstitution"));
+                    _datasets[registered] = new DatasetFacts(Text(data, "name"), Shared(Text(data, "steward")), Shared(Text(data, "sourceInstitution")));
                 }
 
                 break;
             case "dataset.version-contributed":
                 if (VersionOf(data) is { } contributed)
                 {
-                    _versions[contributed] = new VersionFacts(Text(data, "fingerprint"), Number(data, "recordCount"));
+                    _versions[contributed] = new VersionFacts(Utf8(Text(data, "fingerprint")), Number(data, "recordCount"));
                 }
 
                 break;
             case "dataset.version-derived":
                 if (VersionOf(data) is { } derived)
                 {
-                    _derivations[derived] = new DerivationFacts(Text(data, "transformation"), Text(data, "codeReference"), Versions(data, "parents"));
+                    _derivations[derived] = new DerivationFacts(Shared(Text(data, "transformation")), Shared(Text(data, "codeReference")), Versions(data, "parents"));
                 }
 
                 break;
@@ -140,24 +143,42 @@ public sealed partial class ProvDocumentBuilder
         }
     }
 
+    private string? Shared(string? text)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (!_shared.TryGetValue(text, out var shared))
+        {
+            shared = text;
+            _shared[text] = text;
+        }
+
+        return shared;
+    }
+
     private static (Guid, long)? VersionOf(JsonElement data) =>
         Id(data, "datasetId") is { } dataset && Number(data, "version") is { } version ? (dataset, version) : null;
 
-    private static List<(Guid Dataset, long Version)> Versions(JsonElement data, string name)
+    private static (Guid Dataset, long Version)[] Versions(JsonElement data, string name)
     {
-        var versions = new List<(Guid, long)>();
-        if (data.TryGetProperty(name, out var array) && array.ValueKind == JsonValueKind.Array)
+        if (!data.TryGetProperty(name, out var array) || array.ValueKind != JsonValueKind.Array)
         {
-            foreach (var item in array.EnumerateArray())
+            return [];
+        }
+
+        var versions = new List<(Guid, long)>(array.GetArrayLength());
+        foreach (var item in array.EnumerateArray())
+        {
+            if (item.ValueKind == JsonValueKind.Object && VersionOf(item) is { } version)
             {
-                if (item.ValueKind == JsonValueKind.Object && VersionOf(item) is { } version)
-                {
-                    versions.Add(version);
-                }
+                versions.Add(version);
             }
         }
 
-        return versions;
+        return [.. versions];
     }
 
     private static string? Text(JsonElement data, string name) =>
@@ -171,13 +192,16 @@ public sealed partial class ProvDocumentBuilder
 
     private sealed record DatasetFacts(string? Name, string? Steward, string? Institution);
 
-    private sealed record VersionFacts(string? Fingerprint, long? RecordCount);
+    // Kept inline in the map, the fingerprint as UTF-8: a whole-ledger export holds one per contributed version.
+    private readonly record struct VersionFacts(byte[]? Fingerprint, long? RecordCount);
 
-    private sealed record DerivationFacts(string? Transformation, string? CodeReference, List<(Guid Dataset, long Version)> Parents);
+    private static byte[]? Utf8(string? text) => text is null ? null : System.Text.Encoding.UTF8.GetBytes(text);
+
+    private sealed record DerivationFacts(string? Transformation, string? CodeReference, (Guid Dataset, long Version)[] Parents);
 
     private sealed record ModelFacts(string? Name, string? Owner);
 
-    private sealed record RunFacts(Guid Model, string ModelVersion, string? StartedAt, string? FinishedAt, List<(Guid Dataset, long Version)> Inputs);
+    private sealed record RunFacts(Guid Model, string ModelVersion, string? StartedAt, string? FinishedAt, (Guid Dataset, long Version)[] Inputs);
 
     private sealed class ProtocolFacts
     {
