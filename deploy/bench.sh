@@ -17,7 +17,9 @@
 #   6. HTTP appends (POST /datasets) by wrk at 64 connections, after a warm-up: events/s, p50, p99;
 #   7. exports the whole ledger as one audit bundle and verifies it offline, against the machine's
 #      raw SHA-256 throughput;
-#   and records the API's peak resident memory over every step it ran in.
+#   8. BenchmarkDotNet over the hot in-process paths (canonicalization, hashing, proofs, serialization);
+#   and records the API's peak resident memory in every step it ran in. The API runs as it would in
+#   a 512 MB container: the runtime's heap limit at 384 MB (the 75% .NET takes under such a limit).
 # Prints one table and, unless --no-write (or --tiny), writes it to docs/benchmarks.md with the
 # machine, date and commit. --tiny runs every step at a tiny size (CI checks the script this way).
 # Exits non-zero when a step fails. Every process it starts stops by itself or on exit.
@@ -60,7 +62,8 @@ trap 'exit 143' TERM HUP
 step() { printf '\n== %s\n' "$*"; }
 results="$work/results"
 : >"$results"
-collect() { tee /dev/stderr | sed -n 's/^RESULT //p' >>"$results"; }
+# Appending (-a): tee reopening /dev/stderr would truncate a log file the output is redirected to.
+collect() { tee -a /dev/stderr | sed -n 's/^RESULT //p' >>"$results"; }
 result() { sed -n "s/^$1=//p" "$results" | tail -n 1; }
 
 # wrk, the HTTP load generator (Debian package), installed like PostgreSQL when missing.
@@ -111,7 +114,7 @@ start_api() { # extra environment assignments for the API
   api_port="$(pg_free_port)"
   api_url="http://127.0.0.1:$api_port"
   env "$@" ConnectionStrings__Provenance="$app_cs" ConnectionStrings__ProvenanceMigrations="$owner_cs" ASPNETCORE_URLS="$api_url" \
-    ASPNETCORE_ENVIRONMENT=Production Provenance__Integrity__CreateKeyIfMissing=true \
+    ASPNETCORE_ENVIRONMENT=Production DOTNET_GCHeapHardLimit=0x18000000 Provenance__Integrity__CreateKeyIfMissing=true \
     Provenance__Integrity__SigningKeyFile="$work/signing-key.pem" Provenance__Auth__BootstrapKeyFile="$work/admin.key" \
     Provenance__RateLimit__Enabled=false Provenance__Https__Redirect=false \
     dotnet "$api" >>"$work/api.log" 2>&1 &
@@ -132,9 +135,15 @@ start_api() { # extra environment assignments for the API
   done
   [ "${lag:-1}" = "0" ] || { echo "The projections did not catch up (lag $lag)." >&2; exit 1; }
 }
+# The API's peak resident memory since the last mark, recorded as rss.<step> (MB); the peak is then reset.
+mark_rss() {
+  local kb
+  kb="$(awk '/VmHWM/ {print $2}' "/proc/$api_pid/status" 2>/dev/null || echo 0)"
+  echo "rss.$1=$(( kb / 1024 ))" >>"$results"
+  peak_rss_mb="$(( kb / 1024 > ${peak_rss_mb:-0} ? kb / 1024 : ${peak_rss_mb:-0} ))"
+  echo 5 >"/proc/$api_pid/clear_refs" 2>/dev/null || true
+}
 stop_api() {
-  rss_kb="$(awk '/VmHWM/ {print $2}' "/proc/$api_pid/status" 2>/dev/null || echo 0)"
-  peak_rss_mb="$(( rss_kb / 1024 > ${peak_rss_mb:-0} ? rss_kb / 1024 : ${peak_rss_mb:-0} ))"
   kill "$api_pid" 2>/dev/null || true
   wait "$api_pid" 2>/dev/null || true
   api_pid=""
@@ -149,22 +158,36 @@ lineage() { # label, extra arguments
 
 step "Starting the API"
 start_api
+mark_rss startup
 step "Lineage of the flagship model version ($((chains * depth)) dataset versions, depth $depth)"
 lineage lineage
 lineage lineage_moving --writes-per-second 50
+mark_rss lineage
 step "HTTP appends: POST /datasets by wrk, 64 connections (${http_warmup} s warm-up, then ${http_seconds} s)"
 # The warm-up lets the runtime's tiered compilation finish: the figures are the service's steady state.
 PROVENANCE_API_KEY="$admin_key" wrk -t1 -c64 -d"${http_warmup}s" -s "$repo/deploy/bench/register-dataset.lua" "$api_url/datasets" >/dev/null
 PROVENANCE_API_KEY="$admin_key" wrk -t1 -c64 -d"${http_seconds}s" --latency -s "$repo/deploy/bench/register-dataset.lua" "$api_url/datasets" 2>&1 | collect
 [ "$(result http.failed)" = "0" ] || { echo "Some HTTP appends failed ($(result http.failed))." >&2; exit 1; }
+mark_rss http
 step "Exporting the whole ledger as one audit bundle, and verifying it offline"
 PROVENANCE_API_KEY="$admin_key" dotnet "$bench" export --url "$api_url" 2>&1 | collect
+mark_rss export
 stop_api
 step "Lineage again, with answer reuse turned off"
 start_api Provenance__Cache__LineageBytes=0
 lineage lineage_cold
+mark_rss lineage_cold
 stop_api
 echo "api.peak_rss_mb=$peak_rss_mb" >>"$results"
+
+step "BenchmarkDotNet: the hot in-process paths"
+micro="$work/micro.md"
+dotnet build -c Release tests/Provenance.MicroBenchmarks/Provenance.MicroBenchmarks.csproj -v quiet -nologo >/dev/null
+dotnet "$repo/tests/Provenance.MicroBenchmarks/bin/Release/net10.0/Provenance.MicroBenchmarks.dll" ${tiny:+--tiny} >"$work/micro.log" 2>&1 ||
+  { tail -n 40 "$work/micro.log" >&2; echo "The micro-benchmarks failed." >&2; exit 1; }
+# Each class's table, as BenchmarkDotNet printed it (a baseline per class, Ratio against it).
+awk '/^\| Method/ { keep = 1 } keep && /^\|/ { print; next } keep && !/^\|/ { keep = 0; print "" }' "$work/micro.log" >"$micro"
+cat "$micro"
 
 commit="$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$repo" diff --quiet 2>/dev/null || echo '+changes')"
 cpu="$(sed -n 's/^model name\s*:\s*//p' /proc/cpuinfo | head -n 1)"
@@ -190,7 +213,7 @@ table="$work/table.md"
   echo "| HTTP appends (POST /datasets, one event each), wrk, 64 connections | $(printf '%.0f' "$(result http.events_per_s)") events/s, p50 $(result http.p50_ms) ms, p99 $(result http.p99_ms) ms ($(result http.requests) requests, $(result http.failed) failed) | ≥ 3,000 events/s, p99 ≤ 50 ms |"
   echo "| Export of the whole ledger as one audit bundle (ZIP) | $(result export.events) events, $(printf '%.0f' "$(result export.events_per_s)") events/s, $(result export.mb_per_s) MB/s ($(awk -v b="$(result export.bytes)" 'BEGIN { printf "%.0f", b / 1e6 }') MB) | — |"
   echo "| Offline verification of that bundle | $(printf '%.0f' "$(result verify.events_per_s)") events/s, $(result verify.mb_per_s) MB/s; raw SHA-256 on one core: $(printf '%.0f' "$(result sha256.mb_per_s)") MB/s | ≥ 200,000 events/s |"
-  echo "| API peak resident memory | $(result api.peak_rss_mb) MB | < 512 MB |"
+  echo "| API peak resident memory (per step: start-up and catch-up $(result rss.startup), lineage $(result rss.lineage), HTTP appends $(result rss.http), export $(result rss.export), lineage without reuse $(result rss.lineage_cold)) | $(result api.peak_rss_mb) MB | < 512 MB |"
 } >"$table"
 
 step "Results"
@@ -208,6 +231,10 @@ if [ -n "$write" ]; then
     echo "Machine: $machine."
     echo
     cat "$table"
+    echo
+    echo "The hot in-process paths (BenchmarkDotNet, in-process, short run; Ratio is against the first row of each table):"
+    echo
+    cat "$micro"
     echo "$end"
   } >"$block"
   if [ -f "$out" ] && grep -q "$begin" "$out"; then

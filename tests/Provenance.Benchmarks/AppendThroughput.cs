@@ -24,6 +24,9 @@ internal static class AppendThroughput
     {
         var connection = options.Required("connection");
         var seconds = options.Number("seconds", 10);
+        // Each side is measured this many times, taking turns, and the medians compared: the machine's
+        // other work moves a single run by a third either way.
+        var repeat = (int)options.Number("repeat", 3);
         var writerCounts = (options.Optional("writers") ?? "1,8,32").Split(',').Select(w => int.Parse(w, CultureInfo.InvariantCulture)).ToList();
         // Enough pooled connections for the most writers, on both sides.
         var pooled = new NpgsqlConnectionStringBuilder(connection) { MaxPoolSize = writerCounts.Max() + 4 }.ConnectionString;
@@ -43,15 +46,15 @@ internal static class AppendThroughput
         foreach (var writers in writerCounts)
         {
             var before = store.Statistics;
-            var appended = await RunWritersAsync(writers, seconds, async () =>
-                await store.AppendAsync(Guid.CreateVersion7(), StreamTypes.Dataset, ExpectedVersion.NoStream, [Event(Guid.CreateVersion7())], metadata));
+            var (appended, inserted) = await AlternateAsync(repeat, writers, seconds,
+                async () => await store.AppendAsync(Guid.CreateVersion7(), StreamTypes.Dataset, ExpectedVersion.NoStream, [Event(Guid.CreateVersion7())], metadata),
+                async () =>
+                {
+                    await using var command = plain.CreateCommand("INSERT INTO bench_plain_inserts (data) VALUES ($1::jsonb)");
+                    command.Parameters.Add(new NpgsqlParameter { Value = payload });
+                    await command.ExecuteNonQueryAsync();
+                });
             var grouped = GroupFactor(before, store.Statistics);
-            var inserted = await RunWritersAsync(writers, seconds, async () =>
-            {
-                await using var command = plain.CreateCommand("INSERT INTO bench_plain_inserts (data) VALUES ($1::jsonb)");
-                command.Parameters.Add(new NpgsqlParameter { Value = payload });
-                await command.ExecuteNonQueryAsync();
-            });
             Console.WriteLine($"{writers,2} writers: appends {appended:N0}/s ({grouped:0.0} per transaction), plain inserts {inserted:N0}/s, ratio {appended / inserted:0.00}");
             Report.Result($"append.w{writers}.events_per_s", appended);
             Report.Result($"append.w{writers}.per_transaction", grouped);
@@ -74,13 +77,11 @@ internal static class AppendThroughput
         foreach (var writers in (options.Optional("batch-writers") ?? "1,4").Split(',').Select(w => int.Parse(w, CultureInfo.InvariantCulture)))
         {
             var before = store.Statistics;
-            var appends = await RunWritersAsync(writers, seconds, async () =>
+            var (appends, inserts) = await AlternateAsync(repeat, writers, seconds, async () =>
             {
                 var id = Guid.CreateVersion7();
                 await store.AppendAsync(id, StreamTypes.Dataset, ExpectedVersion.NoStream, Batch(id, batchSize), metadata);
-            });
-            var grouped = GroupFactor(before, store.Statistics);
-            var inserts = await RunWritersAsync(writers, seconds, async () =>
+            }, async () =>
             {
                 var id = Guid.CreateVersion7();
                 var events = Batch(id, batchSize).Select(serializer.Serialize).ToList();
@@ -96,6 +97,7 @@ internal static class AppendThroughput
                 command.Parameters.Add(new NpgsqlParameter { Value = metadataJson });
                 await command.ExecuteNonQueryAsync();
             });
+            var grouped = GroupFactor(before, store.Statistics);
             Console.WriteLine($"{writers,2} writers, {batchSize} events per append: {appends * batchSize:N0} events/s ({grouped:0.0} appends per transaction); " +
                 $"plain {batchSize}-row INSERTs of the same rows {inserts * batchSize:N0} rows/s; ratio {appends / inserts:0.00}");
             Report.Result($"batched.w{writers}.events_per_s", appends * batchSize);
@@ -129,6 +131,21 @@ internal static class AppendThroughput
     private static DatasetRegistered Event(Guid id) => new(
         id, "Benchmark registration", "A registration appended by the throughput benchmark.", "Benchmark steward", "Benchmark Health",
         Modality.StructuredEhr, new DateOnly(2020, 1, 1), new DateOnly(2023, 12, 31), 1_000, 100, "benchmark", DateTimeOffset.UtcNow);
+
+    /// <summary>Measures <paramref name="first"/> and <paramref name="second"/> in turns, <paramref name="repeat"/> times each; returns each one's median rate.</summary>
+    private static async Task<(double First, double Second)> AlternateAsync(int repeat, int writers, long seconds, Func<Task> first, Func<Task> second)
+    {
+        var (a, b) = (new List<double>(), new List<double>());
+        for (var i = 0; i < repeat; i++)
+        {
+            a.Add(await RunWritersAsync(writers, seconds, first));
+            b.Add(await RunWritersAsync(writers, seconds, second));
+        }
+
+        a.Sort();
+        b.Sort();
+        return (a[a.Count / 2], b[b.Count / 2]);
+    }
 
     /// <summary>Runs <paramref name="writers"/> loops of <paramref name="write"/> for a while; returns completed writes per second.</summary>
     private static async Task<double> RunWritersAsync(int writers, long seconds, Func<Task> write)
