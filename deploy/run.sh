@@ -105,6 +105,14 @@ if [ "${PROVENANCE_RUN_DRY:-}" = "1" ]; then
   exit 0
 fi
 
+# shellcheck source=SCRIPTDIR/lib/explorer.sh
+source "$repo/deploy/lib/explorer.sh"
+if explorer_build; then
+  explorer_url="$urls/explorer/"
+else
+  explorer_url="(not built: see the message above)"
+fi
+
 echo "Starting the Provenance API; it listens on $urls (environment $ASPNETCORE_ENVIRONMENT, demo data from $Provenance__Seed__Path)."
 # The seed loader (re)writes the demo keys file once the API listens; print it then, beside the API's log.
 started_at="$(date +%s)"
@@ -115,7 +123,8 @@ started_at="$(date +%s)"
       printf '\nDemo API keys, one per role (also in %s; load them with: source %s):\n' "$keys" "$keys"
       grep '^export ' "$keys" | grep -v SEED_LOADER_KEY | sed 's/^export /  /'
       # shellcheck disable=SC2016 # printed for the reader's shell to expand
-      printf 'Try: curl -H "Authorization: ApiKey $REGULATOR_KEY" %s/datasets\n\n' "$urls"
+      printf 'Try: curl -H "Authorization: ApiKey $REGULATOR_KEY" %s/datasets\n' "$urls"
+      printf 'The lineage explorer: %s (sign in with one of these keys)\n\n' "$explorer_url"
       exit 0
     fi
     sleep 1

@@ -42,6 +42,10 @@ app.UseMiddleware<CorrelationAndLoggingMiddleware>();
 app.UseMiddleware<SecurityHeadersMiddleware>();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+// #8: the lineage explorer's page and assets, before authentication: they are public.
+app.UseExplorer();
+// #8: an instance on a read replica refuses writes at once.
+app.UseMiddleware<ReadOnlyInstanceMiddleware>();
 // #6: transport, then who is calling, how often, and whether they may (docs/security.md).
 app.UseTransportSecurity();
 app.UseConfiguredCors();

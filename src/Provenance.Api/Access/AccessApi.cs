@@ -14,6 +14,12 @@ internal static class AccessApi
 {
     public static IEndpointRouteBuilder MapAccessApi(this IEndpointRouteBuilder app)
     {
+        // #8: who the caller is, so a client (the lineage explorer) offers only what the caller's roles may do.
+        app.MapGet("/access/me", (Infrastructure.Commands.RequestContext caller) =>
+                TypedResults.Ok(new CallerView(caller.ActorId, [.. caller.Roles.Select(Domain.Common.Names.Of).Order(StringComparer.Ordinal)], caller.Institution)))
+            .WithTags("Access").WithName("GetCaller").RequireAuthorization(AccessPolicies.Read)
+            .WithSummary("The authenticated caller: principal, roles and (for a steward) institution");
+
         var keys = app.MapGroup("/access/api-keys").WithTags("Access").RequireAuthorization(AccessPolicies.Admin);
 
         keys.MapPost("/", IssueApiKeyEndpoint.Handle)
@@ -47,3 +53,6 @@ internal static class AccessApi
         return app;
     }
 }
+
+/// <summary>The authenticated caller, as <c>GET /access/me</c> describes it.</summary>
+public sealed record CallerView(string Principal, IReadOnlyList<string> Roles, string? Institution);

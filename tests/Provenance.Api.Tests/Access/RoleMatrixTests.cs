@@ -44,6 +44,7 @@ public sealed class RoleMatrixTests(ApiFixture api) : IClassFixture<ApiFixture>
         ["GET /health/ready"] = 'P',
         ["GET /checkpoints/public-key"] = 'P',
         ["GET /checkpoints/latest"] = 'P',
+        ["GET /access/me"] = 'R',
         ["GET /datasets/"] = 'R',
         ["GET /datasets/{id:guid}"] = 'R',
         ["GET /datasets/{id:guid}/events"] = 'R',

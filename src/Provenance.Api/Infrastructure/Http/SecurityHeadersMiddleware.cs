@@ -12,6 +12,15 @@ internal sealed class SecurityHeadersMiddleware(RequestDelegate next)
 {
     public const string ContentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
+    /// <summary>
+    /// #8: the lineage explorer's page may load its own script, style and images and call this API
+    /// (same origin); nothing else, and nothing inline but the one rule Cytoscape.js inserts
+    /// (<c>.__________cytoscape_container { position: relative; }</c>), allowed by its hash.
+    /// </summary>
+    public const string ExplorerContentSecurityPolicy =
+        "default-src 'none'; script-src 'self'; style-src 'self' 'sha256-pgvDUBa4IjFA2yuSJ2cqcyxmNYJMborsd0ORcRv9vw8='; " +
+        "img-src 'self' data: blob:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
     public Task InvokeAsync(HttpContext context)
     {
         context.Response.OnStarting(() =>
@@ -20,7 +29,7 @@ internal sealed class SecurityHeadersMiddleware(RequestDelegate next)
             headers.XContentTypeOptions = "nosniff";
             headers.XFrameOptions = "DENY";
             headers["Referrer-Policy"] = "no-referrer";
-            headers.ContentSecurityPolicy = ContentSecurityPolicy;
+            headers.ContentSecurityPolicy = context.Request.Path.StartsWithSegments(ExplorerHosting.Path) ? ExplorerContentSecurityPolicy : ContentSecurityPolicy;
             headers["Cross-Origin-Resource-Policy"] = "same-origin";
             if (context.User.Identity?.IsAuthenticated == true || context.Request.Headers.ContainsKey(HeaderNames.Authorization) ||
                 context.Request.Headers.ContainsKey(Access.ApiKeyAuthenticationHandler.Header))

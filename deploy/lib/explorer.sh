@@ -1,0 +1,35 @@
+# shellcheck shell=bash
+# The lineage explorer's assets and browser for deploy/run.sh and deploy/test.sh. Sourced, not run.
+#
+#   explorer_build            npm ci (when the lock file changed) and npm run build in
+#                             src/Provenance.Explorer: the assets land in src/Provenance.Api/wwwroot/explorer
+#   explorer_ensure_chromium  sets CHROMIUM to Debian's Chromium (installs the package when missing, as root)
+
+explorer_log() { printf '[explorer] %s\n' "$*" >&2; }
+
+explorer_build() {
+  local dir="$repo/src/Provenance.Explorer" stamp
+  command -v npm >/dev/null 2>&1 || { explorer_log "npm is not installed: the lineage explorer is not built (install Node.js 20 and npm)."; return 1; }
+  stamp="$dir/node_modules/.package-lock.sha256"
+  if [ ! -f "$stamp" ] || [ "$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)" != "$(cat "$stamp")" ]; then
+    explorer_log "npm ci (cytoscape, playwright-core)"
+    (cd "$dir" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error </dev/null >/dev/null) || { explorer_log "npm ci failed."; return 1; }
+    sha256sum "$dir/package-lock.json" | cut -d' ' -f1 >"$stamp"
+  fi
+  (cd "$dir" && npm run --silent build </dev/null >/dev/null) || { explorer_log "npm run build failed."; return 1; }
+}
+
+explorer_ensure_chromium() {
+  CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
+  if [ ! -x "$CHROMIUM" ]; then
+    if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+      explorer_log "Chromium is not installed and this user cannot install it: run 'sudo apt-get install -y chromium'."
+      return 1
+    fi
+    explorer_log "Installing Chromium (apt-get) for the browser test..."
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium </dev/null >/dev/null 2>&1 ||
+      { DEBIAN_FRONTEND=noninteractive apt-get update -qq </dev/null >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium </dev/null >/dev/null; } ||
+      { explorer_log "apt-get install chromium failed."; return 1; }
+  fi
+  export CHROMIUM
+}

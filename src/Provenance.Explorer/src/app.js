@@ -1,0 +1,268 @@
+// The lineage explorer: signs in with an API key (kept for this browser tab only), lets a reviewer
+// pick a model version, draws its upstream lineage with each dataset version colored by its
+// clearance, shows a node's records and event history, the impact of a dataset version, and
+// downloads the audit bundle of the selection. Every request goes to the API with the key; the API
+// decides what the key's roles may read, and the page offers only what those roles may do.
+
+const $ = (id) => document.getElementById(id);
+const keyStore = 'provenance.explorer.apiKey';
+const state = { key: sessionStorage.getItem(keyStore), me: null, graph: null, selected: null, lineage: null };
+
+class ApiError extends Error {
+  constructor(status, problem) {
+    super(problem?.detail || problem?.title || `The API answered ${status}.`);
+    this.status = status;
+  }
+}
+
+async function api(path, accept = 'application/json') {
+  const response = await fetch(path, { headers: { Authorization: `ApiKey ${state.key}`, Accept: accept } });
+  if (!response.ok) {
+    let problem = null;
+    try { problem = await response.json(); } catch { /* not a problem document */ }
+    throw new ApiError(response.status, problem);
+  }
+  return accept === 'application/json' ? response.json() : response;
+}
+
+function say(text, isError = false) {
+  $('message').textContent = text;
+  $('message').className = isError ? 'error' : '';
+}
+
+function element(tag, text, className) {
+  const node = document.createElement(tag);
+  if (text !== undefined && text !== null) node.textContent = String(text);
+  if (className) node.className = className;
+  return node;
+}
+
+function table(headers, rows) {
+  const result = element('table');
+  const head = result.insertRow();
+  headers.forEach((h) => head.appendChild(element('th', h)));
+  rows.forEach((cells) => {
+    const row = result.insertRow();
+    cells.forEach((c) => row.insertCell().appendChild(c instanceof Node ? c : document.createTextNode(c ?? '—')));
+  });
+  return result;
+}
+
+// --- Signing in -----------------------------------------------------------------------------
+
+async function signIn(key) {
+  state.key = key;
+  try {
+    state.me = await api('/access/me');
+  } catch (error) {
+    state.key = null;
+    sessionStorage.removeItem(keyStore);
+    say(error.status === 401 ? `Sign-in refused: ${error.message}` : error.message, true);
+    return;
+  }
+  sessionStorage.setItem(keyStore, key);
+  $('sign-in').hidden = true;
+  $('whoami').hidden = false;
+  $('principal').textContent = `${state.me.principal} (${state.me.roles.join(', ')}${state.me.institution ? `, ${state.me.institution}` : ''})`;
+  $('workspace').hidden = false;
+  // Exports are for regulators and administrators only: other roles are not offered the button.
+  $('download-bundle').hidden = !state.me.roles.some((r) => r === 'regulator' || r === 'admin');
+  say('');
+  await loadModels();
+}
+
+function signOut() {
+  sessionStorage.removeItem(keyStore);
+  state.key = null;
+  state.me = null;
+  location.reload();
+}
+
+async function loadModels() {
+  const select = $('model');
+  select.replaceChildren();
+  let after = null;
+  do {
+    const page = await api(`/models?limit=100${after ? `&after=${encodeURIComponent(after)}` : ''}`);
+    for (const model of page.items) {
+      for (const version of model.versions) {
+        const option = element('option', `${model.name} ${version}`);
+        option.value = JSON.stringify({ modelId: model.id, version });
+        select.appendChild(option);
+      }
+    }
+    after = page.next;
+  } while (after);
+  if (!select.options.length) say('No model version has been trained yet.');
+}
+
+// --- The graph ----------------------------------------------------------------------------------
+
+function clearanceClass(node) {
+  if (node.kind !== 'dataset-version') return 'other';
+  const atTraining = node.clearanceAtTraining?.every((c) => c.cleared);
+  const today = node.clearanceToday?.cleared;
+  if (atTraining === false) return 'blocked';
+  if (today === false) return 'lapsed';
+  return 'cleared';
+}
+
+function label(node) {
+  switch (node.kind) {
+    case 'dataset-version': return `${node.name ?? node.datasetId} v${node.version}`;
+    case 'training-run': return `run ${node.runId.slice(0, 8)}${node.overridden ? ' (overridden)' : ''}`;
+    case 'model-version': return `${node.modelVersion}`;
+    default: return node.id;
+  }
+}
+
+function draw(title, answer) {
+  state.lineage = answer;
+  state.selected = null;
+  $('show-impact').disabled = true;
+  $('graph-title').textContent = title;
+  const elements = [
+    ...answer.nodes.map((n) => ({ data: { id: n.id, label: label(n), node: n }, classes: `${n.kind} ${clearanceClass(n)}` })),
+    ...answer.edges.map((e, i) => ({ data: { id: `edge-${i}`, source: e.from, target: e.to, relation: e.relation } })),
+  ];
+  state.graph?.destroy();
+  state.graph = window.cytoscape({
+    container: $('graph'),
+    elements,
+    layout: { name: 'breadthfirst', directed: true, spacingFactor: 1.1, animate: false },
+    wheelSensitivity: 0.2,
+    style: [
+      { selector: 'node', style: { label: 'data(label)', 'font-size': 9, 'text-valign': 'bottom', 'text-margin-y': 3, width: 16, height: 16 } },
+      { selector: 'node.cleared', style: { 'background-color': '#2e7d32' } },
+      { selector: 'node.lapsed', style: { 'background-color': '#ef8f00' } },
+      { selector: 'node.blocked', style: { 'background-color': '#c62828' } },
+      { selector: 'node.other', style: { 'background-color': '#607d8b', shape: 'round-rectangle', width: 22 } },
+      { selector: 'node:selected', style: { 'border-width': 3, 'border-color': '#1565c0' } },
+      { selector: 'edge', style: { width: 1, 'line-color': '#b0bec5', 'target-arrow-color': '#b0bec5', 'target-arrow-shape': 'triangle', 'curve-style': 'bezier' } },
+    ],
+  });
+  state.graph.on('tap', 'node', (event) => select(event.target.data('node')));
+  const versions = answer.nodes.filter((n) => n.kind === 'dataset-version');
+  const counts = Object.groupBy(versions, clearanceClass);
+  $('summary').textContent = `${answer.nodes.length} nodes, ${answer.edges.length} edges; dataset versions: ` +
+    `${counts.cleared?.length ?? 0} cleared, ${counts.lapsed?.length ?? 0} no longer cleared, ${counts.blocked?.length ?? 0} not cleared at training.`;
+}
+
+function selectedModel() {
+  return $('model').value ? JSON.parse($('model').value) : null;
+}
+
+function asOfQuery() {
+  // The end of the chosen day, in UTC: the ledger as it stood when that day ended.
+  return $('as-of').value ? `?asOf=${encodeURIComponent(`${$('as-of').value}T23:59:59.999Z`)}` : '';
+}
+
+async function showLineage() {
+  const model = selectedModel();
+  if (!model) return;
+  say('Loading the lineage…');
+  try {
+    const answer = await api(`/models/${model.modelId}/versions/${encodeURIComponent(model.version)}/lineage${asOfQuery()}`);
+    draw(`Lineage of ${answer.modelName ?? 'model'} ${model.version}${$('as-of').value ? `, as of ${$('as-of').value}` : ''}`, answer);
+    say('');
+  } catch (error) {
+    say(error.message, true);
+  }
+}
+
+async function showImpact() {
+  const node = state.selected;
+  if (node?.kind !== 'dataset-version') return;
+  say('Loading the impact…');
+  try {
+    const answer = await api(`/datasets/${node.datasetId}/versions/${node.version}/impact${asOfQuery()}`);
+    draw(`Impact of ${label(node)}: what depends on it`, answer);
+    say(`${answer.modelVersions.length} model version(s) trained on it or on what derives from it.`);
+  } catch (error) {
+    say(error.message, true);
+  }
+}
+
+async function downloadBundle() {
+  const model = selectedModel();
+  if (!model) return;
+  say('Exporting the audit bundle…');
+  try {
+    const response = await api(`/audit-bundles?kind=model-version&modelId=${model.modelId}&modelVersion=${encodeURIComponent(model.version)}`, 'application/zip');
+    const link = element('a');
+    link.href = URL.createObjectURL(await response.blob());
+    link.download = `audit-bundle-${model.modelId}-${model.version}.zip`;
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+    say(`Downloaded an audit bundle of ${response.headers.get('X-Provenance-Event-Count')} events, proved against the checkpoint of tree size ${response.headers.get('X-Provenance-Tree-Size')}.`);
+  } catch (error) {
+    say(error.message, true);
+  }
+}
+
+// --- A node's details -------------------------------------------------------------------------
+
+async function select(node) {
+  state.selected = node;
+  $('show-impact').disabled = node.kind !== 'dataset-version';
+  const details = $('details');
+  details.replaceChildren(element('h2', label(node)));
+  const facts = [
+    ['Kind', node.kind], ['Institution', node.sourceInstitution], ['Fingerprint', node.fingerprint], ['Records', node.recordCount],
+    ['Started', node.startedAt], ['Finished', node.finishedAt], ['Overridden', node.overridden],
+  ].filter(([, v]) => v !== undefined && v !== null);
+  details.appendChild(table(['', ''], facts.map(([k, v]) => [k, String(v)])));
+
+  for (const clearance of [...(node.clearanceAtTraining ?? []).map((c) => ['At training', c]), ...(node.clearanceToday ? [['Today', node.clearanceToday]] : [])]) {
+    const [when, c] = clearance;
+    details.appendChild(element('h3', `${when} (${c.day}): ${c.cleared ? 'cleared' : 'not cleared'}`, c.cleared ? 'ok' : 'finding'));
+    for (const finding of c.findings) details.appendChild(element('p', `${finding.code}: ${finding.message}`, 'finding'));
+  }
+  if (node.deidentificationDecisions?.length) {
+    details.appendChild(element('h3', 'De-identification decisions'));
+    details.appendChild(table(['Method', 'Outcome', 'Decided', 'Rescinded'], node.deidentificationDecisions.map((d) =>
+      [d.method, d.outcome, `${d.decidedAt.slice(0, 10)} by ${d.decidedBy}`, d.rescindedAt ? `${d.rescindedAt.slice(0, 10)}: ${d.rescissionReason}` : '—'])));
+  }
+  if (node.irbApprovals?.length) {
+    details.appendChild(element('h3', 'IRB approvals'));
+    details.appendChild(table(['Protocol', 'IRB', 'Review', 'Status on the day'], node.irbApprovals.map((a) =>
+      [a.protocolNumber, a.irbName, a.reviewType, `${a.statusOnDay}${a.expiresOnDay ? ` (expires ${a.expiresOnDay})` : ''}`])));
+  }
+  if (node.licenses?.length) {
+    details.appendChild(element('h3', 'Licenses'));
+    details.appendChild(table(['Kind', 'Effective', 'In force on the day', 'Permitted uses'], node.licenses.map((l) =>
+      [l.spdxId ?? l.kind, l.effectiveOn, l.inForceOnDay ? 'yes' : 'no', (l.permittedUsesOnDay ?? []).join(', ')])));
+  }
+  if (node.consentWithdrawals?.length) {
+    details.appendChild(element('h3', 'Consent withdrawals'));
+    details.appendChild(table(['Subjects', 'Effective', 'Actions'], node.consentWithdrawals.map((w) => [w.subjectCount, w.effectiveOn, w.requiredActions.join(', ')])));
+  }
+  const stream = node.kind === 'dataset-version' ? `/datasets/${node.datasetId}` : node.modelId ? `/models/${node.modelId}` : null;
+  if (stream) {
+    details.appendChild(element('h3', 'Event history'));
+    try {
+      const history = await api(`${stream}/events?limit=50`);
+      details.appendChild(table(['Position', 'Type', 'Recorded', 'By'], history.items.map((e) =>
+        [String(e.position), e.type, e.recordedAt.slice(0, 19).replace('T', ' '), e.metadata.actorId])));
+      if (history.next) details.appendChild(element('p', 'Later events: see the API (the list is paged).', 'hint'));
+    } catch (error) {
+      details.appendChild(element('p', error.message, 'finding'));
+    }
+  }
+}
+
+// --- Wiring -------------------------------------------------------------------------------------
+
+$('sign-in').addEventListener('submit', (event) => {
+  event.preventDefault();
+  signIn($('api-key').value.trim());
+});
+$('sign-out').addEventListener('click', signOut);
+$('show-lineage').addEventListener('click', showLineage);
+$('show-impact').addEventListener('click', showImpact);
+$('download-bundle').addEventListener('click', downloadBundle);
+if (state.key) signIn(state.key);
+
+// For automation (the browser test, accessibility tools): the graph on screen.
+window.provenanceExplorer = { graph: () => state.graph };

@@ -1,0 +1,170 @@
+// The lineage explorer in a real browser (Debian's Chromium, driven headless by playwright-core),
+// against a running API loaded with the demo seeds. Run by deploy/test.sh, which starts that API:
+//   PROVENANCE_URL=http://127.0.0.1:PORT PROVENANCE_KEYS_FILE=.../demo-keys.env \
+//   PROVENANCE_RESULTS=<folder for the TRX file and the screenshots> node tests/explorer.test.mjs
+// Expected values come from the API itself (the same key, the same question), never from copies.
+// Writes its results as a TRX file, so the test command counts them with every other test.
+import { chromium } from 'playwright-core';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+
+const base = process.env.PROVENANCE_URL ?? 'http://127.0.0.1:5080';
+const results = process.env.PROVENANCE_RESULTS ?? 'explorer-results';
+const keys = Object.fromEntries(readFileSync(process.env.PROVENANCE_KEYS_FILE, 'utf8').split('\n')
+  .map((line) => line.match(/^(?:export\s+)?([A-Z_0-9]+)=(\S+)/)).filter(Boolean).map((m) => [m[1], m[2]]));
+mkdirSync(results, { recursive: true });
+
+async function api(path, key) {
+  const response = await fetch(new URL(path, base), { headers: { Authorization: `ApiKey ${key}` } });
+  if (!response.ok) throw new Error(`GET ${path} answered ${response.status}`);
+  return response.json();
+}
+
+function assert(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+
+const tests = [];
+async function test(name, body, { mayFail = [] } = {}) {
+  const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1440, height: 960 } });
+  const page = await context.newPage();
+  const problems = [];
+  // Script errors and content-security-policy refusals (console errors), and any request the API
+  // refused that the test did not expect (a failed request's console line is the response's echo).
+  page.on('console', (message) => { if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) problems.push(message.text()); });
+  page.on('pageerror', (error) => problems.push(error.message));
+  page.on('response', (response) => {
+    const path = new URL(response.url()).pathname;
+    if (response.status() >= 400 && !mayFail.includes(path)) problems.push(`${response.status()} for ${path}`);
+  });
+  const started = Date.now();
+  let outcome = 'Passed';
+  let error = null;
+  try {
+    await body(page);
+    // A script error or a content-security-policy refusal is a failure, even if the page looked right.
+    assert(problems.length === 0, `the page reported errors: ${problems.join(' | ')}`);
+  } catch (e) {
+    outcome = 'Failed';
+    error = e;
+    await page.screenshot({ path: join(results, `failed-${tests.length + 1}.png`) }).catch(() => {});
+  }
+  tests.push({ name, outcome, error, ms: Date.now() - started });
+  console.log(`${outcome === 'Passed' ? 'ok' : 'FAILED'} - ${name}${error ? `: ${error.message}` : ''}`);
+  await context.close();
+}
+
+async function signIn(page, key) {
+  await page.goto(new URL('/explorer/', base).href);
+  await page.fill('#api-key', key);
+  await page.click('#sign-in button[type=submit]');
+}
+
+await test('A reviewer signs in, opens a model version and sees its lineage graph and a finding', async (page) => {
+  const models = await api('/models?limit=100', keys.IRB_REVIEWER_KEY);
+  const model = models.items.find((m) => m.versions.length > 0);
+  const version = model.versions[0];
+  const lineage = await api(`/models/${model.id}/versions/${encodeURIComponent(version)}/lineage`, keys.IRB_REVIEWER_KEY);
+
+  await signIn(page, keys.IRB_REVIEWER_KEY);
+  await page.waitForSelector('#workspace:not([hidden])');
+  assert(await page.isHidden('#sign-in'), 'the sign-in form is still shown after signing in');
+  assert((await page.textContent('#principal')).includes('irb-reviewer'), 'the signed-in principal and role are not shown');
+  assert(await page.isHidden('#download-bundle'), 'an IRB reviewer was offered the audit bundle, which only regulators and administrators may export');
+  await page.selectOption('#model', { label: `${model.name} ${version}` });
+  await page.click('#show-lineage');
+  await page.waitForFunction(() => document.querySelector('#summary').textContent.length > 0);
+  const summary = await page.textContent('#summary');
+  assert(summary.startsWith(`${lineage.nodes.length} nodes, ${lineage.edges.length} edges`), `the summary says "${summary}"`);
+  const drawn = await page.evaluate(() => window.provenanceExplorer.graph().nodes().length);
+  assert(drawn === lineage.nodes.length, `the graph drew ${drawn} nodes; the lineage has ${lineage.nodes.length}`);
+
+  // A dataset version that was not cleared, on the training day or today, and the finding why.
+  const uncleared = lineage.nodes.find((n) => n.kind === 'dataset-version' && (n.clearanceAtTraining?.some((c) => !c.cleared) || n.clearanceToday?.cleared === false));
+  assert(uncleared, 'the demo lineage should hold a version that is not cleared');
+  const color = await page.evaluate((id) => window.provenanceExplorer.graph().getElementById(id).style('background-color'), uncleared.id);
+  assert(color !== 'rgb(46,125,50)', `the uncleared version is drawn in the cleared color (${color})`);
+  await page.evaluate((id) => window.provenanceExplorer.graph().getElementById(id).emit('tap'), uncleared.id);
+  const finding = [...(uncleared.clearanceAtTraining ?? []), uncleared.clearanceToday].flatMap((c) => c?.findings ?? [])[0];
+  await page.waitForSelector(`#details .finding >> text=${finding.code}`);
+  const details = await page.textContent('#details');
+  assert(details.includes(finding.message), 'the details panel does not give the finding\'s reason');
+  await page.waitForSelector('#details table >> nth=-1');
+  const history = await api(`/datasets/${uncleared.datasetId}/events?limit=50`, keys.IRB_REVIEWER_KEY);
+  assert(details.includes(history.items[0].type) || (await page.textContent('#details')).includes(String(history.items[0].position)),
+    'the event history with positions is not shown');
+  await page.screenshot({ path: join(results, 'explorer-lineage.png'), fullPage: true });
+});
+
+await test('The impact view shows what depends on a dataset version', async (page) => {
+  const models = await api('/models?limit=100', keys.REGULATOR_KEY);
+  const model = models.items.find((m) => m.versions.length > 0);
+  const lineage = await api(`/models/${model.id}/versions/${encodeURIComponent(model.versions[0])}/lineage`, keys.REGULATOR_KEY);
+  const start = lineage.nodes.find((n) => n.kind === 'dataset-version');
+  const impact = await api(`/datasets/${start.datasetId}/versions/${start.version}/impact`, keys.REGULATOR_KEY);
+
+  await signIn(page, keys.REGULATOR_KEY);
+  await page.selectOption('#model', { label: `${model.name} ${model.versions[0]}` });
+  await page.click('#show-lineage');
+  await page.waitForFunction(() => document.querySelector('#summary').textContent.length > 0);
+  await page.evaluate((id) => window.provenanceExplorer.graph().getElementById(id).emit('tap'), start.id);
+  await page.click('#show-impact');
+  await page.waitForFunction(() => document.querySelector('#graph-title').textContent.startsWith('Impact'));
+  const drawn = await page.evaluate(() => window.provenanceExplorer.graph().nodes().length);
+  assert(drawn === impact.nodes.length, `the impact graph drew ${drawn} nodes; the API's impact has ${impact.nodes.length}`);
+});
+
+await test('A regulator downloads the audit bundle of the model version on screen', async (page) => {
+  await signIn(page, keys.REGULATOR_KEY);
+  await page.waitForSelector('#download-bundle:not([hidden])');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-bundle')]);
+  const path = join(results, await download.suggestedFilename());
+  await download.saveAs(path);
+  const bytes = readFileSync(path);
+  assert(bytes.length > 1000 && bytes[0] === 0x50 && bytes[1] === 0x4b, 'the download is not a ZIP archive');
+  await page.waitForSelector('#message >> text=Downloaded an audit bundle');
+});
+
+await test('An as-of date asks for the ledger as it stood then', async (page) => {
+  await signIn(page, keys.REGULATOR_KEY);
+  await page.waitForSelector('#workspace:not([hidden])');
+  const today = new Date().toISOString().slice(0, 10);
+  await page.fill('#as-of', today);
+  const [request] = await Promise.all([page.waitForRequest((r) => r.url().includes('/lineage?asOf=')), page.click('#show-lineage')]);
+  assert(request.url().includes(encodeURIComponent(`${today}T23:59:59.999Z`)), `the lineage was asked for without the date: ${request.url()}`);
+  await page.waitForSelector(`#graph-title >> text=as of ${today}`);
+});
+
+await test('A wrong key is refused with the reason and shows nothing', async (page) => {
+  await signIn(page, 'pvk_0123456789abcdef0123456789abcdef_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA');
+  await page.waitForSelector('#message.error >> text=Sign-in refused');
+  assert(await page.isHidden('#workspace'), 'the workspace is shown without a valid key');
+}, { mayFail: ['/access/me'] });
+
+await browser.close();
+
+// The results as a TRX file (the test command sums every TRX file's counters).
+const failed = tests.filter((t) => t.outcome !== 'Passed').length;
+const escape = (text) => String(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const now = new Date().toISOString();
+const rows = tests.map((t) => ({ ...t, id: randomUUID(), execution: randomUUID() }));
+writeFileSync(join(results, 'explorer.trx'), `<?xml version="1.0" encoding="UTF-8"?>
+<TestRun id="${randomUUID()}" name="lineage explorer in Chromium" xmlns="http://microsoft.com/schemas/VisualStudio/TeamTest/2010">
+  <Times creation="${now}" start="${now}" finish="${now}" />
+  <Results>
+${rows.map((t) => `    <UnitTestResult executionId="${t.execution}" testId="${t.id}" testName="${escape(t.name)}" computerName="localhost" duration="00:00:${(t.ms / 1000).toFixed(3).padStart(6, '0')}" outcome="${t.outcome}">${t.error ? `<Output><ErrorInfo><Message>${escape(t.error.message)}</Message></ErrorInfo></Output>` : ''}</UnitTestResult>`).join('\n')}
+  </Results>
+  <ResultSummary outcome="${failed ? 'Failed' : 'Completed'}">
+    <Counters total="${tests.length}" executed="${tests.length}" passed="${tests.length - failed}" failed="${failed}" error="0" timeout="0" aborted="0" inconclusive="0" />
+  </ResultSummary>
+</TestRun>
+`);
+console.log(`${tests.length - failed} passed, ${failed} failed (explorer)`);
+process.exit(failed ? 1 : 0);
