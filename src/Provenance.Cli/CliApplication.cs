@@ -33,6 +33,7 @@ internal static class CliApplication
             Keys.KeysCommand.Create(api, host),
             Exporting.ExportCommand.Create(api, host),
             Verifying.VerifyCommand.Create(host),
+            Verifying.ConsistencyCommand.Create(api, host),
         };
     }
 

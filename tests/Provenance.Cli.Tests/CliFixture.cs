@@ -21,6 +21,15 @@ public class CliFixture : TestDatabase
     /// <summary>The bootstrap administrator key.</summary>
     public string AdminKey { get; private set; } = "";
 
+    /// <summary>The checkpoint signing key the service uses (PKCS#8 PEM), so a test can forge what an attacker with it could.</summary>
+    public string SigningKeyPem { get; } = CreateSigningKeyPem();
+
+    private static string CreateSigningKeyPem()
+    {
+        using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        return key.ExportPkcs8PrivateKeyPem();
+    }
+
     /// <summary>Serve over real loopback sockets (Kestrel) instead of the in-memory test server.</summary>
     protected virtual bool OverSockets => false;
 
@@ -34,6 +43,7 @@ public class CliFixture : TestDatabase
             web.UseSetting("ConnectionStrings:ProvenanceMigrations", OwnerConnectionString);
             web.UseSetting("Provenance:Auth:BootstrapKeyFile", Path.Combine(_keyFolder, "bootstrap.key"));
             web.UseSetting("Provenance:RateLimit:PermitLimit", "1000000");
+            web.UseSetting("Provenance:Integrity:SigningKeyPem", SigningKeyPem);
             web.UseSetting("Provenance:Https:Redirect", "false");
             if (OverSockets)
             {

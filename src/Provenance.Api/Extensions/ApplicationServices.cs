@@ -81,14 +81,18 @@ internal static class ApplicationServices
         // #6: API keys and JWTs, the role policies, and the services behind them (docs/security.md).
         builder.AddAccess();
 
-        // Hosted services start in registration order, all before the server listens.
-        services.AddHostedService<MigrationHostedService>();
-        services.AddHostedService<InlineProjectionStartup>();
-        services.AddHostedService<Access.BootstrapKey>();
-        services.AddHostedService(sp => sp.GetRequiredService<Catalog.ProjectionDaemon>());
-        services.AddHostedService(sp => sp.GetRequiredService<Integrity.IntegrityDaemon>());
+        // Hosted services start in registration order, all before the server listens. A read-only
+        // instance (#8: on a replica) runs none of them: each writes, and the primary's instances do it.
         services.AddSingleton<DemoKeys>();
-        services.AddHostedService<SeedLoader>();
+        if (!configuration.GetValue<bool>("Provenance:Database:ReadOnly"))
+        {
+            services.AddHostedService<MigrationHostedService>();
+            services.AddHostedService<InlineProjectionStartup>();
+            services.AddHostedService<Access.BootstrapKey>();
+            services.AddHostedService(sp => sp.GetRequiredService<Catalog.ProjectionDaemon>());
+            services.AddHostedService(sp => sp.GetRequiredService<Integrity.IntegrityDaemon>());
+            services.AddHostedService<SeedLoader>();
+        }
 
         services.Configure<JsonOptions>(o => ProvenanceJson.Configure(o.SerializerOptions));
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);

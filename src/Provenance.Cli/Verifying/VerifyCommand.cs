@@ -88,7 +88,7 @@ internal static class VerifyCommand
     }
 
     /// <summary>The key as given, or else read from the file it names (its first line).</summary>
-    private static bool TryReadKey(string text, CliHost host, out VerifierKey? key)
+    internal static bool TryReadKey(string text, CliHost host, out VerifierKey? key)
     {
         key = null;
         var fromFile = File.Exists(text);

@@ -19,6 +19,12 @@ internal sealed class DatabaseOptions : IValidatableObject
     public bool MigrateOnStartup { get; set; } = true;
 
     /// <summary>
+    /// #8: an instance on a streaming replica, serving reads only: it migrates nothing, starts no
+    /// background writer and answers every request but GET, HEAD and OPTIONS with 503.
+    /// </summary>
+    public bool ReadOnly { get; set; }
+
+    /// <summary>
     /// The service's connections. PostgreSQL's JIT compilation is turned off for them (unless the
     /// connection string's Options say otherwise): the service runs short indexed queries, and JIT
     /// costs them tens of milliseconds of compilation whenever a large IN-list inflates the plan's cost.

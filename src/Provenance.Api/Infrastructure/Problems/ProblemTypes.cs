@@ -20,4 +20,5 @@ internal static class ProblemTypes
     public const string Forbidden = Prefix + "forbidden";
     public const string TooManyRequests = Prefix + "too-many-requests";
     public const string PayloadTooLarge = Prefix + "payload-too-large";
+    public const string ReadOnlyInstance = Prefix + "read-only-instance";
 }
