@@ -34,4 +34,17 @@ internal static class ApiAddress
         address = uri.AbsolutePath.EndsWith('/') ? uri : new Uri(uri.AbsoluteUri + "/");
         return true;
     }
+
+    /// <summary>The address of <c>--api</c>, or false after telling the user what a valid one looks like.</summary>
+    public static bool TryResolve(string? text, CliHost host, [NotNullWhen(true)] out Uri? address)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        if (TryParse(text, out address))
+        {
+            return true;
+        }
+
+        host.Error.WriteError($"--api must be an absolute http:// or https:// URL such as {Fallback}; it is '{text}'.");
+        return false;
+    }
 }

@@ -361,12 +361,12 @@ public sealed partial class PostgresEventStore
         {
             if (recorded.Count > 0)
             {
-                foreach (var projection in _inline)
+                for (var p = 0; p < _inline.Count; p++)
                 {
-                    var events = projection.EventTypes is { } applies ? recorded.FindAll(e => applies.Contains(e.Data.GetType())) : recorded;
+                    var events = _inlineTypes[p] is { } applies ? recorded.FindAll(e => applies.Contains(e.Data.GetType())) : recorded;
                     if (events.Count > 0)
                     {
-                        await projection.ApplyAsync(context, events, CancellationToken.None).ConfigureAwait(false);
+                        await _inline[p].ApplyAsync(context, events, CancellationToken.None).ConfigureAwait(false);
                     }
                 }
 

@@ -21,6 +21,9 @@ public sealed partial class PostgresEventStore
     private readonly List<IProjection> _inline;
     private readonly string[] _inlineNames;
 
+    // Each inline projection's event types, as a set (null: every type), looked up for every event appended.
+    private readonly HashSet<Type>?[] _inlineTypes;
+
     /// <summary>
     /// Creates the store over a data source whose role may read and append. Inline projections are
     /// applied in the same transaction as every append, so they are never behind the log.
@@ -37,6 +40,7 @@ public sealed partial class PostgresEventStore
         _sql = new EventStoreSql(_schema);
         _inline = inlineProjections?.ToList() ?? [];
         _inlineNames = _inline.Select(p => p.Name).ToArray();
+        _inlineTypes = _inline.Select(p => p.EventTypes is { } types ? new HashSet<Type>(types) : null).ToArray();
     }
 
     /// <summary>The projections applied inside every append.</summary>

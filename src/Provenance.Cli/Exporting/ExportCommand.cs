@@ -29,9 +29,8 @@ internal static class ExportCommand
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var apiText = parseResult.GetValue(api);
-            if (!ApiAddress.TryParse(apiText, out var address))
+            if (!ApiAddress.TryResolve(apiText, host, out var address))
             {
-                host.Error.WriteError($"--api must be an absolute http:// or https:// URL such as {ApiAddress.Fallback}; it is '{apiText}'.");
                 return ExitCodes.UsageOrConnectionError;
             }
 

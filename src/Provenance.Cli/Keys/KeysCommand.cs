@@ -140,9 +140,8 @@ internal static class KeysCommand
     private static async Task<int> RunAsync(Option<string> api, CliHost host, ParseResult parseResult, Func<HttpClient, Task<int>> run, CancellationToken cancellationToken)
     {
         var apiText = parseResult.GetValue(api);
-        if (!ApiAddress.TryParse(apiText, out var address))
+        if (!ApiAddress.TryResolve(apiText, host, out var address))
         {
-            host.Error.WriteError($"--api must be an absolute http:// or https:// URL such as {ApiAddress.Fallback}; it is '{apiText}'.");
             return ExitCodes.UsageOrConnectionError;
         }
 

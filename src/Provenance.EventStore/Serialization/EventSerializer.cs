@@ -25,21 +25,6 @@ public sealed class EventSerializer(EventTypeRegistry registry, JsonSerializerOp
     /// <summary>The JSON of the metadata.</summary>
     public string SerializeMetadata(EventMetadata metadata) => JsonSerializer.Serialize(metadata, Options);
 
-    /// <summary>The event stored as <paramref name="name"/> at <paramref name="schemaVersion"/>.</summary>
-    public object Deserialize(string name, int schemaVersion, string json)
-    {
-        var type = Registry.Get(name);
-        if (schemaVersion == type.SchemaVersion)
-        {
-            return JsonSerializer.Deserialize(json, type.ClrType, Options)
-                ?? throw new JsonException($"Stored '{name}' data is null.");
-        }
-
-        var node = JsonNode.Parse(json)?.AsObject() ?? throw new JsonException($"Stored '{name}' data is null.");
-        var current = Registry.Upcast(type, schemaVersion, node);
-        return current.Deserialize(type.ClrType, Options) ?? throw new JsonException($"Upcast '{name}' data is null.");
-    }
-
     /// <summary>The event stored as <paramref name="name"/> at <paramref name="schemaVersion"/>, from its UTF-8 JSON.</summary>
     public object Deserialize(string name, int schemaVersion, ReadOnlySpan<byte> utf8Json)
     {
@@ -59,7 +44,4 @@ public sealed class EventSerializer(EventTypeRegistry registry, JsonSerializerOp
     public EventMetadata DeserializeMetadata(ReadOnlySpan<byte> utf8Json) =>
         JsonSerializer.Deserialize<EventMetadata>(utf8Json, Options) ?? throw new JsonException("Stored metadata is null.");
 
-    /// <summary>The stored metadata.</summary>
-    public EventMetadata DeserializeMetadata(string json) =>
-        JsonSerializer.Deserialize<EventMetadata>(json, Options) ?? throw new JsonException("Stored metadata is null.");
 }
