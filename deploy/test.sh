@@ -9,14 +9,17 @@
 # The tests get the admin connection string in PROVENANCE_TEST_POSTGRES
 # (Host=127.0.0.1;Port=...;Username=postgres;Password=...;Database=postgres).
 #
-# Builds the lineage explorer's assets (npm ci, npm run build in src/Provenance.Explorer), runs
-# `dotnet restore` and `dotnet test -c Release --logger trx` on Provenance.sln, then (for the whole
-# suite) the explorer's browser test (Debian's Chromium, headless, installed when missing, against
-# the API with the demo seeds; screenshots in TestResults/explorer/) and `deploy/bench.sh --tiny` to
-# check that the benchmark script runs, sums the
-# <Counters> of every TRX file, and prints as the very last line exactly `N passed, N failed`
-# ("failed" counts failed, error, timeout and aborted results). Exits non-zero when dotnet test
-# fails, any test fails, or no test was executed.
+# Phases, each of which runs and prints its outcome (a phase that cannot run counts as failed):
+#   1. the lineage explorer's assets (npm ci, npm run build in src/Provenance.Explorer);
+#   2. `dotnet restore` and `dotnet test -c Release --logger trx` on Provenance.sln;
+#   3. (whole suite) the browser tests: Debian's Chromium, headless, installed when missing, against
+#      the API with the demo seeds; screenshots in TestResults/explorer/;
+#   4. (whole suite) `deploy/bench.sh --tiny`, to check that the benchmark script runs.
+# A filtered run (extra arguments) runs only the matching .NET tests and says so. At the end it sums
+# the <Counters> of every TRX file (plus one result per phase that writes none), prints each phase's
+# outcome, and prints as the very last line exactly `N passed, N failed` ("failed" counts failed,
+# error, timeout and aborted results). Exits non-zero when any phase fails or is skipped, any test
+# fails, or no test was executed.
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -68,9 +71,25 @@ export PROVENANCE_TEST_POSTGRES
 # The tests take their server from PROVENANCE_TEST_POSTGRES only.
 unset ConnectionStrings__Provenance ConnectionStrings__ProvenanceMigrations
 
+# Every phase runs and reports its outcome; a phase that cannot run is a failure, so the totals
+# never shrink in silence. A phase's outcome is recorded by phase_done NAME STATUS [REASON]; STATUS is
+# "passed", "failed" or "skipped". Phases that write no TRX file (the lint, the benchmark script) add
+# one result to the totals; a browser phase without its TRX file adds one failed result.
+phase_names=() phase_outcomes=()
+extra_passed=0 extra_failed=0
+phase_done() {
+  local name="$1" outcome="$2" reason="${3:-}"
+  phase_names+=("$name")
+  phase_outcomes+=("$outcome${reason:+ ($reason)}")
+  echo "[phase] $name: $outcome${reason:+ ($reason)}"
+}
+whole_suite=1
+[ "$#" -eq 0 ] || whole_suite=0
+
 echo "Building the lineage explorer's assets (npm)"
 explorer_status=0
 explorer_build || explorer_status=$?
+if [ "$explorer_status" -eq 0 ]; then phase_done "explorer assets" passed; else phase_done "explorer assets" failed "exit $explorer_status"; fi
 
 echo "dotnet restore Provenance.sln"
 restore_status=0
@@ -78,17 +97,20 @@ dotnet restore Provenance.sln --verbosity quiet </dev/null || restore_status=$?
 
 test_status=0
 if [ "$restore_status" -eq 0 ]; then
+  phase_done "dotnet restore" passed
   echo "dotnet test Provenance.sln -c Release $*"
   dotnet test Provenance.sln -c Release --no-restore --logger trx --results-directory "$results" "$@" </dev/null ||
     test_status=$?
+  if [ "$test_status" -eq 0 ]; then phase_done "dotnet test" passed; else phase_done "dotnet test" failed "exit $test_status"; fi
 else
-  echo "dotnet restore failed (exit $restore_status)."
+  phase_done "dotnet restore" failed "exit $restore_status"
+  phase_done "dotnet test" skipped "the restore failed"
   test_status=$restore_status
+  extra_failed=$((extra_failed + 1))
 fi
 
-# The lineage explorer in a real browser, against the API with the demo seeds (only for the whole
-# suite on the throwaway cluster; PROVENANCE_SKIP_BROWSER=1 skips it). Its results are a TRX file too.
-browser_status=0
+# The lineage explorer in a real browser, against the API with the demo seeds (whole suite only).
+# Its results are a TRX file too.
 run_browser_test() {
   local out="$repo/TestResults/explorer" port url key_file log
   rm -rf "$out" && mkdir -p "$out"
@@ -116,52 +138,65 @@ run_browser_test() {
   kill "$api_pid" 2>/dev/null || true; wait "$api_pid" 2>/dev/null || true; api_pid=""
   return "$status"
 }
-if [ "$#" -eq 0 ] && [ "${PROVENANCE_SKIP_BROWSER:-}" != "1" ] && [ "$test_status" -eq 0 ] && [ "$explorer_status" -eq 0 ]; then
-  if [ -n "$pg_dir" ]; then
-    echo "The lineage explorer in Chromium"
-    run_browser_test || browser_status=$?
-  else
-    echo "The browser test runs only on the throwaway cluster (ConnectionStrings__Provenance is set): skipped."
+
+browser_status=0
+if [ "$whole_suite" -eq 0 ]; then
+  echo "[phase] browser tests: not run (a filtered run runs only the matching .NET tests)"
+elif [ -z "$pg_dir" ]; then
+  phase_done "browser tests" skipped "they run only on the throwaway cluster; ConnectionStrings__Provenance is set"
+  browser_status=1 extra_failed=$((extra_failed + 1))
+elif [ "$explorer_status" -ne 0 ] || [ "$restore_status" -ne 0 ]; then
+  phase_done "browser tests" skipped "the explorer's assets or the build are missing"
+  browser_status=1 extra_failed=$((extra_failed + 1))
+else
+  echo "The lineage explorer in Chromium"
+  run_browser_test || browser_status=$?
+  if [ ! -f "$results/explorer.trx" ]; then
+    # The browser test did not get to write its results: count it as one failed test.
+    extra_failed=$((extra_failed + 1))
+    [ "$browser_status" -ne 0 ] || browser_status=1
   fi
+  if [ "$browser_status" -eq 0 ]; then phase_done "browser tests" passed; else phase_done "browser tests" failed "exit $browser_status; see TestResults/explorer/"; fi
 fi
 
-# The benchmark script at a tiny size (CI checks that it runs; no figure is judged here). Only for the
-# whole suite: extra dotnet test arguments (a filter) skip it, as does PROVENANCE_SKIP_BENCH=1.
+# The benchmark script at a tiny size (CI checks that it runs; no figure is judged here): one result.
 bench_status=0
-if [ "$#" -eq 0 ] && [ "${PROVENANCE_SKIP_BENCH:-}" != "1" ] && [ "$test_status" -eq 0 ]; then
+if [ "$whole_suite" -eq 0 ]; then
+  echo "[phase] benchmark script: not run (a filtered run runs only the matching .NET tests)"
+elif [ "$restore_status" -ne 0 ]; then
+  phase_done "benchmark script (--tiny)" skipped "the restore failed"
+  bench_status=1 extra_failed=$((extra_failed + 1))
+else
   echo "bash deploy/bench.sh --tiny"
   bench_log="$results/bench-tiny.log"
   if bash "$repo/deploy/bench.sh" --tiny >"$bench_log" 2>&1 </dev/null; then
-    echo "The benchmark script ran at a tiny size."
+    phase_done "benchmark script (--tiny)" passed
+    extra_passed=$((extra_passed + 1))
   else
     bench_status=$?
     tail -n 40 "$bench_log" || true
+    phase_done "benchmark script (--tiny)" failed "exit $bench_status"
+    extra_failed=$((extra_failed + 1))
   fi
 fi
 
 read -r executed passed failed < <(trx_counts "$results")
 executed="${executed:-0}" passed="${passed:-0}" failed="${failed:-0}"
+passed=$((passed + extra_passed))
+failed=$((failed + extra_failed))
 
 # Stop and delete the cluster now, so nothing is printed after the summary line.
 cleanup
 
+echo "Phases:"
+for i in "${!phase_names[@]}"; do
+  printf '  %-28s %s\n' "${phase_names[$i]}" "${phase_outcomes[$i]}"
+done
+
 status=0
-if [ "$test_status" -ne 0 ]; then
-  echo "FAILED: dotnet test exited with status $test_status."
-  status=1
-fi
-if [ "$explorer_status" -ne 0 ]; then
-  echo "FAILED: the lineage explorer's assets were not built (exit $explorer_status)."
-  status=1
-fi
-if [ "$browser_status" -ne 0 ]; then
-  echo "FAILED: the lineage explorer's browser test failed (exit $browser_status); see TestResults/explorer/."
-  status=1
-fi
-if [ "$bench_status" -ne 0 ]; then
-  echo "FAILED: the benchmark script failed at a tiny size (exit $bench_status)."
-  status=1
-fi
+for outcome in "${phase_outcomes[@]}"; do
+  case "$outcome" in passed*) ;; *) status=1 ;; esac
+done
 if [ "$failed" -ne 0 ]; then
   echo "FAILED: $failed test(s) failed."
   status=1
@@ -170,5 +205,6 @@ if [ "$executed" -eq 0 ]; then
   echo "FAILED: no test was executed (a build error, a filter matching nothing, or no TRX file)."
   status=1
 fi
+[ "$status" -eq 0 ] || echo "FAILED: see the phases above."
 echo "$passed passed, $failed failed"
 exit "$status"

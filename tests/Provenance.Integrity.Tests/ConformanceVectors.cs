@@ -1,8 +1,8 @@
 namespace Provenance.Integrity.Tests;
 
 /// <summary>
-/// The public conformance vectors, read in place from <c>../shared/testdata</c> beside the
-/// repository (never copied into it).
+/// The public conformance vectors vendored in <c>Vectors/</c> (each set with its upstream license
+/// and source), copied beside the test assembly at build time.
 /// </summary>
 internal static class ConformanceVectors
 {
@@ -27,20 +27,9 @@ internal static class ConformanceVectors
 
     private static string Locate()
     {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Provenance.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        if (directory is null)
-        {
-            throw new InvalidOperationException($"No directory above {AppContext.BaseDirectory} holds Provenance.sln.");
-        }
-
-        var root = Path.GetFullPath(Path.Combine(directory.FullName, "..", "shared", "testdata"));
+        var root = Path.Combine(AppContext.BaseDirectory, "Vectors");
         return Directory.Exists(root)
             ? root
-            : throw new DirectoryNotFoundException($"The conformance vectors are expected at {root}.");
+            : throw new DirectoryNotFoundException($"The conformance vectors are expected at {root} (copied from the test project's Vectors folder).");
     }
 }
