@@ -62,4 +62,9 @@ internal sealed class EventStoreSql(string schema)
         $"SELECT position FROM {schema}.events WHERE recorded_at <= @as_of ORDER BY recorded_at DESC, position DESC LIMIT 1";
 
     public string HeadPosition { get; } = $"SELECT position FROM {schema}.log_head";
+
+    // The head and the log's last event, each one index probe: they differ only when a row was
+    // written around append_batch (#14).
+    public string HeadAndLastEvent { get; } =
+        $"SELECT h.position, coalesce((SELECT max(e.position) FROM {schema}.events e), 0) FROM {schema}.log_head h WHERE h.singleton";
 }

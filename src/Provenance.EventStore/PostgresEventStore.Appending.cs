@@ -29,6 +29,9 @@ public sealed partial class PostgresEventStore
     /// </summary>
     public event Action<long>? Appended;
 
+    /// <summary>Whether appends are being written or keep failing for a reason that is not the caller's (#14).</summary>
+    public AppendHealth Health { get; }
+
     /// <summary>How many appends and events were committed, in how many transactions, since start.</summary>
     public AppendStatistics Statistics => new(
         Interlocked.Read(ref _transactions), Interlocked.Read(ref _appends), Interlocked.Read(ref _eventsWritten));
@@ -177,6 +180,7 @@ public sealed partial class PostgresEventStore
         }
         catch (Exception e)
         {
+            Health.Failed(e);
             foreach (var append in batch)
             {
                 append.Fail(e);
@@ -185,6 +189,7 @@ public sealed partial class PostgresEventStore
             return;
         }
 
+        Health.Succeeded();
         var last = 0L;
         for (var i = 0; i < batch.Count; i++)
         {
@@ -288,10 +293,19 @@ public sealed partial class PostgresEventStore
             return await CommitAsync(connection, batch, committing, streamIds, streamTypes, expected, counts, keys, hashes, resources,
                 eventRequests, ids, types, versions, data, metadata).ConfigureAwait(false);
         }
-        catch (Exception) when (connection.FullState == System.Data.ConnectionState.Open)
+        catch (Exception e) when (connection.FullState == System.Data.ConnectionState.Open)
         {
             // The transaction was begun by SQL, so the pool would not know to end it.
             await RollBackQuietlyAsync(connection).ConfigureAwait(false);
+            if (e is PostgresException)
+            {
+                // A statement the server refused in the round trip that auto-prepared it leaves the
+                // connection's prepared statements out of step with the server (npgsql/npgsql#6391:
+                // "unexpected DataRow" on the next append, forever). Forget them all; such failures
+                // are rare by design, and the next appends prepare again.
+                UnprepareQuietly(connection);
+            }
+
             throw;
         }
     }
@@ -386,6 +400,19 @@ public sealed partial class PostgresEventStore
         Interlocked.Add(ref _appends, appends);
         Interlocked.Add(ref _eventsWritten, recorded.Count);
         return outcomes;
+    }
+
+    // Npgsql has no asynchronous form of UnprepareAll; this runs only after a failure.
+    private static void UnprepareQuietly(NpgsqlConnection connection)
+    {
+        try
+        {
+            connection.UnprepareAll();
+        }
+        catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
+        {
+            // A broken connection is discarded by the pool, with its prepared statements.
+        }
     }
 
     private static async Task RollBackQuietlyAsync(NpgsqlConnection connection)

@@ -28,7 +28,12 @@ public sealed partial class PostgresEventStore
     /// Creates the store over a data source whose role may read and append. Inline projections are
     /// applied in the same transaction as every append, so they are never behind the log.
     /// </summary>
-    public PostgresEventStore(NpgsqlDataSource dataSource, EventSerializer serializer, EventStoreOptions options, IEnumerable<IProjection>? inlineProjections = null)
+    public PostgresEventStore(
+        NpgsqlDataSource dataSource,
+        EventSerializer serializer,
+        EventStoreOptions options,
+        IEnumerable<IProjection>? inlineProjections = null,
+        AppendHealth? appendHealth = null)
     {
         ArgumentNullException.ThrowIfNull(dataSource);
         ArgumentNullException.ThrowIfNull(serializer);
@@ -41,6 +46,7 @@ public sealed partial class PostgresEventStore
         _inline = inlineProjections?.ToList() ?? [];
         _inlineNames = _inline.Select(p => p.Name).ToArray();
         _inlineTypes = _inline.Select(p => p.EventTypes is { } types ? new HashSet<Type>(types) : null).ToArray();
+        Health = appendHealth ?? new AppendHealth(TimeProvider.System);
     }
 
     /// <summary>The projections applied inside every append.</summary>
@@ -302,6 +308,18 @@ public sealed partial class PostgresEventStore
     {
         await using var command = _dataSource.CreateCommand(_sql.HeadPosition);
         return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
+    /// <summary>
+    /// The log head's position and the position of the log's last event. They are equal unless a row
+    /// was written around the store's append function, which makes every later append fail (#14).
+    /// </summary>
+    public async Task<(long HeadPosition, long LastEventPosition)> GetHeadAndLastEventAsync(CancellationToken cancellationToken = default)
+    {
+        await using var command = _dataSource.CreateCommand(_sql.HeadAndLastEvent);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        return (reader.GetInt64(0), reader.GetInt64(1));
     }
 
     // The JSON columns are read as their raw UTF-8 bytes and deserialized from those: reading them

@@ -70,7 +70,7 @@ public sealed class ApiFixture : TestDatabase
     }
 
     /// <summary>Another instance of the service on the same database (as after a restart, or beside the first).</summary>
-    public WebApplicationFactory<Program> NewInstance() => new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+    public WebApplicationFactory<Program> NewInstance(Action<IWebHostBuilder>? configure = null) => new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
     {
         web.UseEnvironment("Testing");
         web.UseSetting("ConnectionStrings:Provenance", AppConnectionString);
@@ -86,6 +86,7 @@ public sealed class ApiFixture : TestDatabase
         web.UseSetting("Provenance:RateLimit:AnonymousPermitLimit", "1000000");
         web.UseSetting("Provenance:Https:Redirect", "false");
         web.ConfigureLogging(logging => logging.AddProvider(Logs));
+        configure?.Invoke(web);
     });
 
     public T Service<T>()

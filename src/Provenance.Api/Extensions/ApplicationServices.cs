@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -56,9 +57,15 @@ internal static class ApplicationServices
         services.AddScoped<Exports.AuditExporter>();
         services.AddScoped<Lineage.LineageFacts>();
         services.AddScoped<Lineage.Downstream>();
+        // #14: appends that keep failing for a reason that is not the caller's make the instance unready.
+        services.AddSingleton(sp => new EventStore.Appending.AppendHealth(sp.GetRequiredService<TimeProvider>())
+        {
+            FailureThreshold = configuration.GetValue("Provenance:Health:AppendFailureThreshold", 3),
+            RecoveryInterval = TimeSpan.FromSeconds(configuration.GetValue("Provenance:Health:AppendRecoverySeconds", 30.0)),
+        });
         services.AddSingleton(sp => new PostgresEventStore(
             sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<EventSerializer>(), sp.GetRequiredService<EventStoreOptions>(),
-            [sp.GetRequiredService<Lineage.LineageProjection>()]));
+            [sp.GetRequiredService<Lineage.LineageProjection>()], sp.GetRequiredService<EventStore.Appending.AppendHealth>()));
         services.AddSingleton(sp => new EventStore.Projections.ProjectionRunner(
             sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<PostgresEventStore>(), sp.GetRequiredService<EventStoreOptions>()));
         services.AddSingleton(TimeProvider.System);
@@ -98,7 +105,9 @@ internal static class ApplicationServices
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemMapping.Customize);
         services.AddExceptionHandler<ProblemExceptionHandler>();
-        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
+        services.AddSingleton<DatabaseHealthCheck>();
+        services.AddHealthChecks().Add(new HealthCheckRegistration(
+            "database", sp => sp.GetRequiredService<DatabaseHealthCheck>(), failureStatus: null, tags: ["ready"]));
         services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "Provenance ledger API";

@@ -73,7 +73,7 @@ internal sealed partial class CheckpointService(
 
         // The tree head's row lock orders checkpoint writers (and integration batches) across instances.
         TreeHead head;
-        await using (var lockHead = new NpgsqlCommand($"SELECT size, root FROM {_schema}.merkle_tree_head WHERE singleton FOR UPDATE", connection, transaction))
+        await using (var lockHead = new NpgsqlCommand($"SELECT size, root FROM {_schema}.lock_merkle_tree_head()", connection, transaction))
         await using (var reader = await lockHead.ExecuteReaderAsync(cancellationToken))
         {
             await reader.ReadAsync(cancellationToken);
@@ -111,7 +111,7 @@ internal sealed partial class CheckpointService(
         var note = signer.Sign(new Checkpoint(options.Value.Origin, (ulong)size, root));
         var keyId = SigningKey.FormatKeyId(signer.VerifierKey.KeyId);
         await using (var insert = new NpgsqlCommand(
-            $"INSERT INTO {_schema}.checkpoints (tree_size, root, note, key_id) VALUES (@size, @root, @note, @key_id) RETURNING signed_at", connection, transaction))
+            $"SELECT {_schema}.record_checkpoint(@size, @root, @note, @key_id)", connection, transaction))
         {
             insert.Parameters.Add(new NpgsqlParameter<long>("size", size));
             insert.Parameters.Add(new NpgsqlParameter<byte[]>("root", root));

@@ -7,13 +7,17 @@ namespace Provenance.EventStore.Integrity;
 /// <summary>
 /// Makes every event of the log a leaf of its RFC 9162 Merkle tree, after the append has committed
 /// (as Trillian's and Tessera's integrators do, never inside the append). Each batch, in one
-/// transaction: lock the tree head, read the next events in position order, hash their canonical
-/// envelopes, store the complete subtrees they close, move the head. A crash never loses or doubles
-/// a leaf; instances sharing the database take turns on the head's row lock.
+/// transaction: lock the tree head, read the next events in position order, write their canonical
+/// envelopes, and hand them to the database's <c>integrate_leaves</c>, which checks each envelope
+/// against the event it stands for, hashes the leaves, stores the complete subtrees they close and
+/// moves the head. A crash never loses or doubles a leaf; instances sharing the database take turns
+/// on the head's row lock.
 /// </summary>
 /// <remarks>
-/// Between batches the builder's frontier is kept in memory and reused when the stored head is still
-/// where this instance left it, so a batch costs three round trips: lock, read, write.
+/// The tree is computed by the database, under the schema owner's rights (#14): the run-time role
+/// may not insert a subtree or move the head itself, so it cannot make the tree commit to anything
+/// but the log. This process only canonicalizes, which SQL cannot do. A batch costs three round
+/// trips: lock, read, integrate.
 /// </remarks>
 public sealed class MerkleIntegrator : IDisposable
 {
@@ -22,16 +26,12 @@ public sealed class MerkleIntegrator : IDisposable
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly PostgresEventStore _store;
-    private readonly EventStoreOptions _options;
     private readonly string _lockHead;
     private readonly string _readHead;
-    private readonly string _write;
+    private readonly string _integrate;
     private readonly SemaphoreSlim _turn = new(1, 1);
 
-    // The tree as of this instance's last committed batch; null when unknown or possibly stale.
-    private MerkleTreeBuilder? _builder;
-
-    /// <summary>Creates an integrator over the store's database (a role that may insert subtrees and update the head).</summary>
+    /// <summary>Creates an integrator over the store's database (a role that may execute <c>integrate_leaves</c>).</summary>
     public MerkleIntegrator(NpgsqlDataSource dataSource, PostgresEventStore store, EventStoreOptions options)
     {
         ArgumentNullException.ThrowIfNull(dataSource);
@@ -39,13 +39,10 @@ public sealed class MerkleIntegrator : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         _dataSource = dataSource;
         _store = store;
-        _options = options;
         var schema = SqlIdentifier.Quote(options.Schema);
         _readHead = $"SELECT size, root FROM {schema}.merkle_tree_head WHERE singleton";
-        _lockHead = _readHead + " FOR UPDATE";
-        _write =
-            $"INSERT INTO {schema}.merkle_subtrees (level, idx, hash) SELECT * FROM unnest(@levels, @indexes, @hashes); " +
-            $"UPDATE {schema}.merkle_tree_head SET size = @size, root = @root, updated_at = now() WHERE singleton";
+        _lockHead = $"SELECT size, root FROM {schema}.lock_merkle_tree_head()";
+        _integrate = $"SELECT size, root FROM {schema}.integrate_leaves(@from, @envelopes)";
     }
 
     /// <summary>The tree head as stored now.</summary>
@@ -78,45 +75,36 @@ public sealed class MerkleIntegrator : IDisposable
                 return new IntegrationResult(0, head);
             }
 
-            var builder = await ResumeAsync(connection, head, cancellationToken).ConfigureAwait(false);
-            _builder = null; // Changed below; kept again only once the batch commits.
-            var leaves = new byte[events.Count][];
-            Parallel.For(0, events.Count, i => leaves[i] = EventEnvelope.LeafHash(events[i]));
-
-            var levels = new List<short>(events.Count * 2);
-            var indexes = new List<long>(events.Count * 2);
-            var hashes = new List<byte[]>(events.Count * 2);
+            var envelopes = new byte[events.Count][];
             for (var i = 0; i < events.Count; i++)
             {
                 // Leaf n is the event at position n + 1: a gap would shift every later leaf.
-                if (events[i].Position != (long)builder.Size + 1)
+                if (events[i].Position != head.Size + i + 1)
                 {
                     throw new LogIntegrityException(
-                        $"The log has a gap: the Merkle tree has {builder.Size} leaves, so the next event must be at position {builder.Size + 1}, not {events[i].Position}.");
-                }
-
-                foreach (var (subtree, hash) in builder.Append(leaves[i]))
-                {
-                    levels.Add((short)subtree.Level);
-                    indexes.Add((long)subtree.Index);
-                    hashes.Add(hash.ToArray());
+                        $"The log has a gap: the Merkle tree has {head.Size + i} leaves, so the next event must be at position {head.Size + i + 1}, not {events[i].Position}.");
                 }
             }
 
-            var root = builder.RootHash();
-            await using (var write = new NpgsqlCommand(_write, connection, transaction))
+            Parallel.For(0, events.Count, i => envelopes[i] = EventEnvelope.ToCanonicalBytes(events[i]));
+            TreeHead integrated;
+            try
             {
-                write.Parameters.Add(new NpgsqlParameter<short[]>("levels", levels.ToArray()));
-                write.Parameters.Add(new NpgsqlParameter<long[]>("indexes", indexes.ToArray()));
-                write.Parameters.Add(new NpgsqlParameter<byte[][]>("hashes", hashes.ToArray()) { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
-                write.Parameters.Add(new NpgsqlParameter<long>("size", (long)builder.Size));
-                write.Parameters.Add(new NpgsqlParameter<byte[]>("root", root));
-                await write.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                await using var integrate = new NpgsqlCommand(_integrate, connection, transaction);
+                integrate.Parameters.Add(new NpgsqlParameter<long>("from", head.Size));
+                integrate.Parameters.Add(new NpgsqlParameter<byte[][]>("envelopes", envelopes) { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
+                await using var reader = await integrate.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                integrated = new TreeHead(reader.GetInt64(0), reader.GetFieldValue<byte[]>(1));
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DataCorrupted)
+            {
+                throw new LogIntegrityException(
+                    $"The Merkle tree was changed outside the ledger: {e.MessageText}.", e);
             }
 
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-            _builder = builder;
-            return new IntegrationResult(events.Count, new TreeHead((long)builder.Size, root));
+            return new IntegrationResult(events.Count, integrated);
         }
         finally
         {
@@ -154,31 +142,5 @@ public sealed class MerkleIntegrator : IDisposable
         }
 
         return new TreeHead(reader.GetInt64(0), reader.GetFieldValue<byte[]>(1));
-    }
-
-    private async Task<MerkleTreeBuilder> ResumeAsync(NpgsqlConnection connection, TreeHead head, CancellationToken cancellationToken)
-    {
-        if (_builder is { } cached && cached.Size == (ulong)head.Size && cached.RootHash().AsSpan().SequenceEqual(head.RootHash))
-        {
-            return cached;
-        }
-
-        MerkleTreeBuilder resumed;
-        try
-        {
-            resumed = await MerkleTreeBuilder.ResumeAsync(new PostgresSubtreeHashSource(connection, _options), (ulong)head.Size, cancellationToken).ConfigureAwait(false);
-        }
-        catch (KeyNotFoundException e)
-        {
-            throw new LogIntegrityException($"The Merkle tree head says {head.Size} leaves, but their subtrees are not all stored.", e);
-        }
-
-        if (!resumed.RootHash().AsSpan().SequenceEqual(head.RootHash))
-        {
-            throw new LogIntegrityException(
-                $"The Merkle tree head's root for {head.Size} leaves is not the root of its stored subtrees: the head or the subtrees were changed outside the ledger.");
-        }
-
-        return resumed;
     }
 }

@@ -42,7 +42,8 @@ public sealed class SchemaMigrator
 
     /// <summary>
     /// Applies every pending migration, then grants <paramref name="applicationRole"/> (when given)
-    /// the least it needs: reading everything, appending to the log, no UPDATE or DELETE on it.
+    /// the least it needs: reading everything, and writing the ledger only through the functions
+    /// that assign positions and compute the Merkle tree (no INSERT, UPDATE or DELETE on its tables).
     /// Returns the versions applied by this call.
     /// </summary>
     public async Task<IReadOnlyList<int>> MigrateAsync(string? applicationRole, CancellationToken cancellationToken = default)
@@ -126,20 +127,15 @@ public sealed class SchemaMigrator
     private async Task GrantAsync(NpgsqlConnection connection, string role, CancellationToken cancellationToken)
     {
         var grantee = SqlIdentifier.Quote(role);
-        // The application role appends and reads; it never updates or deletes the log. Streams and
-        // the log head move forward inside append_batch, which runs with the caller's rights.
+        var ledgerTables = string.Join(", ", LedgerTables.Select(t => $"{_schema}.{t}"));
+        // #14: the application role reads everything and writes the ledger only through the owner's
+        // functions (SECURITY DEFINER), which assign positions and compute the tree themselves. Rights
+        // granted by earlier versions are revoked here, so an upgraded database ends the same.
         await ExecuteAsync(connection,
             $"GRANT USAGE ON SCHEMA {_schema} TO {grantee}; " +
             $"GRANT SELECT ON ALL TABLES IN SCHEMA {_schema} TO {grantee}; " +
-            $"GRANT INSERT ON {_schema}.events, {_schema}.idempotency_keys TO {grantee}; " +
-            $"GRANT INSERT, UPDATE ON {_schema}.streams TO {grantee}; " +
-            $"GRANT UPDATE ON {_schema}.log_head TO {grantee}; " +
-            $"REVOKE UPDATE, DELETE, TRUNCATE ON {_schema}.events, {_schema}.idempotency_keys FROM {grantee}; " +
-            // #5: the Merkle tree's subtrees and checkpoints are written once; its head only moves forward.
-            $"GRANT INSERT ON {_schema}.merkle_subtrees, {_schema}.checkpoints TO {grantee}; " +
-            $"GRANT UPDATE ON {_schema}.merkle_tree_head TO {grantee}; " +
-            $"REVOKE UPDATE, DELETE, TRUNCATE ON {_schema}.merkle_subtrees, {_schema}.checkpoints FROM {grantee}; " +
-            $"REVOKE INSERT, DELETE, TRUNCATE ON {_schema}.merkle_tree_head FROM {grantee}; " +
+            $"REVOKE INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON {ledgerTables} FROM {grantee}; " +
+            string.Concat(WriteFunctions.Select(f => $"GRANT EXECUTE ON FUNCTION {_schema}.{f} TO {grantee}; ")) +
             // Projections keep their read models in tables named rm_* and move their checkpoints;
             // those are derived data, rebuilt from the log at will.
             $"GRANT INSERT, UPDATE ON {_schema}.projection_checkpoints TO {grantee}; " +
@@ -149,6 +145,20 @@ public sealed class SchemaMigrator
             "END LOOP; END $grant$",
             cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>The tables of the ledger itself: the run-time role may read them, never write them directly.</summary>
+    public static IReadOnlyList<string> LedgerTables { get; } =
+        ["events", "streams", "log_head", "idempotency_keys", "merkle_subtrees", "merkle_tree_head", "checkpoints", "schema_migrations"];
+
+    // The functions through which the run-time role writes the ledger (owned by the schema's owner).
+    private static readonly string[] WriteFunctions =
+    [
+        "append_batch(uuid[], text[], bigint[], integer[], text[], bytea[], text[], integer[], uuid[], text[], integer[], jsonb[], jsonb[])",
+        "integrate_leaves(bigint, bytea[])",
+        "record_checkpoint(bigint, bytea, text, text)",
+        "merkle_root_at(bigint)",
+        "lock_merkle_tree_head()",
+    ];
 
     private static string SqlLiteral(string value) => "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";
 

@@ -9,7 +9,11 @@ using Provenance.Testing;
 
 namespace Provenance.Api.Tests.Integrity;
 
-/// <summary>A checkpoint row written around the service (the run-time role may insert) makes it refuse to sign an inconsistent tree.</summary>
+/// <summary>
+/// A checkpoint row written around the service makes it refuse to sign an inconsistent tree. Since #14
+/// only the tables' owner can still write such a row (the run-time role has no INSERT right, and its
+/// function checks the root and the note); this is what detection catches of an owner gone rogue.
+/// </summary>
 public sealed class ForgedCheckpointTests(ApiFixture api) : IClassFixture<ApiFixture>
 {
     [Fact]
@@ -40,7 +44,7 @@ public sealed class ForgedCheckpointTests(ApiFixture api) : IClassFixture<ApiFix
 
     private async Task ForgeAsync(long size)
     {
-        await using var app = new NpgsqlConnection(api.AppConnectionString);
+        await using var app = new NpgsqlConnection(api.OwnerConnectionString);
         await app.OpenAsync();
         await using var forge = new NpgsqlCommand(
             "INSERT INTO provenance.checkpoints (tree_size, root, note, key_id) VALUES (@size, @root, 'forged', '00000000')", app);

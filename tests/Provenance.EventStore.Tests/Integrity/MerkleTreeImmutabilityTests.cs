@@ -47,13 +47,11 @@ public sealed class MerkleTreeImmutabilityTests(EventStoreFixture db) : IClassFi
         Assert.Contains("permission denied", error.MessageText, StringComparison.Ordinal);
     }
 
-    [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public async Task The_tree_head_never_moves_back(bool asOwner)
+    [Fact]
+    public async Task The_tree_head_never_moves_back_even_for_its_owner()
     {
         await SeedAsync();
-        await using var connection = new NpgsqlConnection(asOwner ? db.OwnerConnectionString : db.AppConnectionString);
+        await using var connection = new NpgsqlConnection(db.OwnerConnectionString);
         await connection.OpenAsync();
 
         var error = await Assert.ThrowsAsync<PostgresException>(() => TestDatabase.ExecuteAsync(connection, "UPDATE provenance.merkle_tree_head SET size = size - 1"));
@@ -62,28 +60,15 @@ public sealed class MerkleTreeImmutabilityTests(EventStoreFixture db) : IClassFi
         Assert.Contains("only moves forward", error.MessageText, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task The_application_role_may_read_and_add_subtrees_and_checkpoints()
-    {
-        await SeedAsync();
-        await using var app = new NpgsqlConnection(db.AppConnectionString);
-        await app.OpenAsync();
-
-        await TestDatabase.ExecuteAsync(app,
-            "INSERT INTO provenance.checkpoints (tree_size, root, note, key_id) " +
-            "SELECT size + 1000, root, 'test note', '00000000' FROM provenance.merkle_tree_head");
-        await TestDatabase.ExecuteAsync(app, "INSERT INTO provenance.merkle_subtrees (level, idx, hash) VALUES (0, 1000000, sha256('x'::bytea))");
-    }
-
     private async Task SeedAsync()
     {
         await TreeTesting.AppendAsync(db.Store, 3);
         using var integrator = new MerkleIntegrator(db.AppDataSource, db.Store, db.Options);
         var head = await integrator.CatchUpAsync(long.MaxValue);
-        await using var app = new NpgsqlConnection(db.AppConnectionString);
-        await app.OpenAsync();
+        await using var owner = new NpgsqlConnection(db.OwnerConnectionString);
+        await owner.OpenAsync();
         await using var checkpoint = new NpgsqlCommand(
-            "INSERT INTO provenance.checkpoints (tree_size, root, note, key_id) VALUES (@size, @root, 'seed', '00000000') ON CONFLICT DO NOTHING", app);
+            "INSERT INTO provenance.checkpoints (tree_size, root, note, key_id) VALUES (@size, @root, 'seed', '00000000') ON CONFLICT DO NOTHING", owner);
         checkpoint.Parameters.Add(new NpgsqlParameter<long>("size", head.Size));
         checkpoint.Parameters.Add(new NpgsqlParameter<byte[]>("root", head.RootHash));
         await checkpoint.ExecuteNonQueryAsync();

@@ -13,10 +13,11 @@ public sealed class TreeHeadTamperingTests(EventStoreFixture db) : IClassFixture
         await TreeTesting.AppendAsync(db.Store, 5);
         using var running = new MerkleIntegrator(db.AppDataSource, db.Store, db.Options);
         await running.CatchUpAsync(long.MaxValue);
-        await using (var app = new NpgsqlConnection(db.AppConnectionString))
+        // Only the tables' owner can still write the head (#14); the run-time role has no right to.
+        await using (var owner = new NpgsqlConnection(db.OwnerConnectionString))
         {
-            await app.OpenAsync();
-            await TestDatabase.ExecuteAsync(app, "UPDATE provenance.merkle_tree_head SET root = sha256('forged'::bytea)");
+            await owner.OpenAsync();
+            await TestDatabase.ExecuteAsync(owner, "UPDATE provenance.merkle_tree_head SET root = sha256('forged'::bytea)");
         }
 
         await TreeTesting.AppendAsync(db.Store, 1);
