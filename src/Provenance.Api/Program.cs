@@ -54,6 +54,7 @@ app.UseRateLimiter();
 app.UseAuthorization();
 app.UseMiddleware<PrincipalContextMiddleware>();
 app.UseMiddleware<RequestBodyLimitMiddleware>();
+app.UseMiddleware<RequestMediaTypeMiddleware>();
 app.UseMiddleware<IdempotencyKeyMiddleware>();
 
 app.MapOpenApi().AllowAnonymous();

@@ -89,6 +89,25 @@ public sealed class ApiFixture : TestDatabase
         configure?.Invoke(web);
     });
 
+    /// <summary>
+    /// Another instance on real Kestrel (not the in-memory test server), listening on a free loopback
+    /// port: for what only a real server does (its own body limits, a body streamed while the answer
+    /// is read). Returns the instance and its base address.
+    /// </summary>
+    public (WebApplicationFactory<Program> Instance, Uri Address) KestrelInstance(Action<IWebHostBuilder>? configure = null)
+    {
+        var instance = NewInstance(web =>
+        {
+            web.UseSetting("urls", "http://127.0.0.1:0");
+            configure?.Invoke(web);
+        });
+        instance.UseKestrel(0);
+        instance.StartServer();
+        var addresses = instance.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+            .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses;
+        return (instance, new Uri(addresses.First()));
+    }
+
     public T Service<T>()
         where T : notnull => _factory.Services.GetRequiredService<T>();
 

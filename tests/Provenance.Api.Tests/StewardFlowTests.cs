@@ -193,6 +193,28 @@ public sealed class StewardFlowTests(ApiFixture api) : IClassFixture<ApiFixture>
     }
 
     [Fact]
+    public async Task Bug_14_every_loser_of_a_race_under_the_same_if_match_gets_a_412()
+    {
+        var (datasetId, _) = await ClearedDatasetAsync();
+        var before = await api.CountEventsAsync();
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 24).Select(async i =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"/datasets/{datasetId}/versions/1/quarantine")
+            {
+                Content = JsonContent.Create(new { reason = $"race {i}" }),
+            };
+            request.Headers.TryAddWithoutValidation("If-Match", "\"4\"");
+            using var response = await api.Client.SendAsync(request);
+            return response.StatusCode;
+        }));
+
+        Assert.Single(answers, s => s == HttpStatusCode.OK);
+        Assert.All(answers.Where(s => s != HttpStatusCode.OK), s => Assert.Equal(HttpStatusCode.PreconditionFailed, s));
+        Assert.Equal(before + 1, await api.CountEventsAsync());
+    }
+
+    [Fact]
     public async Task A_write_with_the_current_if_match_succeeds_and_returns_the_new_etag()
     {
         var (datasetId, _) = await ClearedDatasetAsync();

@@ -215,8 +215,10 @@ public sealed class ImportingAFileTests(CliFixture api) : IClassFixture<CliFixtu
         whole.Headers.Add("Idempotency-Key", key);
         using var response = await client.SendAsync(whole);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var results = (await response.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+        var answer = (await response.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.True(answer[^1].TryGetProperty("summary", out _), "the answer ends with its summary line");
+        var results = answer[..^1];
         Assert.Equal([1L, 2L, 4L, 5L, 7L], results.Select(r => r.GetProperty("line").GetInt64()));
         Assert.Equal([200, 422, 200, 422, 200], results.Select(r => r.GetProperty("status").GetInt32()));
         Assert.Equal(before, await api.CountEventsAsync());

@@ -59,6 +59,12 @@ internal static class JwtSetup
                     return Task.CompletedTask;
                 }
 
+                if (ReservedPrincipals.IsReserved(name))
+                {
+                    context.Fail(new SecurityTokenValidationException($"The token's '{jwt.NameClaim}' claim names a principal reserved for the service's own writes."));
+                    return Task.CompletedTask;
+                }
+
                 context.Principal = AccessClaims.Create(AccessClaims.JwtMethod, name, Roles(token, jwt), token.FindFirst(jwt.InstitutionClaim)?.Value, keyId: null);
                 return Task.CompletedTask;
             },

@@ -39,9 +39,11 @@ internal sealed class HandleWithdrawConsent(Aggregates aggregates, Ledger ledger
     {
         var (datasetId, number, ifMatch, body) = request;
         var (dataset, version) = await aggregates.DatasetAsync(datasetId, cancellationToken);
+        // The precondition first (#14): a stale If-Match is 412, whatever the rules would say.
+        var expected = HttpResults.ExpectedFrom(ifMatch, version);
         var withdrawn = WithdrawConsent.Decide(dataset, Guid.CreateVersion7(), number, body.SubjectCount!.Value, body.EffectiveOn!.Value,
             Parse.Enums<ConsentAction>(body.RequiredActions).Distinct().ToList(), context.ActorId, clock.GetUtcNow());
-        return await ledger.AppendAsync(datasetId, StreamTypes.Dataset, HttpResults.ExpectedFrom(ifMatch, version), [withdrawn],
+        return await ledger.AppendAsync(datasetId, StreamTypes.Dataset, expected, [withdrawn],
             $"/datasets/{datasetId}/consent-withdrawals/{withdrawn.WithdrawalId}", cancellationToken);
     }
 }

@@ -100,6 +100,8 @@ internal sealed class HandleDecideDeidentification(Aggregates aggregates, Ledger
     {
         var (datasetId, number, ifMatch, body) = request;
         var (dataset, version) = await aggregates.DatasetAsync(datasetId, cancellationToken);
+        // The precondition first (#14): a stale If-Match is 412, whatever the rules would say.
+        var expected = HttpResults.ExpectedFrom(ifMatch, version);
         var decision = DecideDeidentification.Decide(dataset, new DeidentificationDecided(
             datasetId, number, Guid.CreateVersion7(), EnumNames.Parse<DeidentificationMethod>(body.Method!),
             body.SafeHarbor is { } s
@@ -113,7 +115,7 @@ internal sealed class HandleDecideDeidentification(Aggregates aggregates, Ledger
             body.LimitedDataSet is { } l ? new LimitedDataSetDetails(l.DataUseAgreementReference!.Trim()) : null,
             body.NotPhi is { } n ? new NotPhiDetails(n.Justification!.Trim()) : null,
             EnumNames.Parse<DecisionOutcome>(body.Outcome!), body.DecidedBy!.Trim(), body.DecidedAt!.Value));
-        return await ledger.AppendAsync(datasetId, StreamTypes.Dataset, HttpResults.ExpectedFrom(ifMatch, version), [decision],
+        return await ledger.AppendAsync(datasetId, StreamTypes.Dataset, expected, [decision],
             $"/datasets/{datasetId}/deidentification-decisions/{decision.DecisionId}", cancellationToken);
     }
 }
@@ -125,8 +127,10 @@ internal sealed class HandleRescindDeidentification(Aggregates aggregates, Ledge
     {
         var (datasetId, decisionId, ifMatch, body) = request;
         var (dataset, version) = await aggregates.DatasetAsync(datasetId, cancellationToken);
+        // The precondition first (#14): a stale If-Match is 412, whatever the rules would say.
+        var expected = HttpResults.ExpectedFrom(ifMatch, version);
         var rescinded = DecideDeidentification.Rescind(dataset, decisionId, Parse.Trimmed(body.Reason), context.ActorId, body.RescindedAt ?? clock.GetUtcNow());
-        return await ledger.AppendAsync(datasetId, StreamTypes.Dataset, HttpResults.ExpectedFrom(ifMatch, version), [rescinded],
+        return await ledger.AppendAsync(datasetId, StreamTypes.Dataset, expected, [rescinded],
             $"/datasets/{datasetId}/deidentification-decisions/{decisionId}", cancellationToken);
     }
 }

@@ -106,10 +106,12 @@ internal sealed class HandleAmendProtocol(Aggregates aggregates, Ledger ledger, 
     {
         var (protocolId, ifMatch, body) = request;
         var (protocol, version) = await aggregates.ProtocolAsync(protocolId, cancellationToken);
+        // The precondition first (#14): a stale If-Match is 412, whatever the rules would say.
+        var expected = HttpResults.ExpectedFrom(ifMatch, version);
         var amended = ManageIrbProtocol.Amend(protocol, new IrbProtocolAmended(
             protocolId, body.EffectiveOn!.Value, IrbValidation.ToTerms(body.Terms!), Parse.Trimmed(body.Summary), context.ActorId, clock.GetUtcNow()),
             await IrbValidation.ExistingDatasetsAsync(aggregates, body.Terms!, cancellationToken));
-        return await ledger.AppendAsync(protocolId, StreamTypes.IrbProtocol, HttpResults.ExpectedFrom(ifMatch, version), [amended],
+        return await ledger.AppendAsync(protocolId, StreamTypes.IrbProtocol, expected, [amended],
             $"/irb/protocols/{protocolId}", cancellationToken);
     }
 }
@@ -121,6 +123,8 @@ internal sealed class HandleChangeProtocolStatus(Aggregates aggregates, Ledger l
     {
         var (protocolId, to, close, ifMatch, body) = request;
         var (protocol, version) = await aggregates.ProtocolAsync(protocolId, cancellationToken);
+        // The precondition first (#14): a stale If-Match is 412, whatever the rules would say.
+        var expected = HttpResults.ExpectedFrom(ifMatch, version);
         var (on, reason, by, at) = (body.EffectiveOn!.Value, Parse.Trimmed(body.Reason), context.ActorId, clock.GetUtcNow());
         object change = (to, close) switch
         {
@@ -130,7 +134,7 @@ internal sealed class HandleChangeProtocolStatus(Aggregates aggregates, Ledger l
             _ => new IrbProtocolTerminated(protocolId, on, reason, by, at),
         };
         ManageIrbProtocol.ChangeStatus(protocol, change, on, close ? IrbStatus.Closed : to);
-        return await ledger.AppendAsync(protocolId, StreamTypes.IrbProtocol, HttpResults.ExpectedFrom(ifMatch, version), [change],
+        return await ledger.AppendAsync(protocolId, StreamTypes.IrbProtocol, expected, [change],
             $"/irb/protocols/{protocolId}", cancellationToken);
     }
 }

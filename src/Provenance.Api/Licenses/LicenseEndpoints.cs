@@ -95,11 +95,13 @@ internal sealed class HandleGrantLicense(Aggregates aggregates, Ledger ledger, R
     {
         var (datasetId, ifMatch, body) = request;
         var (dataset, version) = await aggregates.DatasetAsync(datasetId, cancellationToken);
+        // The precondition first (#14): a stale If-Match is 412, whatever the rules would say.
+        var expected = HttpResults.ExpectedFrom(ifMatch, version);
         var granted = ManageLicense.Grant(dataset, new LicenseGranted(
             datasetId, Guid.CreateVersion7(), EnumNames.Parse<LicenseKind>(body.Kind!), body.SpdxId?.Trim(),
             body.Parties!.Select(Parse.Trimmed).ToList(), body.Attribution?.Trim(), body.Territory!.Trim(), body.EffectiveOn!.Value,
             LicenseValidation.ToTerms(body.Terms!), context.ActorId, clock.GetUtcNow()));
-        return await ledger.AppendAsync(datasetId, StreamTypes.Dataset, HttpResults.ExpectedFrom(ifMatch, version), [granted],
+        return await ledger.AppendAsync(datasetId, StreamTypes.Dataset, expected, [granted],
             $"/datasets/{datasetId}/licenses/{granted.LicenseId}", cancellationToken);
     }
 }
@@ -111,9 +113,11 @@ internal sealed class HandleAmendLicense(Aggregates aggregates, Ledger ledger, R
     {
         var (datasetId, licenseId, ifMatch, body) = request;
         var (dataset, version) = await aggregates.DatasetAsync(datasetId, cancellationToken);
+        // The precondition first (#14): a stale If-Match is 412, whatever the rules would say.
+        var expected = HttpResults.ExpectedFrom(ifMatch, version);
         var amended = ManageLicense.Amend(dataset, new LicenseAmended(
             datasetId, licenseId, body.EffectiveOn!.Value, LicenseValidation.ToTerms(body.Terms!), Parse.Trimmed(body.Summary), context.ActorId, clock.GetUtcNow()));
-        return await ledger.AppendAsync(datasetId, StreamTypes.Dataset, HttpResults.ExpectedFrom(ifMatch, version), [amended],
+        return await ledger.AppendAsync(datasetId, StreamTypes.Dataset, expected, [amended],
             $"/datasets/{datasetId}/licenses/{licenseId}", cancellationToken);
     }
 }
@@ -125,9 +129,11 @@ internal sealed class HandleTerminateLicense(Aggregates aggregates, Ledger ledge
     {
         var (datasetId, licenseId, ifMatch, body) = request;
         var (dataset, version) = await aggregates.DatasetAsync(datasetId, cancellationToken);
+        // The precondition first (#14): a stale If-Match is 412, whatever the rules would say.
+        var expected = HttpResults.ExpectedFrom(ifMatch, version);
         var terminated = ManageLicense.Terminate(dataset, new LicenseTerminated(
             datasetId, licenseId, body.EffectiveOn!.Value, Parse.Trimmed(body.Reason), context.ActorId, clock.GetUtcNow()));
-        return await ledger.AppendAsync(datasetId, StreamTypes.Dataset, HttpResults.ExpectedFrom(ifMatch, version), [terminated],
+        return await ledger.AppendAsync(datasetId, StreamTypes.Dataset, expected, [terminated],
             $"/datasets/{datasetId}/licenses/{licenseId}", cancellationToken);
     }
 }

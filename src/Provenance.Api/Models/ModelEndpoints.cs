@@ -129,6 +129,8 @@ internal sealed class HandleRecordTrainingRun(Aggregates aggregates, ClearanceFa
     {
         var (modelId, ifMatch, body) = request;
         var (model, version) = await aggregates.ModelAsync(modelId, cancellationToken);
+        // The precondition first (#14): a stale If-Match is 412, whatever the rules would say.
+        var expected = HttpResults.ExpectedFrom(ifMatch, version);
         var inputs = body.Inputs!.Select(i => new TrainingInput(i.DatasetId!.Value, i.Version!.Value, i.Fingerprint!.Trim())).ToList();
         var run = new TrainingRunRecorded(modelId, Guid.CreateVersion7(), body.ModelVersion!.Trim(), inputs, body.StartedAt!.Value, body.FinishedAt!.Value,
             body.CodeReference!.Trim(), Parse.Trimmed(body.Notes), context.ActorId, clock.GetUtcNow());
@@ -143,7 +145,7 @@ internal sealed class HandleRecordTrainingRun(Aggregates aggregates, ClearanceFa
 
         var events = ManageModel.RecordTrainingRun(model, run, clearanceOverride,
             await facts.LoadAsync(inputs.Select(i => new DatasetVersionRef(i.DatasetId, i.Version)), cancellationToken));
-        return await ledger.AppendAsync(modelId, StreamTypes.Model, HttpResults.ExpectedFrom(ifMatch, version), events,
+        return await ledger.AppendAsync(modelId, StreamTypes.Model, expected, events,
             $"/models/{modelId}/training-runs/{run.RunId}", cancellationToken);
     }
 }
@@ -155,10 +157,12 @@ internal sealed class HandleChangeModelVersion(Aggregates aggregates, Ledger led
     {
         var (modelId, modelVersion, withdraw, ifMatch, body) = request;
         var (model, version) = await aggregates.ModelAsync(modelId, cancellationToken);
+        // The precondition first (#14): a stale If-Match is 412, whatever the rules would say.
+        var expected = HttpResults.ExpectedFrom(ifMatch, version);
         object change = withdraw
             ? ManageModel.Withdraw(model, new ModelVersionWithdrawn(modelId, modelVersion, Parse.Trimmed(body.Reason), context.ActorId, clock.GetUtcNow()))
             : ManageModel.Release(model, new ModelVersionReleased(modelId, modelVersion, Parse.Trimmed(body.Notes), context.ActorId, clock.GetUtcNow()));
-        return await ledger.AppendAsync(modelId, StreamTypes.Model, HttpResults.ExpectedFrom(ifMatch, version), [change],
+        return await ledger.AppendAsync(modelId, StreamTypes.Model, expected, [change],
             $"/models/{modelId}/versions/{Uri.EscapeDataString(modelVersion)}", cancellationToken);
     }
 }

@@ -22,6 +22,9 @@ internal sealed record DemoKey(string Variable, string Principal, IReadOnlyList<
 internal sealed class DemoKeys(IServiceScopeFactory scopes, IOptions<SeedOptions> options, ApiKeyDirectory directory, TimeProvider clock)
 {
     public const string SeedLoaderVariable = "SEED_LOADER_KEY";
+
+    /// <summary>The principal of the seed loader's own key (reserved: no one else may hold it).</summary>
+    public const string SeedLoaderPrincipal = "seed-loader";
     private static readonly TimeSpan Lifetime = TimeSpan.FromDays(90);
     private static readonly TimeSpan RenewBefore = TimeSpan.FromDays(7);
 
@@ -63,7 +66,7 @@ internal sealed class DemoKeys(IServiceScopeFactory scopes, IOptions<SeedOptions
 
     private static List<DemoKey> Wanted(string seedFolder, bool withTour)
     {
-        var keys = new List<DemoKey> { new(SeedLoaderVariable, "seed-loader", [Role.Admin], null, "the seed loader itself") };
+        var keys = new List<DemoKey> { new(SeedLoaderVariable, SeedLoaderPrincipal, [Role.Admin], null, "the seed loader itself") };
         if (!withTour)
         {
             return keys;

@@ -96,19 +96,55 @@ internal sealed class BulkImporter
         {
             foreach (var batch in scan.Batches)
             {
-                // Disposed only once its results are read: the body may still be streaming when the headers arrive.
-                var address = batch.FirstLine == 1 ? _endpoint : new Uri(_endpoint, $"?firstLine={batch.FirstLine.ToString(CultureInfo.InvariantCulture)}");
-                using var message = new HttpRequestMessage(HttpMethod.Post, address) { Content = new NdjsonBatchContent(file, batch) };
-                message.Content.Headers.ContentType = new MediaTypeHeaderValue(NdJson) { CharSet = "utf-8" };
-                if (idempotencyKey is not null)
+                // Results of lines before this one were counted from an earlier answer to this batch.
+                var countFrom = batch.FirstLine;
+                while (true)
                 {
-                    message.Headers.Add("Idempotency-Key", idempotencyKey);
-                }
+                    // Disposed only once its results are read: the body may still be streaming when the headers arrive.
+                    var address = batch.FirstLine == 1 ? _endpoint : new Uri(_endpoint, $"?firstLine={batch.FirstLine.ToString(CultureInfo.InvariantCulture)}");
+                    using var message = new HttpRequestMessage(HttpMethod.Post, address) { Content = new NdjsonBatchContent(file, batch) };
+                    message.Content.Headers.ContentType = new MediaTypeHeaderValue(NdJson) { CharSet = "utf-8" };
+                    if (idempotencyKey is not null)
+                    {
+                        message.Headers.Add("Idempotency-Key", idempotencyKey);
+                    }
 
-                using var response = await SendAsync(message, cancellationToken).ConfigureAwait(false);
-                await ReadResultsAsync(response, tally, failures, results, advance, cancellationToken).ConfigureAwait(false);
+                    using var response = await SendAsync(message, cancellationToken).ConfigureAwait(false);
+                    var summary = await ReadResultsAsync(response, countFrom, tally, failures, results, advance, cancellationToken).ConfigureAwait(false);
+                    if (summary.Complete)
+                    {
+                        break;
+                    }
+
+                    countFrom = summary.StoppedAtLine ?? throw new ImportAbortedException("The API stopped the import without saying where.");
+                    await WaitToResumeAsync(summary, idempotencyKey, cancellationToken).ConfigureAwait(false);
+                }
             }
         }).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The API stopped a request before its end. Its rate limit is waited out and the batch sent
+    /// again under the same idempotency key (lines already written are replayed, not written twice,
+    /// and cost no request); anything else ends the import.
+    /// </summary>
+    private async Task WaitToResumeAsync(ImportSummary summary, string? idempotencyKey, CancellationToken cancellationToken)
+    {
+        var why = summary.Problem?.Describe() ?? "no reason given";
+        if (summary.RetryAfter is not { } seconds)
+        {
+            throw new ImportAbortedException($"The API stopped the import before line {summary.StoppedAtLine:N0}: {why}");
+        }
+
+        if (idempotencyKey is null)
+        {
+            throw new ImportAbortedException(
+                $"The API's rate limit stopped the import before line {summary.StoppedAtLine:N0}. Without an --idempotency-key, sending " +
+                "the lines again could record them twice: wait, then send only the lines from there on, or use --idempotency-key.");
+        }
+
+        _console.WriteLine($"The API's rate limit stopped the import before line {summary.StoppedAtLine:N0}; resuming in {seconds} s.");
+        await Task.Delay(TimeSpan.FromSeconds(seconds), cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage message, CancellationToken cancellationToken)
@@ -144,8 +180,13 @@ internal sealed class BulkImporter
         }
     }
 
-    private static async Task ReadResultsAsync(
-        HttpResponseMessage response, ImportTally tally, StreamWriter? failures, StreamWriter? results, Action<ImportTally> advance,
+    /// <summary>
+    /// Counts and writes out the results of lines numbered <paramref name="countFrom"/> and later, and
+    /// returns the summary that ends every complete answer (#14); an answer that ends without one was
+    /// cut off, and the import stops saying so.
+    /// </summary>
+    private static async Task<ImportSummary> ReadResultsAsync(
+        HttpResponseMessage response, long countFrom, ImportTally tally, StreamWriter? failures, StreamWriter? results, Action<ImportTally> advance,
         CancellationToken cancellationToken)
     {
         var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
@@ -164,7 +205,7 @@ internal sealed class BulkImporter
 
             if (line is null)
             {
-                return;
+                throw new ImportAbortedException("The API's answer ended without its summary line: it was cut off before every line was answered.");
             }
 
             if (string.IsNullOrWhiteSpace(line))
@@ -175,11 +216,21 @@ internal sealed class BulkImporter
             ImportResult result;
             try
             {
+                if (ImportSummary.TryParse(line) is { } summary)
+                {
+                    return summary;
+                }
+
                 result = ImportResult.Parse(line);
             }
             catch (JsonException e)
             {
                 throw new ImportAbortedException($"The API sent a result that is not valid: {e.Message}", e);
+            }
+
+            if (result.Line < countFrom)
+            {
+                continue;
             }
 
             tally.Count(result);

@@ -107,8 +107,7 @@ public sealed class ActorAndInstitutionTests(ApiFixture api) : IClassFixture<Api
 
         using var response = await lakeshore.PostAsync("/imports", new StringContent(lines, Encoding.UTF8, "application/x-ndjson"));
 
-        var results = (await response.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Select(l => JsonDocument.Parse(l).RootElement.GetProperty("status").GetInt32()).ToArray();
+        var results = (await Imports.ResultsAsync(response)).Select(r => r.GetProperty("status").GetInt32()).ToArray();
         Assert.Equal([201, 403, 403, 403], results);
         Assert.Equal(before + 1, await api.CountEventsAsync());
     }

@@ -29,6 +29,10 @@ internal sealed class IssueApiKeyValidator : IValidator<IssueApiKeyCommand>
     {
         var body = request.Body;
         errors.Text("principal", body.Principal, maxLength: 200);
+        if (ReservedPrincipals.IsReserved(body.Principal))
+        {
+            errors.Add("principal", ReservedPrincipals.Reason);
+        }
         if (errors.List("roles", body.Roles, max: 4))
         {
             errors.OneOfEach<Role>("roles", body.Roles);

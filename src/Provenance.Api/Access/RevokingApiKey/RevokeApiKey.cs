@@ -36,8 +36,10 @@ internal sealed class HandleRevokeApiKey(Aggregates aggregates, Ledger ledger, R
     {
         var (keyId, ifMatch, body) = request;
         var (key, version) = await aggregates.ApiKeyAsync(keyId, cancellationToken);
+        // The precondition first (#14): a stale If-Match is 412, whatever the rules would say.
+        var expected = HttpResults.ExpectedFrom(ifMatch, version);
         var revoked = ManageApiKeys.Revoke(key, new ApiKeyRevoked(keyId, body.Reason!.Trim(), context.ActorId, clock.GetUtcNow()));
-        var result = await ledger.AppendAsync(keyId, StreamTypes.ApiKey, HttpResults.ExpectedFrom(ifMatch, version), [revoked],
+        var result = await ledger.AppendAsync(keyId, StreamTypes.ApiKey, expected, [revoked],
             $"/access/api-keys/{keyId}", cancellationToken);
         directory.Forget(keyId);
         return result;
@@ -51,9 +53,11 @@ internal sealed class HandleChangeApiKeyExpiry(Aggregates aggregates, Ledger led
     {
         var (keyId, ifMatch, body) = request;
         var (key, version) = await aggregates.ApiKeyAsync(keyId, cancellationToken);
+        // The precondition first (#14): a stale If-Match is 412, whatever the rules would say.
+        var expected = HttpResults.ExpectedFrom(ifMatch, version);
         var now = clock.GetUtcNow();
         var changed = ManageApiKeys.ChangeExpiry(key, new ApiKeyExpiryChanged(keyId, body.ExpiresAt ?? now, body.Reason!.Trim(), context.ActorId, now));
-        var result = await ledger.AppendAsync(keyId, StreamTypes.ApiKey, HttpResults.ExpectedFrom(ifMatch, version), [changed],
+        var result = await ledger.AppendAsync(keyId, StreamTypes.ApiKey, expected, [changed],
             $"/access/api-keys/{keyId}", cancellationToken);
         directory.Forget(keyId);
         return result;

@@ -75,6 +75,8 @@ internal sealed class HandleContributeVersion(Aggregates aggregates, Ledger ledg
     {
         var (datasetId, ifMatch, body) = request;
         var (dataset, version) = await aggregates.DatasetAsync(datasetId, cancellationToken);
+        // The precondition first (#14): a stale If-Match is 412, whatever the rules would say.
+        var expected = HttpResults.ExpectedFrom(ifMatch, version);
         IReadOnlyDictionary<Guid, Dataset> parents = new Dictionary<Guid, Dataset>();
         Derivation? derivation = null;
         if (body.DerivedFrom is { } d)
@@ -92,7 +94,7 @@ internal sealed class HandleContributeVersion(Aggregates aggregates, Ledger ledg
                 context.ActorId, body.ContributedAt ?? now, now),
             dataset, parents);
         var number = dataset.Versions.Count + 1;
-        return await ledger.AppendAsync(datasetId, StreamTypes.Dataset, HttpResults.ExpectedFrom(ifMatch, version), events,
+        return await ledger.AppendAsync(datasetId, StreamTypes.Dataset, expected, events,
             $"/datasets/{datasetId}/versions/{number}", cancellationToken);
     }
 }

@@ -26,11 +26,13 @@ internal sealed class HandleQuarantineVersion(Aggregates aggregates, Ledger ledg
     {
         var (datasetId, number, release, ifMatch, body) = request;
         var (dataset, version) = await aggregates.DatasetAsync(datasetId, cancellationToken);
+        // The precondition first (#14): a stale If-Match is 412, whatever the rules would say.
+        var expected = HttpResults.ExpectedFrom(ifMatch, version);
         var reason = Parse.Trimmed(body.Reason);
         object decided = release
             ? QuarantineVersion.Release(dataset, number, reason, context.ActorId, clock.GetUtcNow())
             : QuarantineVersion.Quarantine(dataset, number, reason, context.ActorId, clock.GetUtcNow());
-        return await ledger.AppendAsync(datasetId, StreamTypes.Dataset, HttpResults.ExpectedFrom(ifMatch, version), [decided],
+        return await ledger.AppendAsync(datasetId, StreamTypes.Dataset, expected, [decided],
             $"/datasets/{datasetId}/versions/{number}", cancellationToken);
     }
 }

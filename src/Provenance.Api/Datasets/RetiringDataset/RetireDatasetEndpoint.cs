@@ -23,8 +23,10 @@ internal sealed class HandleRetireDataset(Aggregates aggregates, Ledger ledger, 
     public async Task<CommandResult> Handle(RetireDatasetCommand request, CancellationToken cancellationToken)
     {
         var (dataset, version) = await aggregates.DatasetAsync(request.DatasetId, cancellationToken);
+        // The precondition first (#14): a stale If-Match is 412, whatever the rules would say.
+        var expected = HttpResults.ExpectedFrom(request.IfMatch, version);
         var retired = RetireDataset.Decide(dataset, Parse.Trimmed(request.Body.Reason), context.ActorId, clock.GetUtcNow());
-        return await ledger.AppendAsync(dataset.Id, StreamTypes.Dataset, HttpResults.ExpectedFrom(request.IfMatch, version), [retired],
+        return await ledger.AppendAsync(dataset.Id, StreamTypes.Dataset, expected, [retired],
             $"/datasets/{dataset.Id}", cancellationToken);
     }
 }

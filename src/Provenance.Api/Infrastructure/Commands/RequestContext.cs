@@ -16,10 +16,13 @@ internal sealed class RequestContext
     /// <summary>The actor of the service's own writes (bootstrap and demo keys).</summary>
     public const string System = "system";
 
-    public string ActorId { get; set; } = "anonymous";
+    /// <summary>The actor and role before anyone is authenticated.</summary>
+    public const string Anonymous = "anonymous";
+
+    public string ActorId { get; set; } = Anonymous;
 
     /// <summary>The role the actor acts under for this write; set by the access check of each command.</summary>
-    public string ActorRole { get; set; } = "anonymous";
+    public string ActorRole { get; set; } = Anonymous;
 
     /// <summary>Every role the principal holds.</summary>
     public IReadOnlySet<Role> Roles { get; set; } = new HashSet<Role>();

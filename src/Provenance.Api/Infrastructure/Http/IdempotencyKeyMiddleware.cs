@@ -21,20 +21,33 @@ internal sealed class IdempotencyKeyMiddleware(RequestDelegate next)
 
     public async Task InvokeAsync(HttpContext context, RequestContext requestContext)
     {
-        var key = context.Request.Headers[Header].ToString();
-        if (key.Length == 0 || HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method) ||
-            context.GetEndpoint()?.Metadata.GetMetadata<NoRequestFingerprint>() is not null)
+        if (!context.Request.Headers.TryGetValue(Header, out var values) || HttpMethods.IsGet(context.Request.Method) ||
+            HttpMethods.IsHead(context.Request.Method))
         {
             await next(context);
             return;
         }
 
-        if (key.Length > MaxKeyLength || !key.All(c => c is >= '!' and <= '~'))
+        // #14: a header that is sent must hold one valid key. An empty or blank one was ignored before,
+        // so two identical requests "with a key" wrote twice.
+        if (values.Count > 1)
+        {
+            throw new MalformedRequestException($"The {Header} header appears more than once; send one key.");
+        }
+
+        var key = values.ToString();
+        if (key.Length is 0 or > MaxKeyLength || !key.All(c => c is >= '!' and <= '~'))
         {
             throw new Validation.ValidationFailedException(new Dictionary<string, string[]>
             {
                 [Header] = [$"must be 1 to {MaxKeyLength} visible ASCII characters (a UUID is a good key)"],
             });
+        }
+
+        if (context.GetEndpoint()?.Metadata.GetMetadata<NoRequestFingerprint>() is not null)
+        {
+            await next(context);
+            return;
         }
 
         context.Request.EnableBuffering();

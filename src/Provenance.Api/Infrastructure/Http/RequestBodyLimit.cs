@@ -10,33 +10,37 @@ internal sealed class LargeRequestBody;
 /// <c>413 payload-too-large</c>, before anything reads them: at once when Content-Length says so,
 /// otherwise as soon as the body read passes the limit. Kestrel enforces the same limit itself;
 /// this makes it hold on any server (and in-process tests) and says so in a problem.
-/// Endpoints marked <see cref="LargeRequestBody"/> are held to <c>MaxImportBodyBytes</c> instead.
+/// Endpoints marked <see cref="LargeRequestBody"/> are held to <c>MaxImportBodyBytes</c> instead
+/// (256 MiB by default).
 /// </summary>
 internal sealed class RequestBodyLimitMiddleware(RequestDelegate next, IConfiguration configuration)
 {
     public const long DefaultMaxBytes = 1024 * 1024;
+
+    /// <summary>The whole body of one import unless configured (#14: bounded by default; the CLI sends 512 KiB per request).</summary>
+    public const long DefaultMaxImportBytes = 256L * 1024 * 1024;
+
     private readonly long _max = configuration.GetValue("Provenance:Limits:MaxRequestBodyBytes", DefaultMaxBytes);
-    private readonly long? _maxImport = configuration.GetValue<long?>("Provenance:Limits:MaxImportBodyBytes");
+    private readonly long _maxImport = configuration.GetValue("Provenance:Limits:MaxImportBodyBytes", DefaultMaxImportBytes);
 
     public Task InvokeAsync(HttpContext context)
     {
         var large = context.GetEndpoint()?.Metadata.GetMetadata<LargeRequestBody>() is not null;
-        var limit = large ? _maxImport : _max;
+        var max = large ? _maxImport : _max;
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
         {
-            feature.MaxRequestBodySize = limit;
+            // An import is limited here, by what it has read, not by Kestrel, which counts what it has
+            // received ahead of the reader and would refuse lines that were read within the limit.
+            // Kestrel still holds at most its request buffer (1 MiB) ahead of the reader.
+            feature.MaxRequestBodySize = large ? null : max;
         }
 
-        if (limit is { } max)
+        if (context.Request.ContentLength > max)
         {
-            if (context.Request.ContentLength > max)
-            {
-                throw TooLarge(max);
-            }
-
-            context.Request.Body = new LimitedStream(context.Request.Body, max);
+            throw TooLarge(max);
         }
 
+        context.Request.Body = new LimitedStream(context.Request.Body, max);
         return next(context);
     }
 

@@ -13,7 +13,7 @@ namespace Provenance.Api.Infrastructure.Problems;
 /// </summary>
 internal static class ProblemMapping
 {
-    public static ProblemDetails? ToProblem(Exception exception) => exception switch
+    public static ProblemDetails? ToProblem(Exception exception) => Titled(exception switch
     {
         ValidationFailedException e => Validation(e.Errors),
         RuleViolationException e => RuleViolated(e.Violations),
@@ -33,7 +33,18 @@ internal static class ProblemMapping
         BadHttpRequestException e => BadRequest(e),
         LogIntegrityException e => Problem(StatusCodes.Status500InternalServerError, ProblemTypes.IntegrityViolation, "Integrity violation", e.Message),
         _ => null,
-    };
+    });
+
+    /// <summary>Gives a problem its type's one title (<see cref="ProblemTypes.Titles"/>).</summary>
+    public static ProblemDetails? Titled(ProblemDetails? problem)
+    {
+        if (problem?.Type is { } type && ProblemTypes.Titles.TryGetValue(type, out var title))
+        {
+            problem.Title = title;
+        }
+
+        return problem;
+    }
 
     /// <summary>
     /// Problems the framework writes itself (no route, wrong method, wrong media type) get this
@@ -45,18 +56,26 @@ internal static class ProblemMapping
         var problem = context.ProblemDetails;
         if (problem.Type is null || problem.Type.StartsWith("https://tools.ietf.org/", StringComparison.Ordinal))
         {
-            (problem.Type, problem.Detail) = problem.Status switch
+            (problem.Type, problem.Title, problem.Detail) = problem.Status switch
             {
-                StatusCodes.Status404NotFound => (ProblemTypes.NotFound, problem.Detail ?? "No resource is at this address."),
-                StatusCodes.Status405MethodNotAllowed => (ProblemTypes.MethodNotAllowed, problem.Detail ?? "This address does not accept this method."),
-                StatusCodes.Status415UnsupportedMediaType => (ProblemTypes.UnsupportedMediaType, problem.Detail ?? "Send the body as application/json."),
-                StatusCodes.Status400BadRequest => (ProblemTypes.MalformedRequest, problem.Detail),
-                _ => (problem.Type, problem.Detail),
+                StatusCodes.Status404NotFound => (ProblemTypes.NotFound, "Not found", problem.Detail ?? "No resource is at this address."),
+                StatusCodes.Status405MethodNotAllowed => (ProblemTypes.MethodNotAllowed, "Method not allowed", problem.Detail ?? "This address does not accept this method."),
+                StatusCodes.Status415UnsupportedMediaType => (ProblemTypes.UnsupportedMediaType, "Unsupported media type", problem.Detail ?? "Send the body as application/json."),
+                StatusCodes.Status400BadRequest => (ProblemTypes.MalformedRequest, "Bad request", problem.Detail),
+                // #14: Kestrel refuses a chunked body past its limit before the pipeline sees it.
+                StatusCodes.Status413PayloadTooLarge => (ProblemTypes.PayloadTooLarge, "Request body too large", TooLargeDetail(context.HttpContext)),
+                _ => (problem.Type, problem.Title, problem.Detail),
             };
         }
 
+        Titled(problem);
         problem.Extensions["traceId"] = System.Diagnostics.Activity.Current?.Id ?? context.HttpContext.TraceIdentifier;
     }
+
+    private static string TooLargeDetail(HttpContext context) =>
+        context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize is { } max
+            ? $"The request body is larger than the {max:N0} bytes this endpoint accepts."
+            : "The request body is larger than this endpoint accepts.";
 
     public static ProblemDetails Validation(IReadOnlyDictionary<string, string[]> errors)
     {
@@ -86,6 +105,11 @@ internal static class ProblemMapping
 
     private static ProblemDetails BadRequest(BadHttpRequestException exception)
     {
+        if (exception is MalformedRequestException)
+        {
+            return Problem(StatusCodes.Status400BadRequest, ProblemTypes.MalformedRequest, "Bad request", exception.Message);
+        }
+
         if (exception.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
             return Problem(StatusCodes.Status413PayloadTooLarge, ProblemTypes.PayloadTooLarge, "Request body too large",
@@ -107,6 +131,8 @@ internal static class ProblemMapping
                 var m when m.Contains("could not be mapped", StringComparison.Ordinal) => "is not a known field",
                 var m when m.Contains("maximum configured depth", StringComparison.Ordinal) => "is nested too deeply",
                 var m when m.Contains("Duplicate", StringComparison.OrdinalIgnoreCase) => "appears more than once",
+                _ when json.InnerException?.Message.Contains("UTF-16", StringComparison.Ordinal) == true =>
+                    "is not valid Unicode text: it holds an unpaired surrogate",
                 _ when json.Path is null or "$" => "is not valid JSON",
                 _ => "has a value of the wrong type or is malformed JSON",
             };

@@ -37,45 +37,90 @@ internal sealed class FieldErrors
             Add(field, $"must be at most {maxLength} characters (it has {value.Length})");
         }
 
-        if (value.Any(c => char.IsControl(c) && !(multiline && c is '\n' or '\r' or '\t')))
+        foreach (var reason in TextProblems(value, multiline))
         {
-            Add(field, "must not contain control characters");
-        }
-
-        // #6: text that displays as something else ("Trojan Source"), or that is not text at all.
-        if (value.Any(c => c is (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069')))
-        {
-            Add(field, "must not contain bidirectional embedding, override or isolate characters (U+202A to U+202E, U+2066 to U+2069)");
-        }
-
-        if (HasUnpairedSurrogateOrNoncharacter(value))
-        {
-            Add(field, "must be valid Unicode text: no unpaired surrogate and no noncharacter (U+FFFE, U+FFFF)");
+            Add(field, reason);
         }
     }
 
-    private static bool HasUnpairedSurrogateOrNoncharacter(string value)
+    /// <summary>
+    /// What makes a text unfit for the ledger (#6, #14): text that is not text (unpaired surrogates,
+    /// noncharacters, control characters), text that displays as something else (bidirectional
+    /// embeddings, overrides and isolates: "Trojan Source"), and text that hides something (tag
+    /// characters, a byte order mark). A one-line field also refuses the invisible format characters
+    /// and line or paragraph separators that multi-line prose may need (zero-width joiners and
+    /// directional marks are part of some scripts).
+    /// </summary>
+    private static IEnumerable<string> TextProblems(string value, bool multiline)
     {
-        for (var i = 0; i < value.Length; i++)
+        bool control = false, notText = false, bidi = false, hidden = false, invisible = false, separator = false;
+        var rest = value.AsSpan();
+        while (!rest.IsEmpty)
         {
-            var c = value[i];
-            if (c is '\uFFFE' or '\uFFFF' || char.IsLowSurrogate(c))
+            if (System.Text.Rune.DecodeFromUtf16(rest, out var rune, out var consumed) != System.Buffers.OperationStatus.Done)
             {
-                return true;
+                notText = true; // An unpaired surrogate.
+                rest = rest[Math.Max(consumed, 1)..];
+                continue;
             }
 
-            if (char.IsHighSurrogate(c))
+            rest = rest[consumed..];
+            var c = rune.Value;
+            if (c < 0x20 || c is >= 0x7F and <= 0x9F)
             {
-                if (i + 1 >= value.Length || !char.IsLowSurrogate(value[i + 1]))
-                {
-                    return true;
-                }
-
-                i++;
+                control |= !(multiline && c is '\n' or '\r' or '\t');
+            }
+            else if ((c & 0xFFFE) == 0xFFFE || c is >= 0xFDD0 and <= 0xFDEF)
+            {
+                notText = true;
+            }
+            else if (c is >= 0x202A and <= 0x202E or >= 0x2066 and <= 0x2069)
+            {
+                bidi = true;
+            }
+            else if (c is 0xFEFF or >= 0xE0000 and <= 0xE007F)
+            {
+                hidden = true;
+            }
+            else if (c is 0x061C or >= 0x200B and <= 0x200F or >= 0x2060 and <= 0x2064)
+            {
+                invisible |= !multiline;
+            }
+            else if (c is 0x2028 or 0x2029)
+            {
+                separator |= !multiline;
             }
         }
 
-        return false;
+        if (control)
+        {
+            yield return multiline ? "must not contain control characters other than line breaks and tabs" : "must not contain control characters";
+        }
+
+        if (notText)
+        {
+            yield return "must be valid Unicode text: no unpaired surrogate and no noncharacter (U+FDD0 to U+FDEF, or U+FFFE and U+FFFF in any plane)";
+        }
+
+        if (bidi)
+        {
+            yield return "must not contain bidirectional embedding, override or isolate characters (U+202A to U+202E, U+2066 to U+2069)";
+        }
+
+        if (hidden)
+        {
+            yield return "must not contain hidden characters (U+FEFF, or tag characters U+E0000 to U+E007F)";
+        }
+
+        if (invisible)
+        {
+            yield return "must not contain invisible format characters in a one-line field (U+061C, U+200B to U+200F, U+2060 to U+2064)";
+        }
+
+        if (separator)
+        {
+            yield return "must be one line: no line or paragraph separator (U+2028, U+2029)";
+        }
     }
 
     public void Required<T>(string field, T? value)
