@@ -169,12 +169,15 @@ public sealed class ImportPartsTests(ApiFixture api) : IClassFixture<ApiFixture>
 /// <summary>Every kind of event the REST API records can be recorded through a bulk import too.</summary>
 public sealed class ImportEveryEventKindTests(ApiFixture api) : IClassFixture<ApiFixture>
 {
+    private readonly List<string> _locations = [];
+
     private async Task<List<JsonElement>> ImportAsync(params object[] lines)
     {
         var ndjson = string.Join('\n', lines.Select(l => JsonSerializer.Serialize(l)));
         using var response = await api.Client.PostAsync("/imports", new StringContent(ndjson, Encoding.UTF8, "application/x-ndjson"));
         var results = await Imports.ResultsAsync(response);
         Assert.All(results, r => Assert.True(r.GetProperty("status").GetInt32() is 200 or 201, r.ToString()));
+        _locations.AddRange(results.Select(r => r.GetProperty("location").GetString()!));
         return results;
     }
 
@@ -235,6 +238,14 @@ public sealed class ImportEveryEventKindTests(ApiFixture api) : IClassFixture<Ap
             .Where(n => n is not "dataset.version-derived" and not "model.training-clearance-overridden" && !n.StartsWith("access.", StringComparison.Ordinal) &&
                         !types.Contains(n)).ToList();
         Assert.Empty(missing);
+
+        // #14: every Location a write answers resolves.
+        Assert.Contains(_locations, l => l.Contains("/training-runs/", StringComparison.Ordinal));
+        foreach (var location in _locations.Distinct())
+        {
+            using var read = await api.Client.GetAsync(location);
+            Assert.True(read.StatusCode == HttpStatusCode.OK, $"GET {location}: {(int)read.StatusCode}");
+        }
     }
 }
 

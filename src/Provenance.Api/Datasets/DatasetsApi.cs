@@ -66,6 +66,30 @@ internal static class DatasetsApi
             .Produces<IReadOnlyList<Catalog.VersionStatus>>()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
+        datasets.MapGet("/{id:guid}/versions/{version:int}", GetDatasetParts.Version)
+            .WithName("GetDatasetVersion")
+            .WithSummary("One version of a dataset: its contribution (manifest, fingerprint), derivation and quarantines")
+            .Produces<Domain.Datasets.DatasetVersion>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        datasets.MapGet("/{id:guid}/deidentification-decisions/{decisionId:guid}", GetDatasetParts.Decision)
+            .WithName("GetDeidentificationDecision")
+            .WithSummary("One de-identification decision of a dataset, with its rescission if any")
+            .Produces<Domain.Datasets.DeidentificationDecision>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        datasets.MapGet("/{id:guid}/licenses/{licenseId:guid}", GetDatasetParts.License)
+            .WithName("GetDatasetLicense")
+            .WithSummary("One license of a dataset, with its terms over time and its termination if any")
+            .Produces<Domain.Datasets.DatasetLicense>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        datasets.MapGet("/{id:guid}/consent-withdrawals/{withdrawalId:guid}", GetDatasetParts.ConsentWithdrawal)
+            .WithName("GetConsentWithdrawal")
+            .WithSummary("One consent withdrawal recorded for a dataset")
+            .Produces<Domain.Consent.ConsentWithdrawn>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
         datasets.MapGet("/{id:guid}/versions/{version:int}/clearance",
                 (Guid id, int version, DateOnly? on, bool? commercial, DateTimeOffset? asOf, IMediator mediator, CancellationToken ct) =>
                     mediator.Send(new GetClearanceQuery(id, version, on, commercial ?? false, asOf), ct))

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using Provenance.Api.Infrastructure.Problems;
-using Provenance.Api.Infrastructure.Validation;
 using Provenance.Api.Integrity;
 using Provenance.EventStore;
 using Provenance.EventStore.Integrity;
@@ -20,28 +19,26 @@ public sealed record ExportSummary(string Scope, long TreeSize, long EventCount,
 /// clearance on the day the tree's last event was recorded, never on today.
 /// </summary>
 internal sealed class AuditExporter(
-    CheckpointService checkpoints, SigningKey signingKey, PostgresEventStore store, ISubtreeHashSource subtrees, ExportScopeResolver resolver)
+    CheckpointService checkpoints, SigningKey signingKey, PostgresEventStore store, ISubtreeHashSource subtrees, ExportScopeResolver resolver,
+    Microsoft.Extensions.Options.IOptions<Infrastructure.Database.DatabaseOptions> database)
 {
     private const int ProofBatch = 1_000;
 
     public async Task<ExportSummary> ExportAsync(
         BundleScope scope, long? treeSize, string directory, IProgress<long>? progress, CancellationToken cancellationToken)
     {
+        // #14: without a size, the log as it stands now, in a checkpoint signed for this export (or the
+        // one already signed at that size), so a scope written since the last periodic checkpoint is
+        // found. A read-only instance can't sign: it proves against the latest checkpoint.
         var checkpoint = treeSize is { } size
             ? await checkpoints.GetAsync(size, cancellationToken) ?? throw new NotFoundException($"No checkpoint is stored for the tree size {size}.")
-            : await checkpoints.GetLatestAsync(cancellationToken) ?? throw new NotFoundException("No checkpoint has been signed yet. POST /checkpoints signs one.");
+            : !database.Value.ReadOnly
+                ? (await checkpoints.CheckpointLogHeadAsync(cancellationToken)).Checkpoint
+                : await checkpoints.GetLatestAsync(cancellationToken) ?? throw new NotFoundException("No checkpoint has been signed yet. POST /checkpoints signs one.");
         var last = await store.ReadRawEventAsync(checkpoint.TreeSize, cancellationToken)
             ?? throw new InvalidOperationException($"The checkpoint covers {checkpoint.TreeSize} events, but the log is shorter.");
         var day = DateOnly.FromDateTime(last.RecordedAt.UtcDateTime);
         var resolved = await resolver.ResolveAsync(scope, checkpoint.TreeSize, day, cancellationToken);
-        if (resolved.Positions is { } range && range.First > range.Last)
-        {
-            throw new ValidationFailedException(new Dictionary<string, string[]>
-            {
-                ["from"] = [$"no event was recorded in the range within the checkpoint's {checkpoint.TreeSize} events"],
-            });
-        }
-
         var completeness = resolved.Positions is { } positions
             ? BundleCompleteness.ForPositions(positions.First, positions.Last)
             : BundleCompleteness.ForStreams(resolved.Streams);

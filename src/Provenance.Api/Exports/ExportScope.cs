@@ -69,8 +69,9 @@ internal sealed class ExportScopeResolver(PostgresEventStore store, LineageReade
             {
                 var (from, to) = (scope.From!.Value, scope.To!.Value);
                 // Positions recorded in [from, to): the log's recorded_at never decreases, so they are one run of positions.
-                var first = await store.GetPositionAsOfAsync(from.AddTicks(-1), cancellationToken) + 1;
-                var last = Math.Min(treeSize, await store.GetPositionAsOfAsync(to.AddTicks(-1), cancellationToken));
+                // Within the checkpoint's events; an empty range is first..first - 1 (docs/audit-bundle-format.md), a bundle with no events.
+                var first = Math.Min(treeSize + 1, await store.GetPositionAsOfAsync(from.AddTicks(-1), cancellationToken) + 1);
+                var last = Math.Max(first - 1, Math.Min(treeSize, await store.GetPositionAsOfAsync(to.AddTicks(-1), cancellationToken)));
                 return new ResolvedScope($"Audit bundle: events recorded from {from:O} to {to:O}",
                     [("Kind", "time range"), ("From (inclusive)", from.ToString("O", CultureInfo.InvariantCulture)), ("To (exclusive)", to.ToString("O", CultureInfo.InvariantCulture))],
                     [], (first, last), []);

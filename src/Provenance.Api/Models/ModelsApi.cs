@@ -35,6 +35,28 @@ internal static class ModelsApi
             .WithName("GetModel").WithSummary("A model with its versions and training runs")
             .Produces<ModelView>().ProducesProblem(StatusCodes.Status404NotFound);
 
+        models.MapGet("/{id:guid}/versions/{modelVersion}", async (Guid id, string modelVersion, DateTimeOffset? asOf, IMediator mediator, HttpContext context, CancellationToken ct) =>
+            {
+                var model = await mediator.Send(new GetModelQuery(id, asOf), ct);
+                var version = model.Versions.FirstOrDefault(v => v.Version == modelVersion)
+                              ?? throw new Infrastructure.Problems.NotFoundException($"The model {id} has no version {modelVersion}.");
+                context.Response.Headers.ETag = HttpResults.ETag(model.Version);
+                return TypedResults.Ok(version);
+            })
+            .WithName("GetModelVersion").WithSummary("One version of a model: its training runs, status, release and withdrawal")
+            .Produces<Domain.Models.ModelVersion>().ProducesProblem(StatusCodes.Status404NotFound);
+
+        models.MapGet("/{id:guid}/training-runs/{runId:guid}", async (Guid id, Guid runId, DateTimeOffset? asOf, IMediator mediator, HttpContext context, CancellationToken ct) =>
+            {
+                var model = await mediator.Send(new GetModelQuery(id, asOf), ct);
+                var run = model.Versions.SelectMany(v => v.Runs).FirstOrDefault(r => r.Recorded.RunId == runId)
+                          ?? throw new Infrastructure.Problems.NotFoundException($"The model {id} has no training run {runId}.");
+                context.Response.Headers.ETag = HttpResults.ETag(model.Version);
+                return TypedResults.Ok(run);
+            })
+            .WithName("GetTrainingRun").WithSummary("One training run of a model, with its clearance override if any")
+            .Produces<Domain.Models.TrainingRun>().ProducesProblem(StatusCodes.Status404NotFound);
+
         models.MapGet("/{id:guid}/events",
                 (Guid id, string? after, int? limit, IMediator mediator, CancellationToken ct) =>
                     mediator.Send(new GetStreamHistoryQuery("model", StreamTypes.Model, id, after, limit), ct))

@@ -84,6 +84,37 @@ public sealed class ExportTests(ApiFixture api) : IClassFixture<ApiFixture>, IDi
     }
 
     [Fact]
+    public async Task Bug_14_a_scope_written_after_the_latest_checkpoint_is_exported_under_a_checkpoint_signed_for_it()
+    {
+        var (signed, _, _, _) = await Checkpoints.SignAsync(api.Client);
+        var model = await _ledger.ModelTrainedOnAsync([await _ledger.DatasetAsync("after the checkpoint")]);
+
+        var (zip, response) = await DownloadAsync($"/audit-bundles?kind=model-version&modelId={model}&modelVersion=1.0");
+
+        var size = long.Parse(response.Headers.GetValues("X-Provenance-Tree-Size").Single(), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(size > signed, $"the bundle is proved against a checkpoint of {size} events, signed after {signed}");
+        Assert.Equal(HttpStatusCode.OK, (await api.Client.GetAsync($"/checkpoints/{size}")).StatusCode);
+        var result = await VerifyAsync(zip);
+        Assert.True(result.IsValid, string.Join("\n", result.Failures));
+        Assert.Contains(ReadLines(zip, AuditBundleFiles.Events), l => l.Contains(model.ToString(), StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Bug_14_an_empty_time_range_yields_a_verifiable_bundle_with_no_events()
+    {
+        await _ledger.DatasetAsync("outside the range");
+
+        var (zip, response) = await DownloadAsync("/audit-bundles?kind=time-range&from=2001-01-01T00:00:00Z&to=2001-01-02T00:00:00Z");
+
+        Assert.Equal("0", response.Headers.GetValues("X-Provenance-Event-Count").Single());
+        Assert.Empty(ReadLines(zip, AuditBundleFiles.Events));
+        var positions = JsonDocument.Parse(ReadText(zip, AuditBundleFiles.Manifest)).RootElement.GetProperty("positions");
+        Assert.Equal(positions.GetProperty("first").GetInt64() - 1, positions.GetProperty("last").GetInt64());
+        var result = await VerifyAsync(zip);
+        Assert.True(result.IsValid, string.Join("\n", result.Failures));
+    }
+
+    [Fact]
     public async Task A_tampered_export_fails_verification_naming_the_line()
     {
         var dataset = await _ledger.DatasetAsync("tampered");
