@@ -22,18 +22,18 @@ internal static class IrbApi
             .Write<ApproveProtocolRequest>("ApproveIrbProtocol", "Record an IRB approval or exempt determination covering datasets", created: true, conditional: false);
 
         protocols.MapGet("/",
-                (string? protocolNumber, string? after, int? limit, IMediator mediator, CancellationToken ct) =>
-                    mediator.Send(new ListProtocolsQuery(protocolNumber, after, limit), ct))
-            .WithName("ListIrbProtocols").WithSummary("IRB protocols in approval order, optionally by protocol number; cursor-paged")
+                (string? protocolNumber, DateOnly? on, string? after, int? limit, IMediator mediator, CancellationToken ct) =>
+                    mediator.Send(new ListProtocolsQuery(protocolNumber, on, after, limit), ct))
+            .WithName("ListIrbProtocols").WithSummary("IRB protocols in approval order with where each stands on a day (today by default), optionally by protocol number; cursor-paged")
             .Produces<Page<ProtocolSummary>>().ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
 
-        protocols.MapGet("/{id:guid}", async (Guid id, DateTimeOffset? asOf, IMediator mediator, HttpContext context, CancellationToken ct) =>
+        protocols.MapGet("/{id:guid}", async (Guid id, DateOnly? on, DateTimeOffset? asOf, IMediator mediator, HttpContext context, CancellationToken ct) =>
             {
-                var view = await mediator.Send(new GetProtocolQuery(id, asOf), ct);
+                var view = await mediator.Send(new GetProtocolQuery(id, asOf, on), ct);
                 context.Response.Headers.ETag = HttpResults.ETag(view.Version);
                 return TypedResults.Ok(view);
             })
-            .WithName("GetIrbProtocol").WithSummary("An IRB protocol with its timeline of terms and status")
+            .WithName("GetIrbProtocol").WithSummary("An IRB protocol with where it stands on a day (today, or the asOf day, by default) and its timeline of terms and status")
             .Produces<ProtocolView>().ProducesProblem(StatusCodes.Status404NotFound);
 
         protocols.MapGet("/{id:guid}/events",

@@ -30,11 +30,8 @@ public sealed record IrbApprovalView(
     public static IrbApprovalView From(IrbProtocol p, DateOnly day)
     {
         var terms = p.TermsOn(day);
-        var status = p.StatusOn(day)?.Status;
-        var text = status is null ? "not-yet-approved"
-            : status == IrbStatus.Active && terms?.ExpiresOn is { } expires && expires < day ? "expired"
-            : Domain.Common.Names.Of(status.Value);
-        return new(p.Id, p.Approval.ProtocolNumber, p.Approval.IrbName, p.Approval.ReviewType, p.Approval.ApprovedOn, day, text, terms?.ExpiresOn, terms?.PermittedUses);
+        return new(p.Id, p.Approval.ProtocolNumber, p.Approval.IrbName, p.Approval.ReviewType, p.Approval.ApprovedOn, day,
+            Domain.Common.Names.Of(p.StandingOn(day)), terms?.ExpiresOn, terms?.PermittedUses);
     }
 }
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using MediatR;
 using Provenance.Api.Infrastructure.Validation;
 using Provenance.Domain.Datasets;
+using Provenance.EventStore;
 
 namespace Provenance.Api.Streams;
 
@@ -15,8 +16,9 @@ public sealed record ModelSummary(
     Guid Id, string Name, string Owner, bool Commercial, IReadOnlyList<string> Versions, IReadOnlyList<string> ReleasedVersions,
     IReadOnlyList<string> WithdrawnVersions, int OverriddenRuns, DateTimeOffset RegisteredAt);
 
-/// <summary>One line of the IRB protocol list.</summary>
-public sealed record ProtocolSummary(Guid Id, string ProtocolNumber, string Title, string IrbName, string ReviewType, DateOnly ApprovedOn);
+/// <summary>One line of the IRB protocol list, with where the protocol stands on <see cref="Day"/> (as its own read says).</summary>
+public sealed record ProtocolSummary(
+    Guid Id, string ProtocolNumber, string Title, string IrbName, string ReviewType, DateOnly ApprovedOn, Domain.Irb.IrbStanding Status, DateOnly Day);
 
 internal sealed record ListDatasetsQuery(
     string? Institution, string? Modality, string? Status, string? LicenseKind, bool? Cleared, DateOnly? On, string? After, int? Limit) : IRequest<Page<DatasetSummary>>;
@@ -26,7 +28,7 @@ internal sealed record ListModelsQuery(bool? Commercial, bool? Overridden, strin
 /// <summary>A dataset's versions with their compliance status as last recorded.</summary>
 internal sealed record ListVersionsQuery(Guid DatasetId) : IRequest<IReadOnlyList<Catalog.VersionStatus>>;
 
-internal sealed record ListProtocolsQuery(string? ProtocolNumber, string? After, int? Limit) : IRequest<Page<ProtocolSummary>>;
+internal sealed record ListProtocolsQuery(string? ProtocolNumber, DateOnly? On, string? After, int? Limit) : IRequest<Page<ProtocolSummary>>;
 
 internal static class Paging
 {
@@ -161,15 +163,22 @@ internal sealed class HandleListVersions(Catalog.CatalogReader catalog, Catalog.
     }
 }
 
-internal sealed class HandleListProtocols(RegistrationIndex index) : IRequestHandler<ListProtocolsQuery, Page<ProtocolSummary>>
+internal sealed class HandleListProtocols(RegistrationIndex index, StreamStates states, PostgresEventStore store, TimeProvider clock)
+    : IRequestHandler<ListProtocolsQuery, Page<ProtocolSummary>>
 {
     public async Task<Page<ProtocolSummary>> Handle(ListProtocolsQuery request, CancellationToken cancellationToken)
     {
         var filters = request.ProtocolNumber is { } number ? new List<(string, object)> { ("protocolNumber", number) } : [];
         var (items, next) = await index.ListAsync("irb.protocol-approved", filters, Paging.After(request.After), request.Limit ?? Paging.DefaultLimit, cancellationToken);
+        // The page's protocols folded (two round trips, reused while unchanged), for their standing on the day.
+        var head = await store.GetHeadPositionAsync(cancellationToken);
+        var protocols = await states.LoadAsync(items.Select(i => i.StreamId).ToList(), head,
+            Domain.Irb.IrbProtocol.Fold, cancellationToken);
+        var day = request.On ?? DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         return new Page<ProtocolSummary>(items.Select(i => new ProtocolSummary(
             i.StreamId, i.Data.GetProperty("protocolNumber").GetString()!, i.Data.GetProperty("title").GetString()!, i.Data.GetProperty("irbName").GetString()!,
-            i.Data.GetProperty("reviewType").GetString()!, DateOnly.Parse(i.Data.GetProperty("approvedOn").GetString()!, CultureInfo.InvariantCulture))).ToList(),
+            i.Data.GetProperty("reviewType").GetString()!, DateOnly.Parse(i.Data.GetProperty("approvedOn").GetString()!, CultureInfo.InvariantCulture),
+            protocols[i.StreamId].StandingOn(day), day)).ToList(),
             Paging.Next(next));
     }
 }

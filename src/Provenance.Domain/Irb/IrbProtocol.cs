@@ -10,6 +10,21 @@ public enum IrbStatus
     Closed,
 }
 
+/// <summary>
+/// Where a protocol stands on a day, the one notion of its status that every read gives (#14): its
+/// recorded status, or <see cref="Expired"/> while active past its terms' expiry, or
+/// <see cref="NotYetApproved"/> before its approval.
+/// </summary>
+public enum IrbStanding
+{
+    NotYetApproved,
+    Active,
+    Expired,
+    Suspended,
+    Terminated,
+    Closed,
+}
+
 /// <summary>A status that holds from a date on.</summary>
 public sealed record IrbStatusChange(DateOnly EffectiveOn, IrbStatus Status, string Reason);
 
@@ -31,6 +46,16 @@ public sealed record IrbProtocol(IrbProtocolApproved Approval, IReadOnlyList<Dat
 
     /// <summary>The status on <paramref name="day"/> (null before approval).</summary>
     public IrbStatusChange? StatusOn(DateOnly day) => StatusHistory.LastOrDefault(s => s.EffectiveOn <= day);
+
+    /// <summary>Where the protocol stands on <paramref name="day"/>: its status, with expiry and approval taken into account.</summary>
+    public IrbStanding StandingOn(DateOnly day) => StatusOn(day)?.Status switch
+    {
+        null => IrbStanding.NotYetApproved,
+        IrbStatus.Active => TermsOn(day)?.ExpiresOn is { } expires && expires < day ? IrbStanding.Expired : IrbStanding.Active,
+        IrbStatus.Suspended => IrbStanding.Suspended,
+        IrbStatus.Terminated => IrbStanding.Terminated,
+        _ => IrbStanding.Closed,
+    };
 
     public static IrbProtocol Create(IrbProtocolApproved approved)
     {
