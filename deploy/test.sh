@@ -14,7 +14,9 @@
 #   2. `dotnet restore` and `dotnet test -c Release --logger trx` on Provenance.sln;
 #   3. (whole suite) the browser tests: Debian's Chromium, headless, installed when missing, against
 #      the API with the demo seeds; screenshots in TestResults/explorer/;
-#   4. (whole suite) `deploy/bench.sh --tiny`, to check that the benchmark script runs.
+#   4. (whole suite) the API's OpenAPI document, fetched from the service the browser tests run
+#      against, linted by Redocly's recommended rules with every warning an error (#14);
+#   5. (whole suite) `deploy/bench.sh --tiny`, to check that the benchmark script runs.
 # A filtered run (extra arguments) runs only the matching .NET tests and says so. At the end it sums
 # the <Counters> of every TRX file (plus one result per phase that writes none), prints each phase's
 # outcome, and prints as the very last line exactly `N passed, N failed` ("failed" counts failed,
@@ -114,7 +116,6 @@ fi
 run_browser_test() {
   local out="$repo/TestResults/explorer" port url key_file log
   rm -rf "$out" && mkdir -p "$out"
-  explorer_ensure_chromium || return 1
   pg_ensure_roles_and_db provenance_explorer_test
   port="$(pg_free_port)" url="http://127.0.0.1:$port" key_file="$out/demo-keys.env" log="$out/api.log"
   ConnectionStrings__Provenance="$(pg_role_connection_string provenance_explorer_test provenance_app)" \
@@ -131,6 +132,9 @@ run_browser_test() {
     sleep 0.5
   done
   [ -s "$key_file" ] || { tail -n 40 "$log" >&2; echo "The demo seeds were not loaded in time." >&2; return 1; }
+  # The OpenAPI document of the running service, for the lint phase.
+  curl -fsS "$url/openapi/v1.json" -o "$openapi_document" || echo "Could not fetch the OpenAPI document." >&2
+  explorer_ensure_chromium || return 1
   local status=0
   (cd "$repo/src/Provenance.Explorer" && PROVENANCE_URL="$url" PROVENANCE_KEYS_FILE="$key_file" PROVENANCE_RESULTS="$out" CHROMIUM="$CHROMIUM" \
     node tests/explorer.test.mjs </dev/null) || status=$?
@@ -140,6 +144,7 @@ run_browser_test() {
 }
 
 browser_status=0
+openapi_document="$results/openapi.json"
 if [ "$whole_suite" -eq 0 ]; then
   echo "[phase] browser tests: not run (a filtered run runs only the matching .NET tests)"
 elif [ -z "$pg_dir" ]; then
@@ -157,6 +162,25 @@ else
     [ "$browser_status" -ne 0 ] || browser_status=1
   fi
   if [ "$browser_status" -eq 0 ]; then phase_done "browser tests" passed; else phase_done "browser tests" failed "exit $browser_status; see TestResults/explorer/"; fi
+fi
+
+# The OpenAPI document, linted with Redocly's recommended rules, warnings counted as errors: one result.
+lint_status=0
+if [ "$whole_suite" -eq 0 ]; then
+  echo "[phase] OpenAPI lint: not run (a filtered run runs only the matching .NET tests)"
+elif [ ! -s "$openapi_document" ]; then
+  phase_done "OpenAPI lint" skipped "no OpenAPI document: the API for the browser tests did not start"
+  lint_status=1 extra_failed=$((extra_failed + 1))
+else
+  echo "redocly lint (recommended-strict) of /openapi/v1.json"
+  if openapi_lint "$openapi_document"; then
+    phase_done "OpenAPI lint" passed
+    extra_passed=$((extra_passed + 1))
+  else
+    lint_status=$?
+    phase_done "OpenAPI lint" failed "exit $lint_status"
+    extra_failed=$((extra_failed + 1))
+  fi
 fi
 
 # The benchmark script at a tiny size (CI checks that it runs; no figure is judged here): one result.

@@ -4,6 +4,7 @@
 #   explorer_build            npm ci (when the lock file changed) and npm run build in
 #                             src/Provenance.Explorer: the assets land in src/Provenance.Api/wwwroot/explorer
 #   explorer_ensure_chromium  sets CHROMIUM to Debian's Chromium (installs the package when missing, as root)
+#   openapi_lint FILE         lints an OpenAPI document with deploy/openapi-lint (Redocly, recommended-strict)
 
 explorer_log() { printf '[explorer] %s\n' "$*" >&2; }
 
@@ -32,4 +33,21 @@ explorer_ensure_chromium() {
       { explorer_log "apt-get install chromium failed."; return 1; }
   fi
   export CHROMIUM
+}
+
+# openapi_lint FILE: Redocly's recommended rules, warnings as errors (deploy/openapi-lint), from npm.
+openapi_lint() {
+  local dir="$repo/deploy/openapi-lint" stamp
+  command -v npm >/dev/null 2>&1 || { explorer_log "npm is not installed: the OpenAPI document is not linted."; return 1; }
+  stamp="$dir/node_modules/.package-lock.sha256"
+  if [ ! -f "$stamp" ] || [ "$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)" != "$(cat "$stamp")" ]; then
+    (cd "$dir" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error </dev/null >/dev/null) || { explorer_log "npm ci (@redocly/cli) failed."; return 1; }
+    sha256sum "$dir/package-lock.json" | cut -d' ' -f1 >"$stamp"
+  fi
+  local out status=0
+  out="$(cd "$dir" && NO_UPDATE_NOTIFIER=1 REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true \
+    ./node_modules/.bin/redocly lint --config redocly.yaml --format=stylish "$1" </dev/null 2>&1)" || status=$?
+  # Redocly's boxed Node.js deprecation notice is dropped; its findings are kept.
+  printf '%s\n' "$out" | grep -v '[║╔╚]' || true
+  return "$status"
 }

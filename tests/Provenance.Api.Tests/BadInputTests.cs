@@ -64,10 +64,14 @@ public sealed class BadInputTests(ApiFixture api) : IClassFixture<ApiFixture>
     {
         var problem = await RejectedAsync(Requests.PostRaw("/datasets", "{}"), HttpStatusCode.UnprocessableEntity, "validation-failed");
 
-        foreach (var field in new[] { "name", "steward", "sourceInstitution", "modality", "collectionPeriod", "recordCount", "patientCount" })
+        foreach (var field in new[] { "name", "steward", "sourceInstitution", "collectionPeriod", "recordCount", "patientCount" })
         {
             Assert.Equal(["is required"], Problems.Reasons(problem, field));
         }
+
+        // #14: a missing enum says what it may be.
+        Assert.Equal(["is required: one of structured-ehr, clinical-notes, imaging-ct, imaging-mri, imaging-xray, pathology-slides, ecg-waveforms, genomics, other"],
+            Problems.Reasons(problem, "modality"));
     }
 
     [Fact]

@@ -97,4 +97,27 @@ public sealed class HostTests(ApiFixture api) : IClassFixture<ApiFixture>
         Assert.True(paths.GetProperty("/datasets/{id}/events").GetProperty("get").GetProperty("responses").TryGetProperty("200", out _));
         Assert.True(document.GetProperty("components").GetProperty("schemas").TryGetProperty("RegisterDatasetRequest", out _));
     }
+
+    [Fact]
+    public async Task Bug_14_the_openapi_document_marks_only_required_members_required_and_lists_enum_values()
+    {
+        var document = await api.Client.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+        var schemas = document.GetProperty("components").GetProperty("schemas");
+        string[] Required(string schema) => schemas.GetProperty(schema).GetProperty("required").EnumerateArray().Select(r => r.GetString()!).ToArray();
+        string[] Enum(JsonElement property) => (property.TryGetProperty("items", out var items) ? items : property).GetProperty("enum")
+            .EnumerateArray().Select(v => v.GetString()!).ToArray();
+
+        Assert.Equal(["name", "steward", "sourceInstitution", "modality", "collectionPeriod", "recordCount", "patientCount"], Required("RegisterDatasetRequest"));
+        Assert.Equal(["permittedUses", "coveredDatasetIds"], Required("IrbTermsRequest"));
+        Assert.DoesNotContain("derivedFrom", Required("ContributeVersionRequest"));
+        Assert.Contains("imaging-ct", Enum(schemas.GetProperty("RegisterDatasetRequest").GetProperty("properties").GetProperty("modality")));
+        Assert.Contains("model-training", Enum(schemas.GetProperty("IrbTermsRequest").GetProperty("properties").GetProperty("permittedUses")));
+        Assert.Equal(["exempt", "expedited", "full-board"], Enum(schemas.GetProperty("ApproveProtocolRequest").GetProperty("properties").GetProperty("reviewType")));
+        var bundle = document.GetProperty("paths").GetProperty("/audit-bundles").GetProperty("get").GetProperty("responses").GetProperty("200");
+        Assert.True(bundle.GetProperty("content").TryGetProperty("application/zip", out _));
+        var anonymous = document.GetProperty("paths").GetProperty("/checkpoints/public-key").GetProperty("get");
+        Assert.Equal(JsonValueKind.Object, Assert.Single(anonymous.GetProperty("security").EnumerateArray()).ValueKind);
+        Assert.False(document.GetProperty("servers")[0].GetProperty("url").GetString()!.EndsWith('/'));
+        Assert.All(document.GetProperty("tags").EnumerateArray(), t => Assert.False(string.IsNullOrWhiteSpace(t.GetProperty("description").GetString())));
+    }
 }

@@ -37,15 +37,19 @@ internal static class OpenApiSecurity
         ArgumentNullException.ThrowIfNull(operation);
         ArgumentNullException.ThrowIfNull(context);
         var metadata = context.Description.ActionDescriptor.EndpointMetadata;
+        operation.Responses ??= [];
         if (metadata.OfType<IAllowAnonymous>().Any())
         {
+            // An empty requirement: no credentials needed (#14: every operation states its security).
+            // Anonymous callers are limited per client address.
+            operation.Security = [new OpenApiSecurityRequirement()];
+            operation.Responses.TryAdd("429", new OpenApiResponse { Description = "Too many requests from this client address; see Retry-After (urn:provenance:problem:too-many-requests)" });
             return Task.CompletedTask;
         }
 
         operation.Security ??= [];
         operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ApiKeyAuthenticationHandler.SchemeName, context.Document)] = [] });
         operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("Bearer", context.Document)] = [] });
-        operation.Responses ??= [];
         operation.Responses.TryAdd("401", new OpenApiResponse { Description = "No credentials, or credentials that failed (urn:provenance:problem:unauthenticated)" });
         operation.Responses.TryAdd("403", new OpenApiResponse { Description = "The credential's roles do not allow this (urn:provenance:problem:forbidden)" });
         operation.Responses.TryAdd("429", new OpenApiResponse { Description = "Too many requests from this principal; see Retry-After (urn:provenance:problem:too-many-requests)" });

@@ -9,7 +9,7 @@ using Provenance.Domain.Consent;
 namespace Provenance.Api.Consent;
 
 /// <summary>The body of <c>POST /datasets/{id}/versions/{v}/consent-withdrawals</c>: a count, never who.</summary>
-public sealed record WithdrawConsentRequest(long? SubjectCount, DateOnly? EffectiveOn, IReadOnlyList<string?>? RequiredActions);
+public sealed record WithdrawConsentRequest(long? SubjectCount, DateOnly? EffectiveOn, [property: EnumValues(typeof(ConsentAction))] IReadOnlyList<string?>? RequiredActions);
 
 internal sealed record WithdrawConsentCommand(Guid DatasetId, int Version, string? IfMatch, WithdrawConsentRequest Body) : ICommand, IDatasetWrite;
 

@@ -10,28 +10,28 @@ namespace Provenance.Api.Deidentification;
 
 /// <summary>The body of <c>POST /datasets/{id}/versions/{v}/deidentification-decisions</c>.</summary>
 public sealed record DeidentificationRequest(
-    string? Method,
-    SafeHarborRequest? SafeHarbor,
-    ExpertDeterminationRequest? ExpertDetermination,
-    LimitedDataSetRequest? LimitedDataSet,
-    NotPhiRequest? NotPhi,
-    string? Outcome,
+    [property: EnumValues(typeof(DeidentificationMethod))] string? Method,
+    [property: OptionalMember] SafeHarborRequest? SafeHarbor,
+    [property: OptionalMember] ExpertDeterminationRequest? ExpertDetermination,
+    [property: OptionalMember] LimitedDataSetRequest? LimitedDataSet,
+    [property: OptionalMember] NotPhiRequest? NotPhi,
+    [property: EnumValues(typeof(DecisionOutcome))] string? Outcome,
     string? DecidedBy,
     DateTimeOffset? DecidedAt);
 
 public sealed record SafeHarborRequest(IReadOnlyList<IdentifierDispositionRequest>? Identifiers, bool? NoActualKnowledge);
 
-public sealed record IdentifierDispositionRequest(string? Identifier, string? Treatment);
+public sealed record IdentifierDispositionRequest([property: EnumValues(typeof(SafeHarborIdentifier))] string? Identifier, [property: EnumValues(typeof(IdentifierTreatment))] string? Treatment);
 
 public sealed record ExpertDeterminationRequest(
-    string? ExpertName, string? Qualifications, string? ReportReference, string? ReportSha256, DateOnly? DeterminedOn,
-    decimal? RiskEstimate, decimal? RiskThreshold, IReadOnlyList<string?>? Conditions, DateOnly? ExpiresOn);
+    string? ExpertName, string? Qualifications, string? ReportReference, [property: OptionalMember] string? ReportSha256, DateOnly? DeterminedOn,
+    decimal? RiskEstimate, decimal? RiskThreshold, [property: OptionalMember] IReadOnlyList<string?>? Conditions, [property: OptionalMember] DateOnly? ExpiresOn);
 
 public sealed record LimitedDataSetRequest(string? DataUseAgreementReference);
 
 public sealed record NotPhiRequest(string? Justification);
 
-public sealed record RescissionRequest(string? Reason, DateTimeOffset? RescindedAt);
+public sealed record RescissionRequest(string? Reason, [property: OptionalMember] DateTimeOffset? RescindedAt);
 
 internal sealed record DecideDeidentificationCommand(Guid DatasetId, int Version, string? IfMatch, DeidentificationRequest Body) : ICommand, IDatasetWrite;
 

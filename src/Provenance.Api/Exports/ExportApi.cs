@@ -112,6 +112,17 @@ internal static class ExportApi
             .WithSummary("An audit bundle (docs/audit-bundle-format.md) as a ZIP: the events of a model version's lineage, a dataset and what derives from it, " +
                          "an IRB protocol and what relied on it, or a time range, each with its inclusion proof, proved against the latest signed checkpoint (or ?treeSize=)")
             .Produces(StatusCodes.Status200OK, contentType: "application/zip")
+            .AddOpenApiOperationTransformer((operation, _, _) =>
+            {
+                // The bundle is a binary ZIP (#14: the document says so).
+                var ok = (Microsoft.OpenApi.OpenApiResponse)operation.Responses!["200"];
+                ok.Description = "The audit bundle, a ZIP (docs/audit-bundle-format.md)";
+                ok.Content = new Dictionary<string, Microsoft.OpenApi.OpenApiMediaType>
+                {
+                    ["application/zip"] = new() { Schema = new Microsoft.OpenApi.OpenApiSchema { Type = Microsoft.OpenApi.JsonSchemaType.String, Format = "binary" } },
+                };
+                return Task.CompletedTask;
+            })
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
         return app;
     }

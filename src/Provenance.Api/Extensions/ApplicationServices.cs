@@ -113,7 +113,8 @@ internal static class ApplicationServices
             document.Info.Title = "Provenance ledger API";
             document.Info.Description = "Training-data provenance for healthcare AI: an append-only, event-sourced ledger.";
             return Task.CompletedTask;
-        }).AddDocumentTransformer(OpenApiSecurity.DescribeSchemesAsync).AddOperationTransformer(OpenApiSecurity.DescribeRefusalsAsync));
+        }).AddDocumentTransformer(OpenApiSecurity.DescribeSchemesAsync).AddDocumentTransformer(Infrastructure.Http.OpenApiShape.DescribeDocumentAsync)
+            .AddOperationTransformer(OpenApiSecurity.DescribeRefusalsAsync).AddSchemaTransformer(Infrastructure.Http.OpenApiShape.DescribeSchemaAsync));
         services.AddHttpClient();
         return builder;
     }

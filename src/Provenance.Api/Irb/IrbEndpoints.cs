@@ -8,12 +8,12 @@ using Provenance.Domain.Irb;
 
 namespace Provenance.Api.Irb;
 
-public sealed record IrbTermsRequest(DateOnly? ExpiresOn, IReadOnlyList<string?>? PermittedUses, IReadOnlyList<Guid>? CoveredDatasetIds);
+public sealed record IrbTermsRequest([property: OptionalMember] DateOnly? ExpiresOn, [property: EnumValues(typeof(PermittedUse))] IReadOnlyList<string?>? PermittedUses, IReadOnlyList<Guid>? CoveredDatasetIds);
 
 /// <summary>The body of <c>POST /irb/protocols</c>: an approval (or exempt determination).</summary>
 public sealed record ApproveProtocolRequest(
     string? IrbName, string? IrbRegistration, string? ProtocolNumber, string? Title, string? PrincipalInvestigator,
-    string? ReviewType, int? ExemptCategory, DateOnly? ApprovedOn, string? ConsentBasis, IrbTermsRequest? Terms);
+    [property: EnumValues(typeof(ReviewType))] string? ReviewType, [property: OptionalMember] int? ExemptCategory, DateOnly? ApprovedOn, [property: EnumValues(typeof(ConsentBasis))] string? ConsentBasis, IrbTermsRequest? Terms);
 
 public sealed record AmendProtocolRequest(DateOnly? EffectiveOn, IrbTermsRequest? Terms, string? Summary);
 

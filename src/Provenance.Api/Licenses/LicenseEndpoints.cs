@@ -10,11 +10,13 @@ namespace Provenance.Api.Licenses;
 
 /// <summary>The terms of a license or agreement.</summary>
 public sealed record LicenseTermsRequest(
-    IReadOnlyList<string?>? PermittedUses, IReadOnlyList<string?>? Prohibitions, DateOnly? ExpiresOn, string? DocumentReference, string? DocumentSha256);
+    [property: EnumValues(typeof(PermittedUse))] IReadOnlyList<string?>? PermittedUses, [property: OptionalMember] [property: EnumValues(typeof(Prohibition))] IReadOnlyList<string?>? Prohibitions, [property: OptionalMember] DateOnly? ExpiresOn,
+    string? DocumentReference, string? DocumentSha256);
 
 /// <summary>The body of <c>POST /datasets/{id}/licenses</c>.</summary>
 public sealed record GrantLicenseRequest(
-    string? Kind, string? SpdxId, IReadOnlyList<string?>? Parties, string? Attribution, string? Territory, DateOnly? EffectiveOn, LicenseTermsRequest? Terms);
+    [property: EnumValues(typeof(LicenseKind))] string? Kind, [property: OptionalMember] string? SpdxId, IReadOnlyList<string?>? Parties, [property: OptionalMember] string? Attribution, string? Territory, DateOnly? EffectiveOn,
+    LicenseTermsRequest? Terms);
 
 public sealed record AmendLicenseRequest(DateOnly? EffectiveOn, LicenseTermsRequest? Terms, string? Summary);
 

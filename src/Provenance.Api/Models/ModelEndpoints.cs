@@ -17,14 +17,14 @@ public sealed record RegisterModelRequest(string? Name, string? Owner, string? I
 /// <summary>The body of <c>POST /models/{id}/training-runs</c>.</summary>
 public sealed record RecordTrainingRunRequest(
     string? ModelVersion, IReadOnlyList<TrainingInputRequest>? Inputs, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt,
-    string? CodeReference, string? Notes, OverrideRequest? Override);
+    string? CodeReference, [property: OptionalMember] string? Notes, [property: OptionalMember] OverrideRequest? Override);
 
 public sealed record TrainingInputRequest(Guid? DatasetId, int? Version, string? Fingerprint);
 
 /// <summary>An administrator's override of clearance findings, with the justification that goes on the ledger.</summary>
 public sealed record OverrideRequest(string? Justification);
 
-public sealed record ModelVersionChangeRequest(string? Notes, string? Reason);
+public sealed record ModelVersionChangeRequest([property: OptionalMember] string? Notes, [property: OptionalMember] string? Reason);
 
 internal sealed record RegisterModelCommand(RegisterModelRequest Body) : ICommand, IModelWrite;
 

@@ -7,7 +7,9 @@ using Provenance.Domain.Access;
 namespace Provenance.Api.Access.IssuingApiKey;
 
 /// <summary>The body of <c>POST /access/api-keys</c>.</summary>
-public sealed record IssueApiKeyRequest(string? Principal, IReadOnlyList<string?>? Roles, string? Institution, DateTimeOffset? ExpiresAt, string? Description);
+public sealed record IssueApiKeyRequest(
+    string? Principal, [property: EnumValues(typeof(Domain.Access.Role))] IReadOnlyList<string?>? Roles, [property: OptionalMember] string? Institution, DateTimeOffset? ExpiresAt,
+    [property: OptionalMember] string? Description);
 
 /// <summary>
 /// A key just issued. <see cref="Key"/> is the only time the key is ever shown: the ledger keeps

@@ -11,7 +11,7 @@ namespace Provenance.Api.Access.RevokingApiKey;
 public sealed record RevokeApiKeyRequest(string? Reason);
 
 /// <summary>The body of <c>POST /access/api-keys/{id}/expiry</c>: a new expiry (omitted: now), within the key's longest lifetime.</summary>
-public sealed record ChangeApiKeyExpiryRequest(DateTimeOffset? ExpiresAt, string? Reason);
+public sealed record ChangeApiKeyExpiryRequest([property: OptionalMember] DateTimeOffset? ExpiresAt, string? Reason);
 
 internal sealed record RevokeApiKeyCommand(Guid KeyId, string? IfMatch, RevokeApiKeyRequest Body) : ICommand, IAdministration;
 

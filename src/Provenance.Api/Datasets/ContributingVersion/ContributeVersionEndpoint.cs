@@ -18,12 +18,12 @@ public sealed record ContributeVersionRequest(
     long? RecordCount,
     string? Fingerprint,
     string? StorageUri,
-    DerivationRequest? DerivedFrom,
-    DateTimeOffset? ContributedAt);
+    [property: OptionalMember] DerivationRequest? DerivedFrom,
+    [property: OptionalMember] DateTimeOffset? ContributedAt);
 
 public sealed record ManifestFileRequest(string? Path, long? ByteSize, string? Sha256);
 
-public sealed record DerivationRequest(IReadOnlyList<DatasetVersionRefRequest>? Parents, string? Transformation, string? Description, string? CodeReference);
+public sealed record DerivationRequest(IReadOnlyList<DatasetVersionRefRequest>? Parents, [property: EnumValues(typeof(TransformationKind))] string? Transformation, [property: OptionalMember] string? Description, string? CodeReference);
 
 public sealed record DatasetVersionRefRequest(Guid? DatasetId, int? Version);
 

@@ -13,10 +13,10 @@ namespace Provenance.Api.Datasets.RegisteringDataset;
 /// <summary>The body of <c>POST /datasets</c>. Counts only: never patient identifiers.</summary>
 public sealed record RegisterDatasetRequest(
     string? Name,
-    string? Description,
+    [property: OptionalMember] string? Description,
     string? Steward,
     string? SourceInstitution,
-    string? Modality,
+    [property: EnumValues(typeof(Modality))] string? Modality,
     DatePeriod? CollectionPeriod,
     long? RecordCount,
     long? PatientCount);

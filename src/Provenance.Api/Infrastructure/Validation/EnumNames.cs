@@ -36,7 +36,8 @@ internal static class EnumNames
     {
         if (string.IsNullOrWhiteSpace(text))
         {
-            errors.Add(field, "is required");
+            // #14: a missing value says what it may be, as a wrong one does.
+            errors.Add(field, "is required: one of " + string.Join(", ", All<T>()));
         }
         else if (!TryParse<T>(text, out _))
         {
