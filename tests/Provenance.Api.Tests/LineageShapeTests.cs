@@ -37,6 +37,24 @@ public sealed class LineageShapeTests(ApiFixture api) : IClassFixture<ApiFixture
     }
 
     [Fact]
+    public async Task Bug_14_a_lineage_answer_leaves_null_members_out_as_docs_lineage_md_says()
+    {
+        var model = await _ledger.ModelTrainedOnAsync([await _ledger.DatasetAsync("nulls left out")]);
+
+        var answer = await _ledger.LineageAsync(model);
+
+        Assert.False(answer.GetProperty("asOf").TryGetProperty("asOf", out _), "an answer as of now has no asOf instant");
+        Assert.True(answer.GetProperty("asOf").GetProperty("position").GetInt64() > 0);
+        static IEnumerable<JsonElement> All(JsonElement e) => e.ValueKind switch
+        {
+            JsonValueKind.Object => e.EnumerateObject().SelectMany(p => All(p.Value).Prepend(p.Value)),
+            JsonValueKind.Array => e.EnumerateArray().SelectMany(All),
+            _ => [],
+        };
+        Assert.DoesNotContain(All(answer), v => v.ValueKind == JsonValueKind.Null);
+    }
+
+    [Fact]
     public async Task An_unknown_detail_is_a_422_naming_the_choices()
     {
         using var response = await api.Client.GetAsync($"/models/{Guid.NewGuid()}/versions/1.0/lineage?detail=everything");

@@ -323,7 +323,9 @@ public sealed class CatalogStatusTests(ApiFixture api) : IClassFixture<ApiFixtur
         await ledger.PostAsync($"/datasets/{dataset}/versions/2/quarantine", new { reason = "names found" }, HttpStatusCode.OK);
         await ledger.PostAsync($"/datasets/{dataset}/versions/2/consent-withdrawals", new { subjectCount = 1, effectiveOn = "2024-05-01", requiredActions = new[] { "exclude-from-future-training" } });
 
-        var versions = await api.Client.GetFromJsonAsync<JsonElement>($"/datasets/{dataset}/versions");
+        var page = await api.Client.GetFromJsonAsync<JsonElement>($"/datasets/{dataset}/versions");
+        Assert.Equal(JsonValueKind.Null, page.GetProperty("next").ValueKind);
+        var versions = page.GetProperty("items");
 
         Assert.Equal("rescinded", versions[0].GetProperty("deidentification").GetString());
         Assert.Equal("rejected", versions[1].GetProperty("deidentification").GetString());

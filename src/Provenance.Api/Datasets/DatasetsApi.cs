@@ -63,7 +63,7 @@ internal static class DatasetsApi
                 (Guid id, IMediator mediator, CancellationToken ct) => mediator.Send(new ListVersionsQuery(id), ct))
             .WithName("ListDatasetVersions")
             .WithSummary("A dataset's versions with their compliance status as last recorded: de-identification, quarantine, consent withdrawals")
-            .Produces<IReadOnlyList<Catalog.VersionStatus>>()
+            .Produces<Page<Catalog.VersionStatus>>()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         datasets.MapGet("/{id:guid}/versions/{version:int}", GetDatasetParts.Version)

@@ -26,7 +26,7 @@ internal sealed record ListDatasetsQuery(
 internal sealed record ListModelsQuery(bool? Commercial, bool? Overridden, string? After, int? Limit) : IRequest<Page<ModelSummary>>;
 
 /// <summary>A dataset's versions with their compliance status as last recorded.</summary>
-internal sealed record ListVersionsQuery(Guid DatasetId) : IRequest<IReadOnlyList<Catalog.VersionStatus>>;
+internal sealed record ListVersionsQuery(Guid DatasetId) : IRequest<Page<Catalog.VersionStatus>>;
 
 internal sealed record ListProtocolsQuery(string? ProtocolNumber, DateOnly? On, string? After, int? Limit) : IRequest<Page<ProtocolSummary>>;
 
@@ -153,13 +153,14 @@ internal sealed class HandleListModels(Catalog.CatalogReader catalog, Catalog.Pr
 }
 
 internal sealed class HandleListVersions(Catalog.CatalogReader catalog, Catalog.ProjectionDaemon daemon, EventStore.PostgresEventStore store, Infrastructure.Commands.Aggregates aggregates)
-    : IRequestHandler<ListVersionsQuery, IReadOnlyList<Catalog.VersionStatus>>
+    : IRequestHandler<ListVersionsQuery, Page<Catalog.VersionStatus>>
 {
-    public async Task<IReadOnlyList<Catalog.VersionStatus>> Handle(ListVersionsQuery request, CancellationToken cancellationToken)
+    // A page like every list (#14), always whole: a dataset's versions are few.
+    public async Task<Page<Catalog.VersionStatus>> Handle(ListVersionsQuery request, CancellationToken cancellationToken)
     {
         await aggregates.EnsureDatasetAsync(request.DatasetId, cancellationToken);
         await daemon.WaitForAsync("catalog", await store.GetHeadPositionAsync(cancellationToken), TimeSpan.FromSeconds(5), cancellationToken);
-        return await catalog.VersionsAsync(request.DatasetId, cancellationToken);
+        return new Page<Catalog.VersionStatus>(await catalog.VersionsAsync(request.DatasetId, cancellationToken), Next: null);
     }
 }
 
