@@ -19,8 +19,8 @@
 # ${ASPNETCORE_URLS:-http://127.0.0.1:5080}.
 # Keys (#6): the service writes a bootstrap administrator key to <repo>/.local/bootstrap-admin.key
 # (when no administrator key exists yet) and the demo keys, one per role, to
-# <repo>/.local/demo-keys.env (mode 600, reused across restarts); once they are written this script
-# prints the demo keys. `source .local/demo-keys.env` puts them in your shell ($STEWARD_KEY,
+# <repo>/.local/demo-keys.env (mode 600, reused across restarts) once the demo data is loaded; then
+# this script prints the demo keys and how to stop. `source .local/demo-keys.env` puts them in your shell ($STEWARD_KEY,
 # $IRB_REVIEWER_KEY, $REGULATOR_KEY, $ADMIN_KEY) for the README tour.
 #
 # PROVENANCE_RUN_DRY=1: do everything up to, but not including, `dotnet run` (prints the
@@ -114,7 +114,8 @@ else
 fi
 
 echo "Starting the Provenance API; it listens on $urls (environment $ASPNETCORE_ENVIRONMENT, demo data from $Provenance__Seed__Path)."
-# The seed loader (re)writes the demo keys file once the API listens; print it then, beside the API's log.
+# The seed loader (re)writes the demo keys file once the demo data is loaded (#14); print the keys then,
+# beside the API's log, with how to stop.
 started_at="$(date +%s)"
 (
   keys="$Provenance__Seed__KeysFile"
@@ -124,7 +125,12 @@ started_at="$(date +%s)"
       grep '^export ' "$keys" | grep -v SEED_LOADER_KEY | sed 's/^export /  /'
       # shellcheck disable=SC2016 # printed for the reader's shell to expand
       printf 'Try: curl -H "Authorization: ApiKey $REGULATOR_KEY" %s/datasets\n' "$urls"
-      printf 'The lineage explorer: %s (sign in with one of these keys)\n\n' "$explorer_url"
+      printf 'The lineage explorer: %s (sign in with one of these keys)\n' "$explorer_url"
+      if [ -n "$started_here" ]; then
+        printf 'The demo is loaded. Stop the API with Ctrl+C; the local PostgreSQL stops with it.\n\n'
+      else
+        printf 'The demo is loaded. Stop the API with Ctrl+C (the database is left as it was).\n\n'
+      fi
       exit 0
     fi
     sleep 1

@@ -28,8 +28,12 @@ internal sealed class DemoKeys(IServiceScopeFactory scopes, IOptions<SeedOptions
     private static readonly TimeSpan Lifetime = TimeSpan.FromDays(90);
     private static readonly TimeSpan RenewBefore = TimeSpan.FromDays(7);
 
-    /// <summary>Makes sure every demo key exists and is valid; returns the seed loader's key.</summary>
-    public async Task<string> EnsureAsync(string seedFolder, CancellationToken cancellationToken)
+    /// <summary>
+    /// Makes sure every demo key exists and is valid; returns them (the seed loader's among them).
+    /// Nothing is written yet: <see cref="Publish"/> writes the keys file once the demo is loaded (#14),
+    /// so its appearance tells a script the demo is ready.
+    /// </summary>
+    public async Task<DemoKeySet> EnsureAsync(string seedFolder, CancellationToken cancellationToken)
     {
         var file = options.Value.KeysFile;
         var wanted = Wanted(seedFolder, withTour: !string.IsNullOrWhiteSpace(file));
@@ -51,12 +55,17 @@ internal sealed class DemoKeys(IServiceScopeFactory scopes, IOptions<SeedOptions
             keys[demo.Variable] = (await issuer.IssueAsync(demo.Principal, demo.Roles, demo.Institution, now + lifetime, "Demo key (Development)", cancellationToken)).Key;
         }
 
-        if (!string.IsNullOrWhiteSpace(file))
-        {
-            SecretFile.Write(file, Render(wanted, keys));
-        }
+        return new DemoKeySet(keys[SeedLoaderVariable], string.IsNullOrWhiteSpace(file) ? null : Render(wanted, keys));
+    }
 
-        return keys[SeedLoaderVariable];
+    /// <summary>Writes the keys file (when one is configured): called once the demo data is loaded.</summary>
+    public void Publish(DemoKeySet keys)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        if (options.Value.KeysFile is { Length: > 0 } file && keys.FileText is { } text)
+        {
+            SecretFile.Write(file, text);
+        }
     }
 
     private async Task<bool> StillFitsAsync(string presented, DemoKey demo, DateTimeOffset now, CancellationToken cancellationToken) =>
@@ -154,3 +163,6 @@ internal sealed class DemoKeys(IServiceScopeFactory scopes, IOptions<SeedOptions
         return text.ToString();
     }
 }
+
+/// <summary>The demo keys issued or kept for this start: the seed loader's, and the keys file's text (null without a file).</summary>
+internal sealed record DemoKeySet(string SeedLoaderKey, string? FileText);

@@ -45,9 +45,9 @@ internal sealed partial class SeedLoader(
         }
 
         // The seed loader acts as an administrator of its own: the demo includes a clearance override.
-        var key = await demoKeys.EnsureAsync(folder, stoppingToken);
+        var keys = await demoKeys.EnsureAsync(folder, stoppingToken);
         using var client = httpClients.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue(Access.ApiKeyAuthenticationHandler.SchemeName, key);
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue(Access.ApiKeyAuthenticationHandler.SchemeName, keys.SeedLoaderKey);
         client.BaseAddress = new Uri(address.Replace("://+", "://127.0.0.1", StringComparison.Ordinal).Replace("://*", "://127.0.0.1", StringComparison.Ordinal));
         var refs = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
         var count = 0;
@@ -102,6 +102,8 @@ internal sealed partial class SeedLoader(
         }
 
         LogSeeded(logger, count, folder);
+        // Only now: the keys file's appearance tells deploy/run.sh and the browser tests that the demo is loaded.
+        demoKeys.Publish(keys);
     }
 
     private async Task<bool> WaitForStartAsync(CancellationToken stoppingToken)

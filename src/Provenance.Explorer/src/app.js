@@ -78,6 +78,10 @@ function signOut() {
   location.reload();
 }
 
+function modelLabel(model, version) {
+  return `${model.name} ${version} · ${model.owner} · ${model.id.slice(0, 8)}`;
+}
+
 async function loadModels() {
   const select = $('model');
   select.replaceChildren();
@@ -86,7 +90,8 @@ async function loadModels() {
     const page = await api(`/models?limit=100${after ? `&after=${encodeURIComponent(after)}` : ''}`);
     for (const model of page.items) {
       for (const version of model.versions) {
-        const option = element('option', `${model.name} ${version}`);
+        // Two models may share a name: the owner and the id's start tell them apart (#14).
+        const option = element('option', modelLabel(model, version));
         option.value = JSON.stringify({ modelId: model.id, version });
         select.appendChild(option);
       }
@@ -98,11 +103,14 @@ async function loadModels() {
 
 // --- The graph ----------------------------------------------------------------------------------
 
+// A version no run used (an impact view's derived versions) has no verdict at training: it is
+// judged by today alone, never "no longer cleared" (#14: [].every() made it so).
 function clearanceClass(node) {
   if (node.kind !== 'dataset-version') return 'other';
-  const atTraining = node.clearanceAtTraining?.every((c) => c.cleared);
+  const verdicts = node.clearanceAtTraining ?? [];
   const today = node.clearanceToday?.cleared;
-  if (atTraining === false) return 'blocked';
+  if (verdicts.length === 0) return today === false ? 'idle-blocked' : 'idle';
+  if (!verdicts.every((c) => c.cleared)) return 'blocked';
   if (today === false) return 'lapsed';
   return 'cleared';
 }
@@ -136,6 +144,8 @@ function draw(title, answer) {
       { selector: 'node.cleared', style: { 'background-color': '#2e7d32' } },
       { selector: 'node.lapsed', style: { 'background-color': '#ef8f00' } },
       { selector: 'node.blocked', style: { 'background-color': '#c62828' } },
+      { selector: 'node.idle', style: { 'background-color': '#ffffff', 'border-width': 3, 'border-color': '#2e7d32' } },
+      { selector: 'node.idle-blocked', style: { 'background-color': '#ffffff', 'border-width': 3, 'border-color': '#c62828' } },
       { selector: 'node.other', style: { 'background-color': '#607d8b', shape: 'round-rectangle', width: 22 } },
       { selector: 'node:selected', style: { 'border-width': 3, 'border-color': '#1565c0' } },
       { selector: 'edge', style: { width: 1, 'line-color': '#b0bec5', 'target-arrow-color': '#b0bec5', 'target-arrow-shape': 'triangle', 'curve-style': 'bezier' } },
@@ -145,7 +155,9 @@ function draw(title, answer) {
   const versions = answer.nodes.filter((n) => n.kind === 'dataset-version');
   const counts = Object.groupBy(versions, clearanceClass);
   $('summary').textContent = `${answer.nodes.length} nodes, ${answer.edges.length} edges; dataset versions: ` +
-    `${counts.cleared?.length ?? 0} cleared, ${counts.lapsed?.length ?? 0} no longer cleared, ${counts.blocked?.length ?? 0} not cleared at training.`;
+    `${counts.cleared?.length ?? 0} cleared, ${counts.lapsed?.length ?? 0} no longer cleared, ${counts.blocked?.length ?? 0} not cleared at training` +
+    (counts.idle || counts['idle-blocked']
+      ? `; not used in training: ${counts.idle?.length ?? 0} cleared today, ${counts['idle-blocked']?.length ?? 0} not cleared today.` : '.');
 }
 
 function selectedModel() {

@@ -61,6 +61,9 @@ async function test(name, body, { mayFail = [] } = {}) {
   await context.close();
 }
 
+// The picker's label of a model version, as the page writes it (owner and id tell same-named models apart).
+const modelLabel = (model, version) => `${model.name} ${version} · ${model.owner} · ${model.id.slice(0, 8)}`;
+
 async function signIn(page, key) {
   await page.goto(new URL('/explorer/', base).href);
   await page.fill('#api-key', key);
@@ -78,7 +81,7 @@ await test('A reviewer signs in, opens a model version and sees its lineage grap
   assert(await page.isHidden('#sign-in'), 'the sign-in form is still shown after signing in');
   assert((await page.textContent('#principal')).includes('irb-reviewer'), 'the signed-in principal and role are not shown');
   assert(await page.isHidden('#download-bundle'), 'an IRB reviewer was offered the audit bundle, which only regulators and administrators may export');
-  await page.selectOption('#model', { label: `${model.name} ${version}` });
+  await page.selectOption('#model', { label: modelLabel(model, version) });
   await page.click('#show-lineage');
   await page.waitForFunction(() => document.querySelector('#summary').textContent.length > 0);
   const summary = await page.textContent('#summary');
@@ -111,7 +114,7 @@ await test('The impact view shows what depends on a dataset version', async (pag
   const impact = await api(`/datasets/${start.datasetId}/versions/${start.version}/impact`, keys.REGULATOR_KEY);
 
   await signIn(page, keys.REGULATOR_KEY);
-  await page.selectOption('#model', { label: `${model.name} ${model.versions[0]}` });
+  await page.selectOption('#model', { label: modelLabel(model, model.versions[0]) });
   await page.click('#show-lineage');
   await page.waitForFunction(() => document.querySelector('#summary').textContent.length > 0);
   await page.evaluate((id) => window.provenanceExplorer.graph().getElementById(id).emit('tap'), start.id);
@@ -119,6 +122,22 @@ await test('The impact view shows what depends on a dataset version', async (pag
   await page.waitForFunction(() => document.querySelector('#graph-title').textContent.startsWith('Impact'));
   const drawn = await page.evaluate(() => window.provenanceExplorer.graph().nodes().length);
   assert(drawn === impact.nodes.length, `the impact graph drew ${drawn} nodes; the API's impact has ${impact.nodes.length}`);
+  // #14: a version no run used is judged by today alone, never drawn as "no longer cleared".
+  for (const node of impact.nodes.filter((n) => n.kind === 'dataset-version' && (n.clearanceAtTraining ?? []).length === 0)) {
+    const classes = await page.evaluate((id) => window.provenanceExplorer.graph().getElementById(id).classes(), node.id);
+    const expected = node.clearanceToday?.cleared === false ? 'idle-blocked' : 'idle';
+    assert(classes.includes(expected) && !classes.includes('lapsed'), `${node.name} v${node.version} is drawn as ${classes.join(' ')}, not ${expected}`);
+  }
+});
+
+await test('Two models of the same name are told apart in the picker', async (page) => {
+  const models = (await api('/models?limit=100', keys.REGULATOR_KEY)).items.filter((m) => m.versions.length > 0);
+  await signIn(page, keys.REGULATOR_KEY);
+  await page.waitForSelector('#workspace:not([hidden])');
+  const labels = await page.$$eval('#model option', (options) => options.map((o) => o.textContent));
+  const expected = models.flatMap((m) => m.versions.map((v) => modelLabel(m, v)));
+  assert(labels.length === expected.length && expected.every((l) => labels.includes(l)), `the picker lists ${labels.join(' | ')}`);
+  assert(new Set(labels).size === labels.length, 'two options of the picker read the same');
 });
 
 await test('A regulator downloads the audit bundle of the model version on screen', async (page) => {

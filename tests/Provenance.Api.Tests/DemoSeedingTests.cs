@@ -1,0 +1,59 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Provenance.Testing;
+
+namespace Provenance.Api.Tests;
+
+/// <summary>
+/// #14: deploy/run.sh prints the demo keys when the keys file appears, and the browser tests start
+/// then: so the file is written only once the demo data is loaded.
+/// </summary>
+public sealed class DemoSeedingTests(ApiFixture api) : IClassFixture<ApiFixture>, IDisposable
+{
+    private readonly DirectoryInfo _work = Directory.CreateTempSubdirectory("provenance-seeding-test-");
+
+    public void Dispose() => _work.Delete(recursive: true);
+
+    [Fact]
+    public async Task Bug_14_the_demo_keys_file_appears_only_once_every_seed_line_is_in_the_ledger()
+    {
+        var seeds = Path.Combine(Root(), "seeds");
+        var keysFile = Path.Combine(_work.FullName, "demo-keys.env");
+        var (instance, address) = api.KestrelInstance(web =>
+        {
+            web.UseSetting("Provenance:Seed:Path", seeds);
+            web.UseSetting("Provenance:Seed:KeysFile", keysFile);
+        });
+        await using var _ = instance;
+
+        await Eventually.HoldsAsync(() => Task.FromResult(File.Exists(keysFile)), "the demo keys file to be written", TimeSpan.FromMinutes(2));
+
+        // At the moment the file exists, everything the seeds record is there.
+        var regulator = File.ReadAllLines(keysFile).Select(l => l.Split(['=', ' '], 4)).Single(p => p[0] == "export" && p[1] == "REGULATOR_KEY")[2];
+        using var client = new HttpClient { BaseAddress = address };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("ApiKey", regulator);
+        var seededModels = Directory.EnumerateFiles(seeds, "*.ndjson").SelectMany(File.ReadLines)
+            .Count(l => l.Contains("\"path\": \"/models\"", StringComparison.Ordinal));
+        var seededRuns = Directory.EnumerateFiles(seeds, "*.ndjson").SelectMany(File.ReadLines)
+            .Count(l => l.Contains("/training-runs\"", StringComparison.Ordinal) && !l.Contains("\"expect\"", StringComparison.Ordinal));
+        var models = (await client.GetFromJsonAsync<JsonElement>("/models?limit=500")).GetProperty("items");
+        Assert.Equal(seededModels, models.GetArrayLength());
+        Assert.True(seededRuns > 0);
+        Assert.All(models.EnumerateArray(), m => Assert.NotEqual(0, m.GetProperty("versions").GetArrayLength()));
+    }
+
+    private static string Root()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "Provenance.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("The repository root is not above the test binaries.");
+    }
+}
