@@ -63,16 +63,12 @@ RETURNS TABLE (size bigint, root bytea)
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     v_n         integer := coalesce(cardinality(p_envelopes), 0);
-    v_size      bigint;
+    v_old       bigint;
+    v_new       bigint;
     v_head      bytea;
     v_frontier  bytea[] := array_fill(NULL::bytea, ARRAY[64], ARRAY[0]);
-    v_levels    smallint[] := '{}';
-    v_indexes   bigint[] := '{}';
-    v_hashes    bytea[] := '{}';
-    v_count     integer := 0;
-    v_hash      bytea;
-    v_index     bigint;
-    v_level     integer;
+    v_run       bytea[];
+    v_nodes     bytea[];
     v_root      bytea;
     v_bad       bigint;
 BEGIN
@@ -81,10 +77,11 @@ BEGIN
     END IF;
 
     -- The head's row lock orders integration batches and checkpoints across instances.
-    SELECT h.size, h.root INTO v_size, v_head FROM {schema}.merkle_tree_head h WHERE h.singleton FOR UPDATE;
-    IF v_size IS DISTINCT FROM p_from THEN
-        RAISE EXCEPTION 'the Merkle tree has % leaves, not %', v_size, p_from USING ERRCODE = 'serialization_failure';
+    SELECT h.size, h.root INTO v_old, v_head FROM {schema}.merkle_tree_head h WHERE h.singleton FOR UPDATE;
+    IF v_old IS DISTINCT FROM p_from THEN
+        RAISE EXCEPTION 'the Merkle tree has % leaves, not %', v_old, p_from USING ERRCODE = 'serialization_failure';
     END IF;
+    v_new := v_old + v_n;
 
     -- Each envelope must state exactly the stored event at its position: nine members, each equal.
     SELECT min(p_from + u.ord) INTO v_bad
@@ -108,50 +105,53 @@ BEGIN
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
 
-    -- The frontier: the complete subtrees of the current tree, one per set bit of its size. Their
-    -- fold must be the head's root, or the tree was changed outside the ledger.
-    FOR v_level IN 0..62 LOOP
-        CONTINUE WHEN (v_size >> v_level) & 1 = 0;
-        SELECT s.hash INTO v_hash FROM {schema}.merkle_subtrees s WHERE s.level = v_level AND s.idx = (v_size >> v_level) - 1;
-        IF NOT FOUND THEN
-            RAISE EXCEPTION 'the Merkle tree head says % leaves, but its subtree at level % is not stored', v_size, v_level USING ERRCODE = 'data_corrupted';
-        END IF;
-        v_frontier[v_level] := v_hash;
-        v_root := CASE WHEN v_root IS NULL THEN v_hash ELSE sha256('\x01'::bytea || v_hash || v_root) END;
+    -- The frontier: the complete subtrees of the current tree, one per set bit of its size (the one
+    -- at level L has index (size >> L) - 1). Their fold must be the head's root, or the tree was
+    -- changed outside the ledger.
+    SELECT array_agg(s.hash ORDER BY s.level), count(*) INTO v_run, v_bad
+      FROM generate_series(0, 62) AS l(level)
+      JOIN {schema}.merkle_subtrees s ON s.level = l.level AND s.idx = (v_old >> l.level) - 1
+     WHERE (v_old >> l.level) & 1 = 1;
+    IF v_bad <> bit_count(v_old::bit(64)) THEN
+        RAISE EXCEPTION 'the Merkle tree head says % leaves, but its frontier subtrees are not all stored', v_old USING ERRCODE = 'data_corrupted';
+    END IF;
+    FOR l IN 0..62 LOOP
+        CONTINUE WHEN (v_old >> l) & 1 = 0;
+        v_frontier[l] := v_run[1];
+        v_run := v_run[2:];
+        v_root := CASE WHEN v_root IS NULL THEN v_frontier[l] ELSE sha256('\x01'::bytea || v_frontier[l] || v_root) END;
     END LOOP;
     IF coalesce(v_root, sha256(''::bytea)) <> v_head THEN
-        RAISE EXCEPTION 'the Merkle tree head''s root for % leaves is not the root of its stored subtrees', v_size USING ERRCODE = 'data_corrupted';
+        RAISE EXCEPTION 'the Merkle tree head''s root for % leaves is not the root of its stored subtrees', v_old USING ERRCODE = 'data_corrupted';
     END IF;
 
-    -- Append each leaf: store it, then every subtree it completes (it is a right child while its
-    -- index is odd), keeping the frontier.
-    FOR i IN 1..v_n LOOP
-        v_hash := sha256('\x00'::bytea || p_envelopes[i]);
-        v_index := v_size;
-        v_level := 0;
-        v_count := v_count + 1;
-        v_levels[v_count] := 0; v_indexes[v_count] := v_index; v_hashes[v_count] := v_hash;
-        WHILE v_index & 1 = 1 LOOP
-            v_hash := sha256('\x01'::bytea || v_frontier[v_level] || v_hash);
-            v_frontier[v_level] := NULL;
-            v_level := v_level + 1;
-            v_index := v_index >> 1;
-            v_count := v_count + 1;
-            v_levels[v_count] := v_level; v_indexes[v_count] := v_index; v_hashes[v_count] := v_hash;
-        END LOOP;
-        v_frontier[v_level] := v_hash;
-        v_size := v_size + 1;
-    END LOOP;
-
+    -- Level by level, set-based: the new nodes of a level are its complete subtrees from index
+    -- (old >> L) to (new >> L) - 1. With the old frontier node before them (when bit L of the old
+    -- size is set) they form a run that starts at an even index, so the next level's new nodes are
+    -- its consecutive pairs. The root folds, from the lowest level up, the last node of each level
+    -- whose bit is set in the new size.
+    v_nodes := ARRAY(SELECT sha256('\x00'::bytea || u.envelope) FROM unnest(p_envelopes) WITH ORDINALITY AS u(envelope, ord) ORDER BY u.ord);
     v_root := NULL;
-    FOR v_level IN 0..62 LOOP
-        CONTINUE WHEN v_frontier[v_level] IS NULL;
-        v_root := CASE WHEN v_root IS NULL THEN v_frontier[v_level] ELSE sha256('\x01'::bytea || v_frontier[v_level] || v_root) END;
+    FOR l IN 0..62 LOOP
+        EXIT WHEN (v_new >> l) = 0;
+        IF cardinality(v_nodes) > 0 THEN
+            INSERT INTO {schema}.merkle_subtrees (level, idx, hash)
+            SELECT l, (v_old >> l) + n.ord - 1, n.hash FROM unnest(v_nodes) WITH ORDINALITY AS n(hash, ord);
+        END IF;
+        v_run := CASE WHEN (v_old >> l) & 1 = 1 THEN v_frontier[l] || v_nodes ELSE v_nodes END;
+        IF (v_new >> l) & 1 = 1 THEN
+            v_root := CASE WHEN v_root IS NULL THEN v_run[cardinality(v_run)] ELSE sha256('\x01'::bytea || v_run[cardinality(v_run)] || v_root) END;
+        END IF;
+        v_nodes := ARRAY(
+            SELECT sha256('\x01'::bytea || p.left_hash || p.right_hash)
+              FROM (SELECT r.ord, lag(r.hash) OVER (ORDER BY r.ord) AS left_hash, r.hash AS right_hash
+                      FROM unnest(v_run) WITH ORDINALITY AS r(hash, ord)) p
+             WHERE p.ord % 2 = 0
+             ORDER BY p.ord);
     END LOOP;
 
-    INSERT INTO {schema}.merkle_subtrees (level, idx, hash) SELECT * FROM unnest(v_levels, v_indexes, v_hashes);
-    UPDATE {schema}.merkle_tree_head h SET size = v_size, root = v_root, updated_at = now() WHERE h.singleton;
-    RETURN QUERY SELECT v_size, v_root;
+    UPDATE {schema}.merkle_tree_head h SET size = v_new, root = v_root, updated_at = now() WHERE h.singleton;
+    RETURN QUERY SELECT v_new, v_root;
 END;
 $$;
 
