@@ -19,7 +19,7 @@ public sealed class DemoSeedingTests(ApiFixture api) : IClassFixture<ApiFixture>
     [Fact]
     public async Task Bug_14_the_demo_keys_file_appears_only_once_every_seed_line_is_in_the_ledger()
     {
-        var seeds = Path.Combine(Root(), "seeds");
+        var seeds = Path.Combine(Repository.Root, "seeds");
         var keysFile = Path.Combine(_work.FullName, "demo-keys.env");
         var (instance, address) = api.KestrelInstance(web =>
         {
@@ -42,18 +42,5 @@ public sealed class DemoSeedingTests(ApiFixture api) : IClassFixture<ApiFixture>
         Assert.Equal(seededModels, models.GetArrayLength());
         Assert.True(seededRuns > 0);
         Assert.All(models.EnumerateArray(), m => Assert.NotEqual(0, m.GetProperty("versions").GetArrayLength()));
-    }
-
-    private static string Root()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Provenance.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("The repository root is not above the test binaries.");
     }
 }

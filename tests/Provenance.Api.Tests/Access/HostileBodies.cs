@@ -133,6 +133,14 @@ internal static class HostileBodies
         return root;
     }
 
+    /// <summary>A body sent chunked (no Content-Length), as the given media type.</summary>
+    public static HttpContent Chunked(byte[] body, string contentType)
+    {
+        var content = new StreamContent(new UnknownLengthStream(body));
+        content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        return content;
+    }
+
     public static HttpContent Content(Case @case, Type type)
     {
         var bytes = Encoding.UTF8.GetBytes(@case.Body(type));

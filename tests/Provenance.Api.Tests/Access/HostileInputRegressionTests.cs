@@ -94,7 +94,7 @@ public sealed class HostileInputRegressionTests(ApiFixture api) : IClassFixture<
         var before = await api.CountEventsAsync();
 
         // No length given, so the limit is met while streaming; the answer says where it stopped.
-        using var response = await client.PostAsync("/imports", Chunked(body, Ndjson));
+        using var response = await client.PostAsync("/imports", HostileBodies.Chunked(body, Ndjson));
 
         var (results, summary) = await Imports.ReadAsync(response);
         Assert.False(summary.GetProperty("complete").GetBoolean());
@@ -135,7 +135,7 @@ public sealed class HostileInputRegressionTests(ApiFixture api) : IClassFixture<
         var body = Dataset();
         body["description"] = new string('x', 2 * 1024 * 1024);
 
-        using var response = await client.PostAsync("/datasets", Chunked(Encoding.UTF8.GetBytes(body.ToJsonString()), Json));
+        using var response = await client.PostAsync("/datasets", HostileBodies.Chunked(Encoding.UTF8.GetBytes(body.ToJsonString()), Json));
 
         var problem = await Problems.AssertAsync(response, HttpStatusCode.RequestEntityTooLarge, "payload-too-large");
         Assert.Equal("Request body too large", problem.GetProperty("title").GetString());
@@ -444,18 +444,5 @@ public sealed class HostileInputRegressionTests(ApiFixture api) : IClassFixture<
         await stream.WriteAsync(Encoding.ASCII.GetBytes(data.Length.ToString("x", CultureInfo.InvariantCulture) + "\r\n"));
         await stream.WriteAsync(data);
         await stream.WriteAsync("\r\n"u8.ToArray());
-    }
-
-    private static StreamContent Chunked(byte[] body, string contentType)
-    {
-        var content = new StreamContent(new UnknownLengthStream(body));
-        content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
-        return content;
-    }
-
-    /// <summary>A body whose length is not known in advance, so it is sent chunked.</summary>
-    private sealed class UnknownLengthStream(byte[] bytes) : MemoryStream(bytes)
-    {
-        public override bool CanSeek => false;
     }
 }

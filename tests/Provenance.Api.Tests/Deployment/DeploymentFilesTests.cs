@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Provenance.Testing;
 
 namespace Provenance.Api.Tests.Deployment;
 
@@ -9,7 +10,7 @@ namespace Provenance.Api.Tests.Deployment;
 /// </summary>
 public sealed class DeploymentFilesTests
 {
-    private static readonly string Root = FindRoot();
+    private static readonly string Root = Repository.Root;
 
     [Fact]
     public void The_image_builds_the_explorer_then_the_api_and_cli_and_runs_unprivileged_with_a_health_check()
@@ -81,17 +82,4 @@ public sealed class DeploymentFilesTests
     }
 
     private static string Read(string path) => File.ReadAllText(Path.Combine(Root, path));
-
-    private static string FindRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Provenance.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("The repository root (Provenance.sln) is not above the test binaries.");
-    }
 }

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Provenance.Testing;
 
 namespace Provenance.Api.Tests.Deployment;
 
@@ -8,7 +9,7 @@ namespace Provenance.Api.Tests.Deployment;
 /// </summary>
 public sealed partial class SelfContainedRepositoryTests
 {
-    private static readonly string Root = FindRoot();
+    private static readonly string Root = Repository.Root;
 
     private static readonly string[] SkippedFolders = ["bin", "obj", "node_modules", ".git", ".local", "TestResults", "wwwroot"];
 
@@ -76,17 +77,4 @@ public sealed partial class SelfContainedRepositoryTests
 
     [GeneratedRegex(@"\b[0-9a-f]{40}\b")]
     private static partial Regex CommitHash();
-
-    private static string FindRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Provenance.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("The repository root (Provenance.sln) is not above the test binaries.");
-    }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Provenance.Api.Infrastructure.Problems;
+using Provenance.Testing;
 
 namespace Provenance.Api.Tests.Docs;
 
@@ -10,7 +11,7 @@ public sealed partial class DocumentedProblemsTests
     [Fact]
     public void Every_problem_example_in_the_api_docs_has_its_types_one_title()
     {
-        var text = File.ReadAllText(Path.Combine(Root(), "docs", "api.md"));
+        var text = File.ReadAllText(Path.Combine(Repository.Root, "docs", "api.md"));
         var examples = ProblemExample().Matches(text).Select(m => (Type: m.Groups["type"].Value, Title: m.Groups["title"].Value)).ToList();
 
         Assert.NotEmpty(examples);
@@ -20,24 +21,11 @@ public sealed partial class DocumentedProblemsTests
     [Fact]
     public void Every_problem_type_the_api_answers_with_is_in_the_api_docs_table()
     {
-        var text = File.ReadAllText(Path.Combine(Root(), "docs", "api.md"));
+        var text = File.ReadAllText(Path.Combine(Repository.Root, "docs", "api.md"));
 
         Assert.All(ProblemTypes.Titles.Keys, type => Assert.Contains($"| `{type}` |", text, StringComparison.Ordinal));
     }
 
     [GeneratedRegex("""\{"type":"(?<type>urn:provenance:problem:[a-z-]+)","title":"(?<title>[^"]+)""")]
     private static partial Regex ProblemExample();
-
-    private static string Root()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Provenance.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("The repository root is not above the test binaries.");
-    }
 }

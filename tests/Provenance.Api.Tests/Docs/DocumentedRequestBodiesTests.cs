@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Provenance.Testing;
 
 namespace Provenance.Api.Tests.Docs;
 
@@ -60,7 +61,7 @@ public sealed partial class DocumentedRequestBodiesTests(ApiFixture api) : IClas
 
     private static List<Example> Examples()
     {
-        var lines = File.ReadAllLines(Path.Combine(Root(), "docs", "request-bodies.md"));
+        var lines = File.ReadAllLines(Path.Combine(Repository.Root, "docs", "request-bodies.md"));
         var examples = new List<Example>();
         for (var i = 0; i < lines.Length; i++)
         {
@@ -89,19 +90,6 @@ public sealed partial class DocumentedRequestBodiesTests(ApiFixture api) : IClas
         Placeholder().Replace(text, m => ids.TryGetValue(m.Groups[1].Value, out var id)
             ? id
             : throw new InvalidOperationException($"{{{{{m.Groups[1].Value}}}}} is used before an example answers it."));
-
-    private static string Root()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Provenance.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("The repository root is not above the test binaries.");
-    }
 
     [GeneratedRegex(@"^```json (?<method>POST|PUT|PATCH) (?<path>\S+)(?: -> (?<capture>[\w-]+))?$")]
     private static partial Regex Opening();
