@@ -12,6 +12,13 @@ using Provenance.Api.Lineage;
 using Provenance.Api.Models;
 using Serilog;
 using Serilog.Formatting.Json;
+using Provenance.Ledger.Access;
+using Provenance.Ledger.BulkImport;
+using Provenance.Ledger.Exports;
+using Provenance.Ledger.Integrity;
+using Provenance.Ledger.Irb;
+using Provenance.Ledger.Lineage;
+using Provenance.Ledger.Models;
 
 // Settings files are found beside the binaries, wherever the process is started from.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });

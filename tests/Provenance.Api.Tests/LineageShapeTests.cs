@@ -104,7 +104,7 @@ public sealed class LineageShapeTests(ApiFixture api) : IClassFixture<ApiFixture
             await clear.ExecuteNonQueryAsync();
         }
 
-        var migration = Migration.FromAssembly(typeof(Program).Assembly).Single(m => m.Version == 103);
+        var migration = Migration.FromAssembly(typeof(Ledger.Lineage.LineageProjection).Assembly).Single(m => m.Version == 103);
         var backfill = migration.Sql[migration.Sql.IndexOf("WITH RECURSIVE", StringComparison.Ordinal)..].Replace("{schema}", schema, StringComparison.Ordinal);
         await using (var run = owner.CreateCommand(backfill))
         {

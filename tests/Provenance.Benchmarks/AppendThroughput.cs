@@ -8,6 +8,7 @@ using Provenance.Domain.Datasets;
 using Provenance.Domain.Datasets.ContributingVersion;
 using Provenance.Domain.Datasets.RegisteringDataset;
 using Provenance.EventStore;
+using Provenance.Ledger.Infrastructure.Database;
 
 namespace Provenance.Benchmarks;
 
@@ -41,7 +42,7 @@ internal static class AppendThroughput
             await create.ExecuteNonQueryAsync();
         }
 
-        var payload = System.Text.Json.JsonSerializer.Serialize(Event(Guid.NewGuid()), Api.Infrastructure.Json.ProvenanceJson.Options);
+        var payload = System.Text.Json.JsonSerializer.Serialize(Event(Guid.NewGuid()), Provenance.Domain.Common.EventJson.Options);
         var metadata = new EventMetadata("benchmark", "admin", "append-throughput");
         foreach (var writers in writerCounts)
         {

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Provenance.Api.Infrastructure.Database;
 using Provenance.EventStore;
 using Provenance.EventStore.Projections;
+using Provenance.Ledger.Infrastructure.Database;
 
 namespace Provenance.Benchmarks;
 

@@ -4,6 +4,7 @@ using Provenance.Api.Extensions;
 using Provenance.Api.Infrastructure.Database;
 using Provenance.EventStore;
 using Provenance.Scenarios;
+using Provenance.Ledger.Infrastructure.Database;
 
 namespace Provenance.Benchmarks;
 

@@ -1,7 +1,7 @@
+using Provenance.Domain.Common;
 using System.Text;
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
-using Provenance.Api.Infrastructure.Json;
 using Provenance.Domain.Datasets.ContributingVersion;
 using Provenance.EventStore.Serialization;
 
@@ -28,13 +28,13 @@ public class EventSerialization
     }
 
     [Benchmark(Baseline = true, Description = "JsonSerializer.Serialize")]
-    public string SerializePlain() => JsonSerializer.Serialize(Samples.Contribution, ProvenanceJson.Options);
+    public string SerializePlain() => JsonSerializer.Serialize(Samples.Contribution, EventJson.Options);
 
     [Benchmark(Description = "EventSerializer.Serialize")]
     public string Serialize() => Serializer.Serialize(Samples.Contribution).Json;
 
     [Benchmark(Description = "JsonSerializer.Deserialize (UTF-8)")]
-    public object? DeserializePlain() => JsonSerializer.Deserialize<DatasetVersionContributed>(_json, ProvenanceJson.Options);
+    public object? DeserializePlain() => JsonSerializer.Deserialize<DatasetVersionContributed>(_json, EventJson.Options);
 
     [Benchmark(Description = "EventSerializer.Deserialize (UTF-8)")]
     public object Deserialize() => Serializer.Deserialize(_name, 1, _json);
@@ -47,6 +47,6 @@ public class EventSerialization
             registry.Register(type, name, version);
         }
 
-        return new EventSerializer(registry, ProvenanceJson.Options);
+        return new EventSerializer(registry, EventJson.Options);
     }
 }

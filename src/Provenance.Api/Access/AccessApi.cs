@@ -1,11 +1,13 @@
 using MediatR;
 using Microsoft.AspNetCore.Mvc;
 using Provenance.Api.Access.IssuingApiKey;
-using Provenance.Api.Access.ListingApiKeys;
-using Provenance.Api.Access.RevokingApiKey;
 using Provenance.Api.Infrastructure.Http;
-using Provenance.Api.Streams;
 using static Provenance.Api.Infrastructure.Http.CommandEndpoints;
+using Provenance.Ledger.Access;
+using Provenance.Ledger.Access.IssuingApiKey;
+using Provenance.Ledger.Access.ListingApiKeys;
+using Provenance.Ledger.Access.RevokingApiKey;
+using Provenance.Ledger.Streams;
 
 namespace Provenance.Api.Access;
 
@@ -15,7 +17,7 @@ internal static class AccessApi
     public static IEndpointRouteBuilder MapAccessApi(this IEndpointRouteBuilder app)
     {
         // #8: who the caller is, so a client (the lineage explorer) offers only what the caller's roles may do.
-        app.MapGet("/access/me", (Infrastructure.Commands.RequestContext caller) =>
+        app.MapGet("/access/me", (Ledger.Infrastructure.Commands.RequestContext caller) =>
                 TypedResults.Ok(new CallerView(caller.ActorId, [.. caller.Roles.Select(Domain.Common.Names.Of).Order(StringComparer.Ordinal)], caller.Institution)))
             .WithTags("Access").WithName("GetCaller").RequireAuthorization(AccessPolicies.Read)
             .WithSummary("The authenticated caller: principal, roles and (for a steward) institution");
@@ -42,12 +44,12 @@ internal static class AccessApi
 
         keys.MapPost("/{id:guid}/revocation",
                 (Guid id, RevokeApiKeyRequest body, [FromHeader(Name = IfMatch)] string? ifMatch, IMediator mediator, HttpContext context, CancellationToken ct) =>
-                    Send(new RevokeApiKeyCommand(id, ifMatch, body), mediator, context, created: false, ct))
+                    Send(new RevokeApiKeyCommand(id, HttpResults.Precondition(ifMatch), body), mediator, context, created: false, ct))
             .Write<RevokeApiKeyRequest>("RevokeApiKey", "Revoke an API key: it authenticates nobody from the next request on", created: false);
 
         keys.MapPost("/{id:guid}/expiry",
                 (Guid id, ChangeApiKeyExpiryRequest body, [FromHeader(Name = IfMatch)] string? ifMatch, IMediator mediator, HttpContext context, CancellationToken ct) =>
-                    Send(new ChangeApiKeyExpiryCommand(id, ifMatch, body), mediator, context, created: false, ct))
+                    Send(new ChangeApiKeyExpiryCommand(id, HttpResults.Precondition(ifMatch), body), mediator, context, created: false, ct))
             .Write<ChangeApiKeyExpiryRequest>("ChangeApiKeyExpiry", "Expire an API key now (no expiresAt) or move its expiry, within the longest lifetime from its issuance", created: false);
 
         return app;

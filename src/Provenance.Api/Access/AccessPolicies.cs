@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authorization;
 using Provenance.Domain.Access;
 using Provenance.Domain.Common;
+using Provenance.Ledger.Access;
 
 namespace Provenance.Api.Access;
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Provenance.Ledger.Access;
 
 namespace Provenance.Api.Access;
 
@@ -16,13 +17,7 @@ internal sealed class AuthOptions
     /// <summary>How long the bootstrap key lives (default 30 days): use it to issue personal keys, then revoke it.</summary>
     public TimeSpan BootstrapKeyLifetime { get; set; } = TimeSpan.FromDays(30);
 
-    /// <summary>
-    /// How long a key, once matched, is trusted without reading its stream again (default one second;
-    /// zero reads it on every request). A revocation or expiry change recorded through this instance
-    /// holds from its next request whatever this says; one recorded through another instance holds
-    /// here within this time (#7: reading the key's stream was a quarter of a write request's work).
-    /// </summary>
-    public TimeSpan KeyRecheckInterval { get; set; } = TimeSpan.FromSeconds(1);
+    // KeyRecheckInterval, in the same section, is the application layer's: Ledger.Access.ApiKeyOptions.
 
     public JwtOptions Jwt { get; set; } = new();
 }

@@ -1,8 +1,9 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
-using Provenance.Api.Infrastructure.Commands;
-using Provenance.Api.Streams;
 using Provenance.Domain.Access;
+using Provenance.Ledger.Access;
+using Provenance.Ledger.Infrastructure.Commands;
+using Provenance.Ledger.Streams;
 
 namespace Provenance.Api.Access;
 
@@ -16,7 +17,7 @@ namespace Provenance.Api.Access;
 internal sealed partial class BootstrapKey(
     IServiceScopeFactory scopes, NpgsqlDataSource dataSource, IOptions<AuthOptions> options, TimeProvider clock, ILogger<BootstrapKey> logger) : IHostedService
 {
-    public const string Principal = "bootstrap-admin";
+    public const string Principal = ReservedPrincipals.BootstrapAdmin;
     private static readonly string[] AdminRole = [Domain.Common.Names.Of(Role.Admin)];
 
     public async Task StartAsync(CancellationToken cancellationToken)

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.IdentityModel.Tokens;
 using Provenance.Domain.Access;
+using Provenance.Ledger.Access;
 
 namespace Provenance.Api.Access;
 

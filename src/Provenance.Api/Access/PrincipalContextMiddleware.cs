@@ -1,6 +1,7 @@
-using Provenance.Api.Infrastructure.Commands;
 using Provenance.Domain.Access;
 using Provenance.Domain.Common;
+using Provenance.Ledger.Access;
+using Provenance.Ledger.Infrastructure.Commands;
 
 namespace Provenance.Api.Access;
 

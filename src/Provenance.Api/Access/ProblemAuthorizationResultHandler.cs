@@ -6,6 +6,8 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using Provenance.Api.Infrastructure.Problems;
+using Provenance.Ledger.Access;
+using Provenance.Ledger.Infrastructure.Problems;
 
 namespace Provenance.Api.Access;
 

@@ -3,6 +3,8 @@ using Provenance.Api.Infrastructure.Problems;
 using Provenance.EventStore;
 using Provenance.EventStore.Integrity;
 using Provenance.EventStore.Projections;
+using Provenance.Ledger.Access;
+using Provenance.Ledger.Infrastructure.Problems;
 
 namespace Provenance.Api.Admin;
 
@@ -17,7 +19,7 @@ internal static class AdminApi
 {
     public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/admin/projections", async (PostgresEventStore store, Catalog.ProjectionDaemon daemon, ProjectionRunner runner, MerkleIntegrator integrator, CancellationToken ct) =>
+        app.MapGet("/admin/projections", async (PostgresEventStore store, Ledger.Catalog.ProjectionDaemon daemon, ProjectionRunner runner, MerkleIntegrator integrator, CancellationToken ct) =>
             {
                 var head = await store.GetHeadPositionAsync(ct);
                 var statuses = new List<ProjectionStatus>();
@@ -36,7 +38,7 @@ internal static class AdminApi
             .WithTags("Admin").WithName("ListProjections").RequireAuthorization(AccessPolicies.Admin)
             .WithSummary("Every projection, inline or async, and the Merkle tree (merkle-tree), with its checkpoint and how far it lags the log")
             .Produces<List<ProjectionStatus>>();
-        app.MapPost("/admin/projections/{name}/rebuild", async (string name, PostgresEventStore store, Catalog.ProjectionDaemon daemon, ProjectionRunner runner, CancellationToken ct) =>
+        app.MapPost("/admin/projections/{name}/rebuild", async (string name, PostgresEventStore store, Ledger.Catalog.ProjectionDaemon daemon, ProjectionRunner runner, CancellationToken ct) =>
             {
                 var known = store.InlineProjections.Concat(daemon.Projections).ToList();
                 var projection = known.FirstOrDefault(p => p.Name == name)

@@ -6,11 +6,13 @@ using MediatR;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
-using Provenance.Api.Infrastructure.Commands;
-using Provenance.Api.Infrastructure.Json;
+using Provenance.Ledger.Infrastructure.Json;
 using Provenance.Api.Infrastructure.Problems;
-using Provenance.Api.Infrastructure.Validation;
 using Provenance.EventStore.Appending;
+using Provenance.Ledger.BulkImport;
+using Provenance.Ledger.Infrastructure.Commands;
+using Provenance.Ledger.Infrastructure.Problems;
+using Provenance.Ledger.Infrastructure.Validation;
 
 namespace Provenance.Api.BulkImport;
 
@@ -100,13 +102,13 @@ internal static class ImportEndpoint
             await WriteAsync(writer, result, cancellationToken);
         }
 
-        await writer.WriteLineAsync(JsonSerializer.Serialize(new { summary = summary.ToAnswer(lineNumber - (firstLine ?? 1) + 1) }, ProvenanceJson.Options).AsMemory(), cancellationToken);
+        await writer.WriteLineAsync(JsonSerializer.Serialize(new { summary = summary.ToAnswer(lineNumber - (firstLine ?? 1) + 1) }, ApiJson.Options).AsMemory(), cancellationToken);
         await writer.FlushAsync(cancellationToken);
     }
 
     private static async Task WriteAsync(StreamWriter writer, ImportResult result, CancellationToken cancellationToken)
     {
-        await writer.WriteLineAsync(JsonSerializer.Serialize(result, ProvenanceJson.Options).AsMemory(), cancellationToken);
+        await writer.WriteLineAsync(JsonSerializer.Serialize(result, ApiJson.Options).AsMemory(), cancellationToken);
         await writer.FlushAsync(cancellationToken);
     }
 
@@ -155,7 +157,7 @@ internal static class ImportEndpoint
     {
         try
         {
-            return JsonSerializer.Deserialize<T>(text, ProvenanceJson.Options) ?? throw new JsonException("The line is null.", "$", null, null);
+            return JsonSerializer.Deserialize<T>(text, ApiJson.Options) ?? throw new JsonException("The line is null.", "$", null, null);
         }
         catch (JsonException e)
         {

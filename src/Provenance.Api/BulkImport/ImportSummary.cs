@@ -1,3 +1,4 @@
+using Provenance.Ledger.BulkImport;
 namespace Provenance.Api.BulkImport;
 
 /// <summary>

@@ -1,4 +1,6 @@
 using Provenance.Api.Access;
+using Provenance.Ledger.Access;
+using Provenance.Ledger.BulkImport;
 
 namespace Provenance.Api.BulkImport;
 

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Text;
+using Provenance.Ledger.BulkImport;
 
 namespace Provenance.Api.BulkImport;
 

@@ -1,20 +1,23 @@
 using MediatR;
 using Microsoft.AspNetCore.Mvc;
 using Provenance.Api.Access;
-using Provenance.Api.Clearance;
-using Provenance.Api.Consent;
-using Provenance.Api.Datasets.ContributingVersion;
 using Provenance.Api.Datasets.GettingDataset;
-using Provenance.Api.Datasets.QuarantiningVersion;
 using Provenance.Api.Datasets.RegisteringDataset;
-using Provenance.Api.Datasets.RetiringDataset;
-using Provenance.Api.Deidentification;
 using Provenance.Api.Infrastructure.Http;
-using Provenance.Api.Licenses;
-using Provenance.Api.Streams;
 using Provenance.Domain.Clearance;
 using Provenance.Domain.Common;
 using static Provenance.Api.Infrastructure.Http.CommandEndpoints;
+using Provenance.Ledger.Access;
+using Provenance.Ledger.Clearance;
+using Provenance.Ledger.Consent;
+using Provenance.Ledger.Datasets.ContributingVersion;
+using Provenance.Ledger.Datasets.GettingDataset;
+using Provenance.Ledger.Datasets.QuarantiningVersion;
+using Provenance.Ledger.Datasets.RegisteringDataset;
+using Provenance.Ledger.Datasets.RetiringDataset;
+using Provenance.Ledger.Deidentification;
+using Provenance.Ledger.Licenses;
+using Provenance.Ledger.Streams;
 
 namespace Provenance.Api.Datasets;
 
@@ -56,14 +59,14 @@ internal static class DatasetsApi
 
         writes.MapPost("/{id:guid}/versions",
                 (Guid id, ContributeVersionRequest body, [FromHeader(Name = IfMatch)] string? ifMatch, IMediator mediator, HttpContext context, CancellationToken ct) =>
-                    Send(new ContributeVersionCommand(id, ifMatch, body), mediator, context, created: true, ct))
+                    Send(new ContributeVersionCommand(id, HttpResults.Precondition(ifMatch), body), mediator, context, created: true, ct))
             .Write<ContributeVersionRequest>("ContributeDatasetVersion", "Contribute the next version of a dataset: its manifest and fingerprint, optionally derived from parent versions", created: true);
 
         datasets.MapGet("/{id:guid}/versions",
                 (Guid id, IMediator mediator, CancellationToken ct) => mediator.Send(new ListVersionsQuery(id), ct))
             .WithName("ListDatasetVersions")
             .WithSummary("A dataset's versions with their compliance status as last recorded: de-identification, quarantine, consent withdrawals")
-            .Produces<Page<Catalog.VersionStatus>>()
+            .Produces<Page<Ledger.Catalog.VersionStatus>>()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         datasets.MapGet("/{id:guid}/versions/{version:int}", GetDatasetParts.Version)
@@ -100,52 +103,52 @@ internal static class DatasetsApi
 
         writes.MapPost("/{id:guid}/versions/{version:int}/quarantine",
                 (Guid id, int version, ReasonRequest body, [FromHeader(Name = IfMatch)] string? ifMatch, IMediator mediator, HttpContext context, CancellationToken ct) =>
-                    Send(new QuarantineVersionCommand(id, version, Release: false, ifMatch, body), mediator, context, created: false, ct))
+                    Send(new QuarantineVersionCommand(id, version, Release: false, HttpResults.Precondition(ifMatch), body), mediator, context, created: false, ct))
             .Write<ReasonRequest>("QuarantineDatasetVersion", "Put a dataset version in quarantine", created: false);
 
         writes.MapPost("/{id:guid}/versions/{version:int}/release",
                 (Guid id, int version, ReasonRequest body, [FromHeader(Name = IfMatch)] string? ifMatch, IMediator mediator, HttpContext context, CancellationToken ct) =>
-                    Send(new QuarantineVersionCommand(id, version, Release: true, ifMatch, body), mediator, context, created: false, ct))
+                    Send(new QuarantineVersionCommand(id, version, Release: true, HttpResults.Precondition(ifMatch), body), mediator, context, created: false, ct))
             .Write<ReasonRequest>("ReleaseDatasetVersion", "Release a dataset version from quarantine", created: false);
 
         writes.MapPost("/{id:guid}/retirement",
                 (Guid id, ReasonRequest body, [FromHeader(Name = IfMatch)] string? ifMatch, IMediator mediator, HttpContext context, CancellationToken ct) =>
-                    Send(new RetireDatasetCommand(id, ifMatch, body), mediator, context, created: false, ct))
+                    Send(new RetireDatasetCommand(id, HttpResults.Precondition(ifMatch), body), mediator, context, created: false, ct))
             .Write<ReasonRequest>("RetireDataset", "Retire a dataset: none of its versions may be used for training from then on", created: false);
 
         writes.MapPost("/{id:guid}/versions/{version:int}/deidentification-decisions",
                 (Guid id, int version, DeidentificationRequest body, [FromHeader(Name = IfMatch)] string? ifMatch, IMediator mediator, HttpContext context, CancellationToken ct) =>
-                    Send(new DecideDeidentificationCommand(id, version, ifMatch, body), mediator, context, created: true, ct))
+                    Send(new DecideDeidentificationCommand(id, version, HttpResults.Precondition(ifMatch), body), mediator, context, created: true, ct))
             .WithTags("De-identification")
             .Write<DeidentificationRequest>("DecideDeidentification", "Record a de-identification decision (Safe Harbor, Expert Determination, limited data set, or not PHI)", created: true);
 
         writes.MapPost("/{id:guid}/deidentification-decisions/{decisionId:guid}/rescission",
                 (Guid id, Guid decisionId, RescissionRequest body, [FromHeader(Name = IfMatch)] string? ifMatch, IMediator mediator, HttpContext context, CancellationToken ct) =>
-                    Send(new RescindDeidentificationCommand(id, decisionId, ifMatch, body), mediator, context, created: false, ct))
+                    Send(new RescindDeidentificationCommand(id, decisionId, HttpResults.Precondition(ifMatch), body), mediator, context, created: false, ct))
             .WithTags("De-identification")
             .Write<RescissionRequest>("RescindDeidentification", "Rescind a de-identification decision", created: false);
 
         writes.MapPost("/{id:guid}/licenses",
                 (Guid id, GrantLicenseRequest body, [FromHeader(Name = IfMatch)] string? ifMatch, IMediator mediator, HttpContext context, CancellationToken ct) =>
-                    Send(new GrantLicenseCommand(id, ifMatch, body), mediator, context, created: true, ct))
+                    Send(new GrantLicenseCommand(id, HttpResults.Precondition(ifMatch), body), mediator, context, created: true, ct))
             .WithTags("Licenses")
             .Write<GrantLicenseRequest>("GrantLicense", "Put a license, data use agreement or business associate agreement on a dataset", created: true);
 
         writes.MapPost("/{id:guid}/licenses/{licenseId:guid}/amendments",
                 (Guid id, Guid licenseId, AmendLicenseRequest body, [FromHeader(Name = IfMatch)] string? ifMatch, IMediator mediator, HttpContext context, CancellationToken ct) =>
-                    Send(new AmendLicenseCommand(id, licenseId, ifMatch, body), mediator, context, created: false, ct))
+                    Send(new AmendLicenseCommand(id, licenseId, HttpResults.Precondition(ifMatch), body), mediator, context, created: false, ct))
             .WithTags("Licenses")
             .Write<AmendLicenseRequest>("AmendLicense", "Change a license's terms from a date on", created: false);
 
         writes.MapPost("/{id:guid}/licenses/{licenseId:guid}/termination",
                 (Guid id, Guid licenseId, TerminateLicenseRequest body, [FromHeader(Name = IfMatch)] string? ifMatch, IMediator mediator, HttpContext context, CancellationToken ct) =>
-                    Send(new TerminateLicenseCommand(id, licenseId, ifMatch, body), mediator, context, created: false, ct))
+                    Send(new TerminateLicenseCommand(id, licenseId, HttpResults.Precondition(ifMatch), body), mediator, context, created: false, ct))
             .WithTags("Licenses")
             .Write<TerminateLicenseRequest>("TerminateLicense", "End a license early", created: false);
 
         writes.MapPost("/{id:guid}/versions/{version:int}/consent-withdrawals",
                 (Guid id, int version, WithdrawConsentRequest body, [FromHeader(Name = IfMatch)] string? ifMatch, IMediator mediator, HttpContext context, CancellationToken ct) =>
-                    Send(new WithdrawConsentCommand(id, version, ifMatch, body), mediator, context, created: true, ct))
+                    Send(new WithdrawConsentCommand(id, version, HttpResults.Precondition(ifMatch), body), mediator, context, created: true, ct))
             .WithTags("Consent")
             .Write<WithdrawConsentRequest>("WithdrawConsent", "Record that subjects of a dataset version withdrew consent (a count, never who)", created: true);
 

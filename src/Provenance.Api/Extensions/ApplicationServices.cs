@@ -3,15 +3,18 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Provenance.Api.Access;
-using Provenance.Api.Infrastructure.Commands;
 using Provenance.Api.Infrastructure.Database;
-using Provenance.Api.Infrastructure.Json;
-using Provenance.Api.Infrastructure.Mediation;
+using Provenance.Ledger.Infrastructure.Json;
 using Provenance.Api.Infrastructure.Problems;
 using Provenance.Api.Seeding;
 using Provenance.Domain.Common;
 using Provenance.EventStore;
 using Provenance.EventStore.Serialization;
+using Provenance.Ledger.Access;
+using Provenance.Ledger.Infrastructure.Commands;
+using Provenance.Ledger.Infrastructure.Database;
+using Provenance.Ledger.Infrastructure.Mediation;
+using Provenance.Ledger.Infrastructure.Problems;
 
 namespace Provenance.Api.Extensions;
 
@@ -43,20 +46,20 @@ internal static class ApplicationServices
                 registry.Register(type, name, version);
             }
 
-            return new EventSerializer(registry, ProvenanceJson.Options);
+            return new EventSerializer(registry, EventJson.Options);
         });
-        services.AddSingleton<Lineage.LineageProjection>();
-        services.AddSingleton<Lineage.LineageReader>();
-        services.AddSingleton<Catalog.CatalogProjection>();
-        services.AddSingleton<EventStore.Projections.IProjection>(sp => sp.GetRequiredService<Catalog.CatalogProjection>());
-        services.AddSingleton<Catalog.ProjectionDaemon>();
-        services.AddSingleton<Catalog.CatalogReader>();
-        services.AddSingleton<Streams.StreamStates>();
-        services.AddSingleton<Lineage.LineageAnswers>();
-        services.AddScoped<Exports.ExportScopeResolver>();
-        services.AddScoped<Exports.AuditExporter>();
-        services.AddScoped<Lineage.LineageFacts>();
-        services.AddScoped<Lineage.Downstream>();
+        services.AddSingleton<Ledger.Lineage.LineageProjection>();
+        services.AddSingleton<Ledger.Lineage.LineageReader>();
+        services.AddSingleton<Ledger.Catalog.CatalogProjection>();
+        services.AddSingleton<EventStore.Projections.IProjection>(sp => sp.GetRequiredService<Ledger.Catalog.CatalogProjection>());
+        services.AddSingleton<Ledger.Catalog.ProjectionDaemon>();
+        services.AddSingleton<Ledger.Catalog.CatalogReader>();
+        services.AddSingleton<Ledger.Streams.StreamStates>();
+        services.AddSingleton<Ledger.Lineage.LineageAnswers>();
+        services.AddScoped<Ledger.Exports.ExportScopeResolver>();
+        services.AddScoped<Ledger.Exports.AuditExporter>();
+        services.AddScoped<Ledger.Lineage.LineageFacts>();
+        services.AddScoped<Ledger.Lineage.Downstream>();
         // #14: appends that keep failing for a reason that is not the caller's make the instance unready.
         services.AddSingleton(sp => new EventStore.Appending.AppendHealth(sp.GetRequiredService<TimeProvider>())
         {
@@ -65,25 +68,25 @@ internal static class ApplicationServices
         });
         services.AddSingleton(sp => new PostgresEventStore(
             sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<EventSerializer>(), sp.GetRequiredService<EventStoreOptions>(),
-            [sp.GetRequiredService<Lineage.LineageProjection>()], sp.GetRequiredService<EventStore.Appending.AppendHealth>()));
+            [sp.GetRequiredService<Ledger.Lineage.LineageProjection>()], sp.GetRequiredService<EventStore.Appending.AppendHealth>()));
         services.AddSingleton(sp => new EventStore.Projections.ProjectionRunner(
             sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<PostgresEventStore>(), sp.GetRequiredService<EventStoreOptions>()));
         services.AddSingleton(TimeProvider.System);
         // #5: the log's Merkle tree, its signing key and signed checkpoints.
-        services.AddOptions<Integrity.IntegrityOptions>().Bind(configuration.GetSection(Integrity.IntegrityOptions.Section)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<Integrity.IntegrityOptions>, Integrity.IntegrityOptionsValidator>();
+        services.AddOptions<Ledger.Integrity.IntegrityOptions>().Bind(configuration.GetSection(Ledger.Integrity.IntegrityOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<Ledger.Integrity.IntegrityOptions>, Ledger.Integrity.IntegrityOptionsValidator>();
         services.AddSingleton(sp => new EventStore.Integrity.MerkleIntegrator(
             sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<PostgresEventStore>(), sp.GetRequiredService<EventStoreOptions>()));
         services.AddSingleton<Provenance.Integrity.Merkle.ISubtreeHashSource>(sp => new EventStore.Integrity.PostgresSubtreeHashSource(
             sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<EventStoreOptions>()));
-        services.AddSingleton<Integrity.SigningKey>();
-        services.AddSingleton<Integrity.CheckpointService>();
-        services.AddSingleton<Integrity.IntegrityDaemon>();
+        services.AddSingleton<Ledger.Integrity.SigningKey>();
+        services.AddSingleton<Ledger.Integrity.CheckpointService>();
+        services.AddSingleton<Ledger.Integrity.IntegrityDaemon>();
         services.AddScoped<RequestContext>();
-        services.AddScoped<Ledger>();
+        services.AddScoped<LedgerWriter>();
         services.AddScoped<Aggregates>();
-        services.AddScoped<Clearance.ClearanceFactsLoader>();
-        services.AddSingleton<Streams.RegistrationIndex>();
+        services.AddScoped<Ledger.Clearance.ClearanceFactsLoader>();
+        services.AddSingleton<Ledger.Streams.RegistrationIndex>();
         services.AddMediation();
         // #6: API keys and JWTs, the role policies, and the services behind them (docs/security.md).
         builder.AddAccess();
@@ -96,12 +99,12 @@ internal static class ApplicationServices
             services.AddHostedService<MigrationHostedService>();
             services.AddHostedService<InlineProjectionStartup>();
             services.AddHostedService<Access.BootstrapKey>();
-            services.AddHostedService(sp => sp.GetRequiredService<Catalog.ProjectionDaemon>());
-            services.AddHostedService(sp => sp.GetRequiredService<Integrity.IntegrityDaemon>());
+            services.AddHostedService(sp => sp.GetRequiredService<Ledger.Catalog.ProjectionDaemon>());
+            services.AddHostedService(sp => sp.GetRequiredService<Ledger.Integrity.IntegrityDaemon>());
             services.AddHostedService<SeedLoader>();
         }
 
-        services.Configure<JsonOptions>(o => ProvenanceJson.Configure(o.SerializerOptions));
+        services.Configure<JsonOptions>(o => ApiJson.Configure(o.SerializerOptions));
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemMapping.Customize);
         services.AddExceptionHandler<ProblemExceptionHandler>();

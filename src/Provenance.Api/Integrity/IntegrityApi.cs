@@ -1,10 +1,12 @@
 using System.Globalization;
 using MediatR;
 using Provenance.Api.Access;
-using Provenance.Api.Integrity.CreatingCheckpoint;
-using Provenance.Api.Integrity.GettingCheckpoints;
-using Provenance.Api.Integrity.ProvingConsistency;
-using Provenance.Api.Integrity.ProvingInclusion;
+using Provenance.Ledger.Access;
+using Provenance.Ledger.Integrity;
+using Provenance.Ledger.Integrity.CreatingCheckpoint;
+using Provenance.Ledger.Integrity.GettingCheckpoints;
+using Provenance.Ledger.Integrity.ProvingConsistency;
+using Provenance.Ledger.Integrity.ProvingInclusion;
 
 namespace Provenance.Api.Integrity;
 

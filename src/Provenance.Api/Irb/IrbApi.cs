@@ -2,10 +2,12 @@ using MediatR;
 using Microsoft.AspNetCore.Mvc;
 using Provenance.Api.Access;
 using Provenance.Api.Infrastructure.Http;
-using Provenance.Api.Streams;
 using Provenance.Domain.Common;
 using Provenance.Domain.Irb;
 using static Provenance.Api.Infrastructure.Http.CommandEndpoints;
+using Provenance.Ledger.Access;
+using Provenance.Ledger.Irb;
+using Provenance.Ledger.Streams;
 
 namespace Provenance.Api.Irb;
 
@@ -44,7 +46,7 @@ internal static class IrbApi
 
         writes.MapPost("/{id:guid}/amendments",
                 (Guid id, AmendProtocolRequest body, [FromHeader(Name = IfMatch)] string? ifMatch, IMediator mediator, HttpContext context, CancellationToken ct) =>
-                    Send(new AmendProtocolCommand(id, ifMatch, body), mediator, context, created: false, ct))
+                    Send(new AmendProtocolCommand(id, HttpResults.Precondition(ifMatch), body), mediator, context, created: false, ct))
             .Write<AmendProtocolRequest>("AmendIrbProtocol", "Change a protocol's scope, uses or expiry from a date on", created: false);
 
         MapStatus(writes, "suspension", "SuspendIrbProtocol", "Suspend a protocol (45 CFR 46.113)", IrbStatus.Suspended, close: false);
@@ -57,6 +59,6 @@ internal static class IrbApi
     private static void MapStatus(RouteGroupBuilder writes, string path, string name, string summary, IrbStatus to, bool close) =>
         writes.MapPost($"/{{id:guid}}/{path}",
                 (Guid id, ProtocolStatusRequest body, [FromHeader(Name = IfMatch)] string? ifMatch, IMediator mediator, HttpContext context, CancellationToken ct) =>
-                    Send(new ChangeProtocolStatusCommand(id, to, close, ifMatch, body), mediator, context, created: false, ct))
+                    Send(new ChangeProtocolStatusCommand(id, to, close, HttpResults.Precondition(ifMatch), body), mediator, context, created: false, ct))
             .Write<ProtocolStatusRequest>(name, summary, created: false);
 }

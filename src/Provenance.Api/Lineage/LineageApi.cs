@@ -1,8 +1,10 @@
 using MediatR;
 using Provenance.Api.Access;
-using Provenance.Api.Lineage.GettingImpact;
-using Provenance.Api.Lineage.GettingModelLineage;
-using Provenance.Api.Lineage.GettingProtocolUsage;
+using Provenance.Ledger.Access;
+using Provenance.Ledger.Lineage;
+using Provenance.Ledger.Lineage.GettingImpact;
+using Provenance.Ledger.Lineage.GettingModelLineage;
+using Provenance.Ledger.Lineage.GettingProtocolUsage;
 
 namespace Provenance.Api.Lineage;
 

@@ -2,9 +2,11 @@ using MediatR;
 using Microsoft.AspNetCore.Mvc;
 using Provenance.Api.Access;
 using Provenance.Api.Infrastructure.Http;
-using Provenance.Api.Streams;
 using Provenance.Domain.Common;
 using static Provenance.Api.Infrastructure.Http.CommandEndpoints;
+using Provenance.Ledger.Access;
+using Provenance.Ledger.Models;
+using Provenance.Ledger.Streams;
 
 namespace Provenance.Api.Models;
 
@@ -39,7 +41,7 @@ internal static class ModelsApi
             {
                 var model = await mediator.Send(new GetModelQuery(id, asOf), ct);
                 var version = model.Versions.FirstOrDefault(v => v.Version == modelVersion)
-                              ?? throw new Infrastructure.Problems.NotFoundException($"The model {id} has no version {modelVersion}.");
+                              ?? throw new Ledger.Infrastructure.Problems.NotFoundException($"The model {id} has no version {modelVersion}.");
                 context.Response.Headers.ETag = HttpResults.ETag(model.Version);
                 return TypedResults.Ok(version);
             })
@@ -50,7 +52,7 @@ internal static class ModelsApi
             {
                 var model = await mediator.Send(new GetModelQuery(id, asOf), ct);
                 var run = model.Versions.SelectMany(v => v.Runs).FirstOrDefault(r => r.Recorded.RunId == runId)
-                          ?? throw new Infrastructure.Problems.NotFoundException($"The model {id} has no training run {runId}.");
+                          ?? throw new Ledger.Infrastructure.Problems.NotFoundException($"The model {id} has no training run {runId}.");
                 context.Response.Headers.ETag = HttpResults.ETag(model.Version);
                 return TypedResults.Ok(run);
             })
@@ -65,19 +67,19 @@ internal static class ModelsApi
 
         writes.MapPost("/{id:guid}/training-runs",
                 (Guid id, RecordTrainingRunRequest body, [FromHeader(Name = IfMatch)] string? ifMatch, IMediator mediator, HttpContext context, CancellationToken ct) =>
-                    Send(new RecordTrainingRunCommand(id, ifMatch, body), mediator, context, created: true, ct))
+                    Send(new RecordTrainingRunCommand(id, HttpResults.Precondition(ifMatch), body), mediator, context, created: true, ct))
             .Write<RecordTrainingRunRequest>("RecordTrainingRun",
                 "Record a training run; refused with the clearance findings unless every input is cleared on the start date or an administrator overrides",
                 created: true);
 
         writes.MapPost("/{id:guid}/versions/{modelVersion}/release",
                 (Guid id, string modelVersion, ModelVersionChangeRequest body, [FromHeader(Name = IfMatch)] string? ifMatch, IMediator mediator, HttpContext context, CancellationToken ct) =>
-                    Send(new ChangeModelVersionCommand(id, modelVersion, Withdraw: false, ifMatch, body), mediator, context, created: false, ct))
+                    Send(new ChangeModelVersionCommand(id, modelVersion, Withdraw: false, HttpResults.Precondition(ifMatch), body), mediator, context, created: false, ct))
             .Write<ModelVersionChangeRequest>("ReleaseModelVersion", "Release a model version", created: false);
 
         writes.MapPost("/{id:guid}/versions/{modelVersion}/withdrawal",
                 (Guid id, string modelVersion, ModelVersionChangeRequest body, [FromHeader(Name = IfMatch)] string? ifMatch, IMediator mediator, HttpContext context, CancellationToken ct) =>
-                    Send(new ChangeModelVersionCommand(id, modelVersion, Withdraw: true, ifMatch, body), mediator, context, created: false, ct))
+                    Send(new ChangeModelVersionCommand(id, modelVersion, Withdraw: true, HttpResults.Precondition(ifMatch), body), mediator, context, created: false, ct))
             .Write<ModelVersionChangeRequest>("WithdrawModelVersion", "Withdraw a model version", created: false);
 
         return app;

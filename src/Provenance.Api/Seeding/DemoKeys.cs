@@ -3,8 +3,9 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using Provenance.Api.Access;
-using Provenance.Api.Infrastructure.Commands;
 using Provenance.Domain.Access;
+using Provenance.Ledger.Access;
+using Provenance.Ledger.Infrastructure.Commands;
 
 namespace Provenance.Api.Seeding;
 
@@ -24,7 +25,7 @@ internal sealed class DemoKeys(IServiceScopeFactory scopes, IOptions<SeedOptions
     public const string SeedLoaderVariable = "SEED_LOADER_KEY";
 
     /// <summary>The principal of the seed loader's own key (reserved: no one else may hold it).</summary>
-    public const string SeedLoaderPrincipal = "seed-loader";
+    public const string SeedLoaderPrincipal = Ledger.Access.ReservedPrincipals.SeedLoader;
     private static readonly TimeSpan Lifetime = TimeSpan.FromDays(90);
     private static readonly TimeSpan RenewBefore = TimeSpan.FromDays(7);
 

@@ -1,5 +1,6 @@
 using Provenance.Api.Access;
-using Provenance.Api.Infrastructure.Commands;
+using Provenance.Ledger.Access;
+using Provenance.Ledger.Infrastructure.Commands;
 
 namespace Provenance.Api.Tests.Access;
 

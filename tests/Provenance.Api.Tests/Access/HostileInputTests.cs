@@ -67,7 +67,7 @@ public sealed class HostileInputTests(ApiFixture api) : IClassFixture<ApiFixture
     {
         var before = await api.CountEventsAsync();
         var lines = Corpus().Where(c => c.ContentType == Json && !c.Chunked && !c.Name.Contains("2 MiB", StringComparison.Ordinal))
-            .Select(c => c.Body(typeof(Datasets.RegisteringDataset.RegisterDatasetRequest)))
+            .Select(c => c.Body(typeof(Ledger.Datasets.RegisteringDataset.RegisterDatasetRequest)))
             .Where(b => b.Length > 0 && !b.Contains('\n', StringComparison.Ordinal))
             .SelectMany(b => new[] { b, $"{{\"command\": \"register-dataset\", \"body\": {b}}}" })
             .ToList();

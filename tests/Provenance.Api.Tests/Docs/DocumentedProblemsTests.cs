@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Provenance.Api.Infrastructure.Problems;
 using Provenance.Testing;
+using Provenance.Ledger.Infrastructure.Problems;
 
 namespace Provenance.Api.Tests.Docs;
 

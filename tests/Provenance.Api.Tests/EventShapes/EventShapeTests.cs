@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Provenance.Api.Infrastructure.Json;
 using Provenance.Domain.Access;
 using Provenance.Domain.Clearance;
 using Provenance.Domain.Common;
@@ -40,7 +39,7 @@ public sealed class EventShapeTests
     private static readonly DateTimeOffset At = new(2026, 1, 15, 14, 30, 0, TimeSpan.Zero);
     private static readonly DateTimeOffset RunStartedAt = new(2026, 1, 12, 9, 0, 0, TimeSpan.Zero);
     private static readonly DateTimeOffset RunFinishedAt = new(2026, 1, 14, 21, 45, 0, TimeSpan.Zero);
-    private static readonly JsonSerializerOptions Indented = new(ProvenanceJson.Options) { WriteIndented = true };
+    private static readonly JsonSerializerOptions Indented = new(EventJson.Options) { WriteIndented = true };
 
     private static readonly IReadOnlyList<ManifestFile> EhrFiles =
     [
@@ -308,7 +307,7 @@ public sealed class EventShapeTests
         }
 
         var stored = File.ReadAllText(snapshot);
-        var read = JsonSerializer.Deserialize(stored, type, ProvenanceJson.Options);
+        var read = JsonSerializer.Deserialize(stored, type, EventJson.Options);
 
         Assert.Equal(stored.ReplaceLineEndings("\n").TrimEnd(), JsonSerializer.Serialize(read, type, Indented).ReplaceLineEndings("\n").TrimEnd());
     }

@@ -7,6 +7,7 @@ using Provenance.EventStore;
 using Provenance.EventStore.Integrity;
 using Provenance.Integrity.Checkpoints;
 using Provenance.Integrity.Merkle;
+using Provenance.Ledger.Integrity;
 
 namespace Provenance.Api.Tests.Integrity;
 

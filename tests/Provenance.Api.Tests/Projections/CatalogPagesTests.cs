@@ -1,5 +1,4 @@
 using Npgsql;
-using Provenance.Api.Catalog;
 using Provenance.Api.Tests.EventShapes;
 using Provenance.Domain.Common;
 using Provenance.Domain.Consent;
@@ -13,6 +12,7 @@ using Provenance.Domain.Models;
 using Provenance.EventStore;
 using Provenance.EventStore.Projections;
 using Provenance.Scenarios;
+using Provenance.Ledger.Catalog;
 
 namespace Provenance.Api.Tests.Projections;
 

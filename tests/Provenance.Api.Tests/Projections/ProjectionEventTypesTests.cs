@@ -49,7 +49,7 @@ public sealed class ProjectionEventTypesTests
         }
     }
 
-    private static IProjection[] ServiceProjections() => [new Lineage.LineageProjection(), new Catalog.CatalogProjection()];
+    private static IProjection[] ServiceProjections() => [new Ledger.Lineage.LineageProjection(), new Ledger.Catalog.CatalogProjection()];
 
     private static RecordedEvent Recorded(object data) => new(
         42, Guid.NewGuid(), Guid.NewGuid(), 1, "example", 1, data, new EventMetadata("tester", "admin", "test"), DateTimeOffset.UnixEpoch);

@@ -2,6 +2,8 @@ using MediatR;
 using Provenance.Api.Infrastructure.Http;
 using Provenance.Api.Infrastructure.Problems;
 using Provenance.Domain.Datasets;
+using Provenance.Ledger.Datasets.GettingDataset;
+using Provenance.Ledger.Infrastructure.Problems;
 
 namespace Provenance.Api.Datasets.GettingDataset;
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
 using Provenance.EventStore;
+using Provenance.Ledger.Infrastructure.Database;
 
 namespace Provenance.Api.Infrastructure.Database;
 

@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using Npgsql;
+using Provenance.Ledger.Infrastructure.Database;
 
 namespace Provenance.Api.Infrastructure.Database;
 

@@ -1,5 +1,5 @@
 using MediatR;
-using Provenance.Api.Infrastructure.Commands;
+using Provenance.Ledger.Infrastructure.Commands;
 
 namespace Provenance.Api.Infrastructure.Http;
 

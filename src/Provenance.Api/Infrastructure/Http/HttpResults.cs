@@ -1,8 +1,8 @@
 using System.Globalization;
 using Microsoft.Net.Http.Headers;
-using Provenance.Api.Infrastructure.Commands;
 using Provenance.Api.Infrastructure.Problems;
-using Provenance.EventStore;
+using Provenance.Ledger.Infrastructure.Commands;
+using Provenance.Ledger.Infrastructure.Problems;
 
 namespace Provenance.Api.Infrastructure.Http;
 
@@ -26,23 +26,22 @@ internal static class HttpResults
     }
 
     /// <summary>
-    /// The expected version a write is conditional on: the If-Match ETag when given (412 when the
-    /// stream has moved on), otherwise the version the handler read.
+    /// The precondition an <c>If-Match</c> header states (#15: parsed here, at the HTTP edge; the
+    /// handler checks it against the stream): null without one or for <c>*</c>; a version that is
+    /// not a strong ETag of a number is kept as stated, and fails.
     /// </summary>
-    public static ExpectedVersion ExpectedFrom(string? ifMatch, long currentVersion)
+    public static Precondition? Precondition(string? ifMatch)
     {
         if (string.IsNullOrEmpty(ifMatch) || ifMatch == "*")
         {
-            return ExpectedVersion.Exactly(currentVersion);
+            return null;
         }
 
-        if (!EntityTagHeaderValue.TryParse(ifMatch, out var tag) || tag.IsWeak ||
-            !long.TryParse(tag.Tag.AsSpan().Trim('"'), NumberStyles.None, CultureInfo.InvariantCulture, out var expected))
-        {
-            throw new PreconditionFailedException(currentVersion, ifMatch);
-        }
-
-        return expected == currentVersion ? ExpectedVersion.Exactly(expected) : throw new PreconditionFailedException(currentVersion, ifMatch);
+        var version = EntityTagHeaderValue.TryParse(ifMatch, out var tag) && !tag.IsWeak &&
+                      long.TryParse(tag.Tag.AsSpan().Trim('"'), NumberStyles.None, CultureInfo.InvariantCulture, out var expected)
+            ? expected
+            : (long?)null;
+        return new Precondition(version, ifMatch);
     }
 
     private static void Decorate(HttpContext context, CommandResult result)

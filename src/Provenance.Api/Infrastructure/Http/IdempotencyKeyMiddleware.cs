@@ -1,8 +1,9 @@
 using System.Security.Cryptography;
 using System.Text;
-using Provenance.Api.Infrastructure.Commands;
 using Provenance.Api.Infrastructure.Problems;
 using Provenance.EventStore.Appending;
+using Provenance.Ledger.Infrastructure.Commands;
+using Provenance.Ledger.Infrastructure.Problems;
 
 namespace Provenance.Api.Infrastructure.Http;
 
@@ -38,7 +39,7 @@ internal sealed class IdempotencyKeyMiddleware(RequestDelegate next)
         var key = values.ToString();
         if (key.Length is 0 or > MaxKeyLength || !key.All(c => c is >= '!' and <= '~'))
         {
-            throw new Validation.ValidationFailedException(new Dictionary<string, string[]>
+            throw new Ledger.Infrastructure.Validation.ValidationFailedException(new Dictionary<string, string[]>
             {
                 [Header] = [$"must be 1 to {MaxKeyLength} visible ASCII characters (a UUID is a good key)"],
             });

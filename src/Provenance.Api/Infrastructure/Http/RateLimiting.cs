@@ -3,6 +3,7 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 using Provenance.Api.Infrastructure.Problems;
+using Provenance.Ledger.Infrastructure.Problems;
 
 namespace Provenance.Api.Infrastructure.Http;
 

@@ -2,6 +2,8 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Provenance.Api.Infrastructure.Database;
 using Provenance.Api.Infrastructure.Problems;
+using Provenance.Ledger.Infrastructure.Database;
+using Provenance.Ledger.Infrastructure.Problems;
 
 namespace Provenance.Api.Infrastructure.Http;
 

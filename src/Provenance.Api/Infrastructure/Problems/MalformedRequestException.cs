@@ -1,3 +1,4 @@
+using Provenance.Ledger.Infrastructure.Problems;
 namespace Provenance.Api.Infrastructure.Problems;
 
 /// <summary>A request the API itself finds malformed (400), with a message written for the client.</summary>

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
+using Provenance.Ledger.Infrastructure.Problems;
 
 namespace Provenance.Api.Infrastructure.Problems;
 

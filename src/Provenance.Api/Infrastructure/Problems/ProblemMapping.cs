@@ -1,9 +1,10 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
-using Provenance.Api.Infrastructure.Validation;
 using Provenance.Domain.Common;
 using Provenance.EventStore;
 using Provenance.EventStore.Integrity;
+using Provenance.Ledger.Infrastructure.Problems;
+using Provenance.Ledger.Infrastructure.Validation;
 
 namespace Provenance.Api.Infrastructure.Problems;
 
@@ -31,6 +32,7 @@ internal static class ProblemMapping
         IdempotencyKeyReusedException => Problem(StatusCodes.Status422UnprocessableEntity, ProblemTypes.IdempotencyKeyReused,
             "Idempotency key reused", "This Idempotency-Key was already used with a different request. Use a new key for a new request."),
         BadHttpRequestException e => BadRequest(e),
+        MalformedBodyException e => MalformedJson(e.Json),
         LogIntegrityException e => Problem(StatusCodes.Status500InternalServerError, ProblemTypes.IntegrityViolation, "Integrity violation", e.Message),
         _ => null,
     });
@@ -125,27 +127,7 @@ internal static class ProblemMapping
 
         if (exception.InnerException is JsonException json)
         {
-            var field = FieldFromPath(json.Path);
-            var reason = json.Message switch
-            {
-                var m when m.Contains("could not be mapped", StringComparison.Ordinal) => "is not a known field",
-                var m when m.Contains("maximum configured depth", StringComparison.Ordinal) => "is nested too deeply",
-                var m when m.Contains("Duplicate", StringComparison.OrdinalIgnoreCase) => "appears more than once",
-                _ when json.InnerException?.Message.Contains("UTF-16", StringComparison.Ordinal) == true =>
-                    "is not valid Unicode text: it holds an unpaired surrogate",
-                _ when json.Path is null or "$" => "is not valid JSON",
-                _ => "has a value of the wrong type or is malformed JSON",
-            };
-            var unknown = UnknownProperty(json.Message);
-            var errors = new Dictionary<string, string[]> { [unknown ?? field] = [reason] };
-            var problem = new ValidationProblemDetails(errors)
-            {
-                Status = StatusCodes.Status400BadRequest,
-                Type = ProblemTypes.MalformedRequest,
-                Title = "The request body is malformed",
-                Detail = $"{unknown ?? field} {reason}.",
-            };
-            return problem;
+            return MalformedJson(json);
         }
 
         // "Failed to bind parameter \"DateTimeOffset? asOf\" from \"x\"." names a query or route value.
@@ -165,6 +147,30 @@ internal static class ProblemMapping
         return Problem(StatusCodes.Status400BadRequest, ProblemTypes.MalformedRequest, "Bad request",
             exception.Message.Contains("body", StringComparison.OrdinalIgnoreCase)
                 ? "The request needs a JSON body." : "The request is malformed.");
+    }
+
+    private static ValidationProblemDetails MalformedJson(JsonException json)
+    {
+        var field = FieldFromPath(json.Path);
+        var reason = json.Message switch
+        {
+            var m when m.Contains("could not be mapped", StringComparison.Ordinal) => "is not a known field",
+            var m when m.Contains("maximum configured depth", StringComparison.Ordinal) => "is nested too deeply",
+            var m when m.Contains("Duplicate", StringComparison.OrdinalIgnoreCase) => "appears more than once",
+            _ when json.InnerException?.Message.Contains("UTF-16", StringComparison.Ordinal) == true =>
+                "is not valid Unicode text: it holds an unpaired surrogate",
+            _ when json.Path is null or "$" => "is not valid JSON",
+            _ => "has a value of the wrong type or is malformed JSON",
+        };
+        var unknown = UnknownProperty(json.Message);
+        var errors = new Dictionary<string, string[]> { [unknown ?? field] = [reason] };
+        return new ValidationProblemDetails(errors)
+        {
+            Status = StatusCodes.Status400BadRequest,
+            Type = ProblemTypes.MalformedRequest,
+            Title = "The request body is malformed",
+            Detail = $"{unknown ?? field} {reason}.",
+        };
     }
 
     private static string FieldFromPath(string? path)

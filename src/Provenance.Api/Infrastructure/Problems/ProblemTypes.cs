@@ -1,3 +1,4 @@
+using Provenance.Ledger.Infrastructure.Problems;
 namespace Provenance.Api.Infrastructure.Problems;
 
 /// <summary>The problem type URIs this API answers with, and the one title of each (docs/api.md lists them).</summary>

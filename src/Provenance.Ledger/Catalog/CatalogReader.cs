@@ -1,0 +1,94 @@
+using Npgsql;
+using NpgsqlTypes;
+using Provenance.EventStore;
+
+namespace Provenance.Ledger.Catalog;
+
+/// <summary>One search hit of the dataset catalog.</summary>
+public sealed record CatalogRow(
+    long Position, Guid Id, string Name, string SourceInstitution, string Modality, bool Retired, IReadOnlyList<string> LicenseKinds, int VersionCount, DateTimeOffset RegisteredAt);
+
+/// <summary>A dataset version's compliance status as last recorded.</summary>
+public sealed record VersionStatus(
+    int Version, string Fingerprint, long RecordCount, string Deidentification, string? DeidentificationMethod, bool Quarantined,
+    DateOnly? ConsentExclusionFrom, long WithdrawnSubjects);
+
+/// <summary>A model's current state in the catalog.</summary>
+public sealed record ModelCatalogRow(
+    long Position, Guid Id, string Name, string Owner, bool Commercial, IReadOnlyList<string> Versions, IReadOnlyList<string> ReleasedVersions,
+    IReadOnlyList<string> WithdrawnVersions, int OverriddenRuns, DateTimeOffset RegisteredAt);
+
+/// <summary>Searches the catalog read model, keyset-paged by registration position.</summary>
+internal sealed class CatalogReader(NpgsqlDataSource dataSource, EventStoreOptions options)
+{
+    private readonly string _table = "\"" + options.Schema.Replace("\"", "\"\"", StringComparison.Ordinal) + "\".rm_catalog_datasets";
+
+    private string Versions => _table.Replace("rm_catalog_datasets", "rm_catalog_versions", StringComparison.Ordinal);
+
+    private string Models => _table.Replace("rm_catalog_datasets", "rm_catalog_models", StringComparison.Ordinal);
+
+    public async Task<IReadOnlyList<VersionStatus>> VersionsAsync(Guid datasetId, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            $"SELECT version, fingerprint, record_count, deidentification, deidentification_method, quarantined, consent_exclusion_from, withdrawn_subjects " +
+            $"FROM {Versions} WHERE dataset_id = @id ORDER BY version");
+        command.Parameters.Add(new NpgsqlParameter<Guid>("id", datasetId));
+        var rows = new List<VersionStatus>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(new VersionStatus(reader.GetInt32(0), reader.GetString(1), reader.GetInt64(2), reader.GetString(3),
+                reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetBoolean(5),
+                reader.IsDBNull(6) ? null : reader.GetFieldValue<DateOnly>(6), reader.GetInt64(7)));
+        }
+
+        return rows;
+    }
+
+    public async Task<(IReadOnlyList<ModelCatalogRow> Items, long? Next)> ModelsAsync(bool? commercial, bool? overridden, long after, int limit, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            $"SELECT registered_position, model_id, name, owner, commercial, versions, released_versions, withdrawn_versions, overridden_runs, registered_at FROM {Models} " +
+            "WHERE registered_position > @after AND (@commercial IS NULL OR commercial = @commercial) " +
+            "AND (@overridden IS NULL OR (overridden_runs > 0) = @overridden) ORDER BY registered_position LIMIT @limit");
+        command.Parameters.Add(new NpgsqlParameter<long>("after", after));
+        command.Parameters.Add(new NpgsqlParameter("commercial", NpgsqlDbType.Boolean) { Value = (object?)commercial ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter("overridden", NpgsqlDbType.Boolean) { Value = (object?)overridden ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter<int>("limit", limit + 1));
+        var rows = new List<ModelCatalogRow>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(new ModelCatalogRow(reader.GetInt64(0), reader.GetGuid(1), reader.GetString(2), reader.GetString(3), reader.GetBoolean(4),
+                reader.GetFieldValue<string[]>(5), reader.GetFieldValue<string[]>(6), reader.GetFieldValue<string[]>(7), reader.GetInt32(8),
+                reader.GetFieldValue<DateTimeOffset>(9)));
+        }
+
+        return rows.Count > limit ? (rows[..limit], rows[limit - 1].Position) : (rows, null);
+    }
+
+    public async Task<(IReadOnlyList<CatalogRow> Items, long? Next)> SearchAsync(
+        string? institution, string? modality, bool? retired, string? licenseKind, long after, int limit, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            $"SELECT registered_position, dataset_id, name, source_institution, modality, retired, license_kinds, version_count, registered_at FROM {_table} " +
+            "WHERE registered_position > @after AND (@institution IS NULL OR source_institution = @institution) AND (@modality IS NULL OR modality = @modality) " +
+            "AND (@retired IS NULL OR retired = @retired) AND (@license IS NULL OR license_kinds @> ARRAY[@license]) " +
+            "ORDER BY registered_position LIMIT @limit");
+        command.Parameters.Add(new NpgsqlParameter<long>("after", after));
+        command.Parameters.Add(new NpgsqlParameter("institution", NpgsqlDbType.Text) { Value = (object?)institution ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter("modality", NpgsqlDbType.Text) { Value = (object?)modality ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter("retired", NpgsqlDbType.Boolean) { Value = (object?)retired ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter("license", NpgsqlDbType.Text) { Value = (object?)licenseKind ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter<int>("limit", limit + 1));
+        var rows = new List<CatalogRow>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(new CatalogRow(reader.GetInt64(0), reader.GetGuid(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetBoolean(5),
+                reader.GetFieldValue<string[]>(6), reader.GetInt32(7), reader.GetFieldValue<DateTimeOffset>(8)));
+        }
+
+        return rows.Count > limit ? (rows[..limit], rows[limit - 1].Position) : (rows, null);
+    }
+}

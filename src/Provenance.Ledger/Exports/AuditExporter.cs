@@ -1,0 +1,111 @@
+using System.Security.Cryptography;
+using Provenance.Ledger.Infrastructure.Problems;
+using Provenance.Ledger.Integrity;
+using Provenance.EventStore;
+using Provenance.EventStore.Integrity;
+using Provenance.Integrity.Bundles;
+using Provenance.Integrity.Merkle;
+
+namespace Provenance.Ledger.Exports;
+
+/// <summary>How an export went: where the bundle is and what it holds.</summary>
+public sealed record ExportSummary(string Scope, long TreeSize, long EventCount, IReadOnlyDictionary<string, long> EventsByType);
+
+/// <summary>
+/// Writes an audit bundle (docs/audit-bundle-format.md) for a scope, proved against a stored signed
+/// checkpoint: the latest one, or the one of the size asked for. Streams the events page by page
+/// (a million events never sit in memory); fetches each page's inclusion proofs from the stored
+/// subtrees in one query. The same scope and checkpoint give the same bytes: the report judges
+/// clearance on the day the tree's last event was recorded, never on today.
+/// </summary>
+internal sealed class AuditExporter(
+    CheckpointService checkpoints, SigningKey signingKey, PostgresEventStore store, ISubtreeHashSource subtrees, ExportScopeResolver resolver,
+    Microsoft.Extensions.Options.IOptions<Infrastructure.Database.DatabaseOptions> database)
+{
+    private const int ProofBatch = 1_000;
+
+    public async Task<ExportSummary> ExportAsync(
+        BundleScope scope, long? treeSize, string directory, IProgress<long>? progress, CancellationToken cancellationToken)
+    {
+        // #14: without a size, the log as it stands now, in a checkpoint signed for this export (or the
+        // one already signed at that size), so a scope written since the last periodic checkpoint is
+        // found. A read-only instance can't sign: it proves against the latest checkpoint.
+        var checkpoint = treeSize is { } size
+            ? await checkpoints.GetAsync(size, cancellationToken) ?? throw new NotFoundException($"No checkpoint is stored for the tree size {size}.")
+            : !database.Value.ReadOnly
+                ? (await checkpoints.CheckpointLogHeadAsync(cancellationToken)).Checkpoint
+                : await checkpoints.GetLatestAsync(cancellationToken) ?? throw new NotFoundException("No checkpoint has been signed yet. POST /checkpoints signs one.");
+        var last = await store.ReadRawEventAsync(checkpoint.TreeSize, cancellationToken)
+            ?? throw new InvalidOperationException($"The checkpoint covers {checkpoint.TreeSize} events, but the log is shorter.");
+        var day = DateOnly.FromDateTime(last.RecordedAt.UtcDateTime);
+        var resolved = await resolver.ResolveAsync(scope, checkpoint.TreeSize, day, cancellationToken);
+        var completeness = resolved.Positions is { } positions
+            ? BundleCompleteness.ForPositions(positions.First, positions.Last)
+            : BundleCompleteness.ForStreams(resolved.Streams);
+        await using var writer = await AuditBundleWriter.CreateAsync(directory,
+            new AuditBundleHeader(scope, completeness, checkpoint.Note, signingKey.VerifierKey.ToString()), cancellationToken);
+        var events = resolved.Positions is { } span
+            ? store.ReadAllRawAsync(span.First - 1, checked((int)(span.Last - span.First + 1)), cancellationToken)
+            : store.ReadStreamsRawAsync(resolved.Streams, checkpoint.TreeSize, cancellationToken);
+        var page = new List<RawEvent>(ProofBatch);
+        await foreach (var raw in events)
+        {
+            page.Add(raw);
+            if (page.Count == ProofBatch)
+            {
+                await WritePageAsync(writer, page, (ulong)checkpoint.TreeSize, cancellationToken);
+                progress?.Report(writer.EventCount);
+            }
+        }
+
+        await WritePageAsync(writer, page, (ulong)checkpoint.TreeSize, cancellationToken);
+        progress?.Report(writer.EventCount);
+        var report = AuditReport.Render(new AuditReportContent(resolved.Title, resolved.Description, writer.Origin, checkpoint.TreeSize,
+            Convert.ToBase64String(checkpoint.RootHash), day, writer.EventCountsByType, resolved.Nodes));
+        await writer.CompleteAsync(report, cancellationToken);
+        return new ExportSummary(scope.ToString(), checkpoint.TreeSize, writer.EventCount, writer.EventCountsByType);
+    }
+
+    /// <summary>Writes a page of events with their proofs, read from the stored subtrees in one query.</summary>
+    private async Task WritePageAsync(AuditBundleWriter writer, List<RawEvent> page, ulong treeSize, CancellationToken cancellationToken)
+    {
+        if (page.Count == 0)
+        {
+            return;
+        }
+
+        // A proof's shape depends only on (index, size): record the subtrees every proof of the page
+        // needs, fetch them at once, then build the proofs from what was fetched.
+        var recorder = new RecordingSource();
+        foreach (var raw in page)
+        {
+            await MerkleTree.InclusionProofAsync(recorder, EventEnvelope.LeafIndex(raw.Position), treeSize, cancellationToken);
+        }
+
+        var needed = recorder.Requested.Distinct().ToList();
+        var hashes = await subtrees.GetSubtreeHashesAsync(needed, cancellationToken);
+        var fetched = new InMemorySubtreeHashSource();
+        fetched.Add(needed.Select((c, i) => new SubtreeHash(c, hashes[i])));
+        foreach (var raw in page)
+        {
+            var proof = await MerkleTree.InclusionProofAsync(fetched, EventEnvelope.LeafIndex(raw.Position), treeSize, cancellationToken);
+            await writer.WriteEventAsync(EventEnvelope.ToCanonicalBytes(raw), proof, cancellationToken);
+        }
+
+        page.Clear();
+    }
+
+    /// <summary>Answers every lookup with a placeholder and remembers what was asked.</summary>
+    private sealed class RecordingSource : ISubtreeHashSource
+    {
+        private static readonly byte[] Placeholder = SHA256.HashData([]);
+
+        public List<SubtreeCoordinate> Requested { get; } = [];
+
+        public ValueTask<IReadOnlyList<byte[]>> GetSubtreeHashesAsync(IReadOnlyList<SubtreeCoordinate> subtrees, CancellationToken cancellationToken = default)
+        {
+            Requested.AddRange(subtrees);
+            return ValueTask.FromResult<IReadOnlyList<byte[]>>(subtrees.Select(_ => Placeholder).ToList());
+        }
+    }
+}

@@ -1,0 +1,66 @@
+using Provenance.Ledger.Infrastructure.Problems;
+using Provenance.Domain.Common;
+using Provenance.Domain.Datasets;
+using Provenance.Domain.Irb;
+using Provenance.Domain.Models;
+using Provenance.EventStore;
+
+namespace Provenance.Ledger.Infrastructure.Commands;
+
+/// <summary>Loads a stream's current state by folding its events; a missing stream (or one of another kind) is a 404.</summary>
+internal sealed class Aggregates(PostgresEventStore store)
+{
+    public Task<Loaded<Dataset>> DatasetAsync(Guid id, CancellationToken cancellationToken, DateTimeOffset? asOf = null) =>
+        LoadAsync("dataset", StreamTypes.Dataset, id, Dataset.Fold, asOf, cancellationToken);
+
+    public Task<Loaded<IrbProtocol>> ProtocolAsync(Guid id, CancellationToken cancellationToken, DateTimeOffset? asOf = null) =>
+        LoadAsync("IRB protocol", StreamTypes.IrbProtocol, id, IrbProtocol.Fold, asOf, cancellationToken);
+
+    public Task<Loaded<Domain.Access.ApiKey>> ApiKeyAsync(Guid id, CancellationToken cancellationToken) =>
+        LoadAsync("API key", StreamTypes.ApiKey, id, Domain.Access.ApiKey.Fold, null, cancellationToken);
+
+    public Task<Loaded<Model>> ModelAsync(Guid id, CancellationToken cancellationToken, DateTimeOffset? asOf = null) =>
+        LoadAsync("model", StreamTypes.Model, id, Model.Fold, asOf, cancellationToken);
+
+    /// <summary>
+    /// The states of those of <paramref name="ids"/> that are datasets, in two round trips whatever
+    /// their number (for rules that report unknown ids themselves).
+    /// </summary>
+    public async Task<IReadOnlyDictionary<Guid, Dataset>> DatasetsAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken)
+    {
+        var datasets = await ExistingDatasetIdsAsync(ids, cancellationToken);
+        var events = await store.ReadStreamsAsync(datasets.ToList(), cancellationToken: cancellationToken).ToListAsync(cancellationToken);
+        return events.GroupBy(e => e.StreamId).ToDictionary(g => g.Key, g => Dataset.Fold(g.Select(e => e.Data))!);
+    }
+
+    /// <summary>Which of <paramref name="ids"/> are datasets: one read of the streams table.</summary>
+    public async Task<HashSet<Guid>> ExistingDatasetIdsAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken) =>
+        (await store.GetStreamsAsync(ids, cancellationToken)).Where(s => s.StreamType == StreamTypes.Dataset).Select(s => s.StreamId).ToHashSet();
+
+    /// <summary>Throws the 404 when <paramref name="id"/> is not a dataset; reads only its header.</summary>
+    public async Task EnsureDatasetAsync(Guid id, CancellationToken cancellationToken)
+    {
+        if ((await ExistingDatasetIdsAsync([id], cancellationToken)).Count == 0)
+        {
+            throw new NotFoundException("dataset", id);
+        }
+    }
+
+    private async Task<Loaded<T>> LoadAsync<T>(
+        string resource, string streamType, Guid id, Func<IEnumerable<object>, T?> fold, DateTimeOffset? asOf, CancellationToken cancellationToken)
+        where T : class
+    {
+        var stream = await store.GetStreamAsync(id, cancellationToken);
+        if (stream is null || stream.StreamType != streamType)
+        {
+            throw new NotFoundException(resource, id);
+        }
+
+        var events = await store.ReadStreamAsync(id, toVersion: stream.Version, asOf: asOf, cancellationToken: cancellationToken).ToListAsync(cancellationToken);
+        var state = fold(events.Select(e => e.Data)) ?? throw new NotFoundException(resource, id);
+        return new Loaded<T>(state, events[^1].StreamVersion);
+    }
+}
+
+/// <summary>A folded state and the stream version it was folded up to (its ETag).</summary>
+internal sealed record Loaded<T>(T State, long Version);

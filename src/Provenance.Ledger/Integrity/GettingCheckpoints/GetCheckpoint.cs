@@ -1,0 +1,67 @@
+using MediatR;
+using Provenance.Ledger.Infrastructure.Problems;
+using Provenance.Ledger.Infrastructure.Validation;
+
+namespace Provenance.Ledger.Integrity.GettingCheckpoints;
+
+/// <summary>A signed checkpoint: the tree size, its root hash, and the signed note that carries both.</summary>
+/// <param name="TreeSize">How many events the tree holds: positions 1 to TreeSize.</param>
+/// <param name="RootHash">The RFC 9162 root hash, standard base64.</param>
+/// <param name="Note">The C2SP signed note: checkpoint body, blank line, signature line.</param>
+/// <param name="KeyId">The signing key's ID, eight hex digits, as in GET /checkpoints/public-key.</param>
+/// <param name="SignedAt">When the service signed it.</param>
+public sealed record CheckpointView(long TreeSize, string RootHash, string Note, string KeyId, DateTimeOffset SignedAt)
+{
+    internal static CheckpointView From(StoredCheckpoint checkpoint) =>
+        new(checkpoint.TreeSize, Convert.ToBase64String(checkpoint.RootHash), checkpoint.Note, checkpoint.KeyId, checkpoint.SignedAt);
+}
+
+/// <summary>The public key that verifies this service's checkpoints.</summary>
+/// <param name="Origin">The log's origin: the first line of every checkpoint and the key's name.</param>
+/// <param name="KeyName">The key name in signature lines.</param>
+/// <param name="KeyId">The key ID, eight hex digits: the first four bytes of SHA-256 of the SubjectPublicKeyInfo.</param>
+/// <param name="VerifierKey">The C2SP verifier key, <c>name+keyid+base64(0x02 || SPKI)</c>, as Go's note package reads it.</param>
+/// <param name="PublicKeyPem">The same ECDSA P-256 public key as a PEM SubjectPublicKeyInfo.</param>
+/// <param name="Algorithm">Always <c>ecdsa-p256-sha256</c> (signed-note signature type 0x02).</param>
+public sealed record PublicKeyView(string Origin, string KeyName, string KeyId, string VerifierKey, string PublicKeyPem, string Algorithm);
+
+internal sealed record GetLatestCheckpointQuery : IRequest<CheckpointView>;
+
+internal sealed record GetCheckpointQuery(long TreeSize) : IRequest<CheckpointView>;
+
+internal sealed record GetPublicKeyQuery : IRequest<PublicKeyView>;
+
+internal sealed class GetCheckpointValidator : IValidator<GetCheckpointQuery>
+{
+    public void Validate(GetCheckpointQuery request, FieldErrors errors)
+    {
+        if (request.TreeSize < 0)
+        {
+            errors.Add("treeSize", "must be a whole number, 0 or more");
+        }
+    }
+}
+
+internal sealed class HandleGetLatestCheckpoint(CheckpointService checkpoints) : IRequestHandler<GetLatestCheckpointQuery, CheckpointView>
+{
+    public async Task<CheckpointView> Handle(GetLatestCheckpointQuery request, CancellationToken cancellationToken) =>
+        CheckpointView.From(await checkpoints.GetLatestAsync(cancellationToken)
+            ?? throw new NotFoundException("No checkpoint has been signed yet. POST /checkpoints signs one."));
+}
+
+internal sealed class HandleGetCheckpoint(CheckpointService checkpoints) : IRequestHandler<GetCheckpointQuery, CheckpointView>
+{
+    public async Task<CheckpointView> Handle(GetCheckpointQuery request, CancellationToken cancellationToken) =>
+        CheckpointView.From(await checkpoints.GetAsync(request.TreeSize, cancellationToken)
+            ?? throw new NotFoundException($"No checkpoint is stored for the tree size {request.TreeSize}."));
+}
+
+internal sealed class HandleGetPublicKey(SigningKey signingKey, Microsoft.Extensions.Options.IOptions<IntegrityOptions> options)
+    : IRequestHandler<GetPublicKeyQuery, PublicKeyView>
+{
+    public Task<PublicKeyView> Handle(GetPublicKeyQuery request, CancellationToken cancellationToken)
+    {
+        var key = signingKey.VerifierKey;
+        return Task.FromResult(new PublicKeyView(options.Value.Origin, key.Name, signingKey.KeyId, key.ToString(), signingKey.PublicKeyPem, "ecdsa-p256-sha256"));
+    }
+}

@@ -1,0 +1,89 @@
+using Microsoft.Extensions.Caching.Memory;
+using Provenance.EventStore;
+
+namespace Provenance.Ledger.Streams;
+
+/// <summary>
+/// Folded stream states, reused across requests. A stream's first N events never change (the
+/// database refuses updates and deletes), so the state folded from them is keyed by stream and
+/// version and never goes stale: a later event makes a new version, hence a new key. Reads ask the
+/// store which version each stream had at the position they answer for (one round trip), and read
+/// and fold only the streams whose state at that version is not cached yet (one more round trip).
+/// The cache is bounded by the number of events its states were folded from
+/// (<c>Provenance:Cache:StreamEvents</c>, 200,000 by default), evicting the least recently used.
+/// </summary>
+/// <summary>Streams' states at a position, with the version each stream had there (absent streams left out).</summary>
+internal sealed record StreamSet<T>(IReadOnlyDictionary<Guid, T> States, IReadOnlyDictionary<Guid, long> Versions)
+    where T : class;
+
+internal sealed class StreamStates(PostgresEventStore store, IConfiguration configuration) : IDisposable
+{
+    private readonly MemoryCache _cache = new(new MemoryCacheOptions
+    {
+        SizeLimit = configuration.GetValue("Provenance:Cache:StreamEvents", 200_000L),
+        CompactionPercentage = 0.25,
+    });
+
+    public void Dispose() => _cache.Dispose();
+
+    public async Task<IReadOnlyDictionary<Guid, T>> LoadAsync<T>(
+        IReadOnlyCollection<Guid> ids, long position, Func<IEnumerable<object>, T?> fold, CancellationToken cancellationToken)
+        where T : class =>
+        (await LoadSetAsync(ids, position, fold, cancellationToken)).States;
+
+    public async Task<StreamSet<T>> LoadSetAsync<T>(
+        IReadOnlyCollection<Guid> ids, long position, Func<IEnumerable<object>, T?> fold, CancellationToken cancellationToken)
+        where T : class
+    {
+        var versions = await store.GetStreamVersionsAsync(ids, position, cancellationToken);
+        var states = new Dictionary<Guid, T>(versions.Count);
+        var misses = new List<Guid>();
+        foreach (var (id, version) in versions)
+        {
+            if (_cache.TryGetValue(new Key(typeof(T), id, version), out T? state) && state is not null)
+            {
+                states[id] = state;
+            }
+            else
+            {
+                misses.Add(id);
+            }
+        }
+
+        if (misses.Count == 0)
+        {
+            return new StreamSet<T>(states, versions);
+        }
+
+        var events = new List<object>();
+        Guid? current = null;
+        await foreach (var e in store.ReadStreamsAsync(misses, position, cancellationToken))
+        {
+            if (e.StreamId != current)
+            {
+                Remember(current, events, fold, states);
+                events = [];
+                current = e.StreamId;
+            }
+
+            events.Add(e.Data);
+        }
+
+        Remember(current, events, fold, states);
+        return new StreamSet<T>(states, versions);
+    }
+
+    private void Remember<T>(Guid? id, List<object> events, Func<IEnumerable<object>, T?> fold, Dictionary<Guid, T> states)
+        where T : class
+    {
+        if (id is not { } streamId || fold(events) is not { } state)
+        {
+            return;
+        }
+
+        states[streamId] = state;
+        _cache.Set(new Key(typeof(T), streamId, events.Count), state, new MemoryCacheEntryOptions { Size = events.Count });
+    }
+
+    private sealed record Key(Type Kind, Guid StreamId, long Version);
+}
