@@ -2,6 +2,9 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Provenance.Api.Access;
 using Provenance.Api.Datasets;
 using Provenance.Api.Exports;
+using Provenance.Api.Deidentification;
+using Provenance.Api.Licenses;
+using Provenance.Api.Consent;
 using Provenance.Api.Extensions;
 using Provenance.Api.Admin;
 using Provenance.Api.BulkImport;
@@ -34,8 +37,8 @@ builder.AddApplicationServices();
 builder.AddWebHardening();
 builder.Services.AddProvenanceRateLimiting(builder.Configuration);
 // #6: no request body over the limit is read (POST /imports streams, and has its own).
-builder.WebHost.ConfigureKestrel(kestrel =>
-    kestrel.Limits.MaxRequestBodySize = builder.Configuration.GetValue("Provenance:Limits:MaxRequestBodyBytes", RequestBodyLimitMiddleware.DefaultMaxBytes));
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize =
+    (builder.Configuration.GetSection(LimitsOptions.Section).Get<LimitsOptions>() ?? new LimitsOptions()).MaxRequestBodyBytes);
 if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["http_ports"]) &&
     string.IsNullOrEmpty(builder.Configuration["https_ports"]))
 {
@@ -69,12 +72,14 @@ app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => fa
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous().DisableRateLimiting();
 app.MapAccessApi();
 app.MapDatasetsApi();
+app.MapDeidentificationApi();
+app.MapLicensesApi();
+app.MapConsentApi();
 app.MapIrbApi();
 app.MapModelsApi();
 app.MapImportsApi();
 app.MapLineageApi();
-// The export slice (#5) maps its own endpoints; audit bundles are for regulators and administrators.
-app.MapGroup("").RequireAuthorization(AccessPolicies.Export).MapExportApi();
+app.MapExportsApi();
 app.MapAdminApi();
 app.MapIntegrityApi();
 

@@ -7,7 +7,7 @@ using Provenance.Ledger.Access;
 
 namespace Provenance.Api.Access;
 
-/// <summary>Authentication (API keys, and JWT when configured), the role policies, and the services behind them.</summary>
+/// <summary>Authentication (API keys, and JWT when configured) and the role policies; the key directory behind them is the ledger's.</summary>
 internal static class AccessServices
 {
     /// <summary>The default scheme: picks the API-key or the JWT handler by the credential presented.</summary>
@@ -34,9 +34,6 @@ internal static class AccessServices
 
         services.AddAuthorization(AccessPolicies.AddPolicies);
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, ProblemAuthorizationResultHandler>();
-        services.AddSingleton<ApiKeyDirectory>();
-        services.AddSingleton<DatasetInstitutions>();
-        services.AddScoped<ApiKeyIssuer>();
         return builder;
     }
 }

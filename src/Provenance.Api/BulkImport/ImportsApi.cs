@@ -1,5 +1,6 @@
 using Provenance.Api.Access;
 using Provenance.Ledger.Access;
+using Provenance.Api.BulkImport.Importing;
 using Provenance.Ledger.BulkImport;
 
 namespace Provenance.Api.BulkImport;

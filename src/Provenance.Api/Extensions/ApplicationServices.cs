@@ -7,6 +7,8 @@ using Provenance.Api.Infrastructure.Database;
 using Provenance.Ledger.Infrastructure.Json;
 using Provenance.Api.Infrastructure.Problems;
 using Provenance.Api.Seeding;
+using Provenance.Ledger;
+using Provenance.Api.Infrastructure.Http;
 using Provenance.Domain.Common;
 using Provenance.EventStore;
 using Provenance.EventStore.Serialization;
@@ -25,69 +27,9 @@ internal static class ApplicationServices
         var services = builder.Services;
         var configuration = builder.Configuration;
 
-        services.AddOptions<DatabaseOptions>()
-            .Configure(o =>
-            {
-                o.ConnectionString = configuration.GetConnectionString("Provenance");
-                o.MigrationsConnectionString = configuration.GetConnectionString("ProvenanceMigrations");
-                configuration.GetSection("Provenance:Database").Bind(o);
-            })
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
         services.AddOptions<SeedOptions>().Bind(configuration.GetSection("Provenance:Seed")).ValidateDataAnnotations().ValidateOnStart();
-
-        services.AddSingleton(sp => new EventStoreOptions { Schema = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.Schema });
-        services.AddSingleton(sp => DatabaseOptions.CreateDataSource(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString!));
-        services.AddSingleton(_ =>
-        {
-            var registry = new EventTypeRegistry();
-            foreach (var (type, name, version) in EventCatalog.All)
-            {
-                registry.Register(type, name, version);
-            }
-
-            return new EventSerializer(registry, EventJson.Options);
-        });
-        services.AddSingleton<Ledger.Lineage.LineageProjection>();
-        services.AddSingleton<Ledger.Lineage.LineageReader>();
-        services.AddSingleton<Ledger.Catalog.CatalogProjection>();
-        services.AddSingleton<EventStore.Projections.IProjection>(sp => sp.GetRequiredService<Ledger.Catalog.CatalogProjection>());
-        services.AddSingleton<Ledger.Catalog.ProjectionDaemon>();
-        services.AddSingleton<Ledger.Catalog.CatalogReader>();
-        services.AddSingleton<Ledger.Streams.StreamStates>();
-        services.AddSingleton<Ledger.Lineage.LineageAnswers>();
-        services.AddScoped<Ledger.Exports.ExportScopeResolver>();
-        services.AddScoped<Ledger.Exports.AuditExporter>();
-        services.AddScoped<Ledger.Lineage.LineageFacts>();
-        services.AddScoped<Ledger.Lineage.Downstream>();
-        // #14: appends that keep failing for a reason that is not the caller's make the instance unready.
-        services.AddSingleton(sp => new EventStore.Appending.AppendHealth(sp.GetRequiredService<TimeProvider>())
-        {
-            FailureThreshold = configuration.GetValue("Provenance:Health:AppendFailureThreshold", 3),
-            RecoveryInterval = TimeSpan.FromSeconds(configuration.GetValue("Provenance:Health:AppendRecoverySeconds", 30.0)),
-        });
-        services.AddSingleton(sp => new PostgresEventStore(
-            sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<EventSerializer>(), sp.GetRequiredService<EventStoreOptions>(),
-            [sp.GetRequiredService<Ledger.Lineage.LineageProjection>()], sp.GetRequiredService<EventStore.Appending.AppendHealth>()));
-        services.AddSingleton(sp => new EventStore.Projections.ProjectionRunner(
-            sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<PostgresEventStore>(), sp.GetRequiredService<EventStoreOptions>()));
-        services.AddSingleton(TimeProvider.System);
-        // #5: the log's Merkle tree, its signing key and signed checkpoints.
-        services.AddOptions<Ledger.Integrity.IntegrityOptions>().Bind(configuration.GetSection(Ledger.Integrity.IntegrityOptions.Section)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<Ledger.Integrity.IntegrityOptions>, Ledger.Integrity.IntegrityOptionsValidator>();
-        services.AddSingleton(sp => new EventStore.Integrity.MerkleIntegrator(
-            sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<PostgresEventStore>(), sp.GetRequiredService<EventStoreOptions>()));
-        services.AddSingleton<Provenance.Integrity.Merkle.ISubtreeHashSource>(sp => new EventStore.Integrity.PostgresSubtreeHashSource(
-            sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<EventStoreOptions>()));
-        services.AddSingleton<Ledger.Integrity.SigningKey>();
-        services.AddSingleton<Ledger.Integrity.CheckpointService>();
-        services.AddSingleton<Ledger.Integrity.IntegrityDaemon>();
-        services.AddScoped<RequestContext>();
-        services.AddScoped<LedgerWriter>();
-        services.AddScoped<Aggregates>();
-        services.AddScoped<Ledger.Clearance.ClearanceFactsLoader>();
-        services.AddSingleton<Ledger.Streams.RegistrationIndex>();
-        services.AddMediation();
+        services.AddOptions<LimitsOptions>().Bind(configuration.GetSection(LimitsOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddLedger(configuration);
         // #6: API keys and JWTs, the role policies, and the services behind them (docs/security.md).
         builder.AddAccess();
 
@@ -96,11 +38,9 @@ internal static class ApplicationServices
         services.AddSingleton<DemoKeys>();
         if (!configuration.GetValue<bool>("Provenance:Database:ReadOnly"))
         {
-            services.AddHostedService<MigrationHostedService>();
-            services.AddHostedService<InlineProjectionStartup>();
-            services.AddHostedService<Access.BootstrapKey>();
-            services.AddHostedService(sp => sp.GetRequiredService<Ledger.Catalog.ProjectionDaemon>());
-            services.AddHostedService(sp => sp.GetRequiredService<Ledger.Integrity.IntegrityDaemon>());
+            services.AddLedgerStartup();
+            services.AddHostedService<BootstrapKey>();
+            services.AddLedgerBackgroundWork();
             services.AddHostedService<SeedLoader>();
         }
 

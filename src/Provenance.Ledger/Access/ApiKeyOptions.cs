@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace Provenance.Ledger.Access;
 
 /// <summary>How presented API keys are looked up (<c>Provenance:Auth</c>, beside the host's authentication settings).</summary>
@@ -11,5 +13,6 @@ internal sealed class ApiKeyOptions
     /// holds from its next request whatever this says; one recorded through another instance holds
     /// here within this time (#7: reading the key's stream was a quarter of a write request's work).
     /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan KeyRecheckInterval { get; set; } = TimeSpan.FromSeconds(1);
 }

@@ -1,17 +1,24 @@
-using Provenance.Ledger.Infrastructure.Json;
 using System.Text.Json;
-using Provenance.Ledger.Consent;
+using Provenance.Domain.Irb;
+using Provenance.Ledger.Consent.WithdrawingConsent;
 using Provenance.Ledger.Datasets.ContributingVersion;
 using Provenance.Ledger.Datasets.QuarantiningVersion;
 using Provenance.Ledger.Datasets.RegisteringDataset;
 using Provenance.Ledger.Datasets.RetiringDataset;
-using Provenance.Ledger.Deidentification;
+using Provenance.Ledger.Deidentification.DecidingDeidentification;
+using Provenance.Ledger.Deidentification.RescindingDecision;
 using Provenance.Ledger.Infrastructure.Commands;
+using Provenance.Ledger.Infrastructure.Json;
 using Provenance.Ledger.Infrastructure.Validation;
-using Provenance.Ledger.Irb;
-using Provenance.Ledger.Licenses;
-using Provenance.Ledger.Models;
-using Provenance.Domain.Irb;
+using Provenance.Ledger.Irb.AmendingProtocol;
+using Provenance.Ledger.Irb.ApprovingProtocol;
+using Provenance.Ledger.Irb.ChangingProtocolStatus;
+using Provenance.Ledger.Licenses.AmendingLicense;
+using Provenance.Ledger.Licenses.GrantingLicense;
+using Provenance.Ledger.Licenses.TerminatingLicense;
+using Provenance.Ledger.Models.ChangingModelVersion;
+using Provenance.Ledger.Models.RecordingTrainingRun;
+using Provenance.Ledger.Models.RegisteringModel;
 
 namespace Provenance.Ledger.BulkImport;
 

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+using Provenance.Ledger.Infrastructure;
 using Provenance.Ledger.Infrastructure.Json;
 using System.Buffers;
 using System.Security.Cryptography;
@@ -58,7 +60,7 @@ internal sealed record LineageAnswer(
 /// Bounded by <c>Provenance:Cache:LineageBytes</c> (64 MiB by default), least recently used first out;
 /// 0 turns reuse off.
 /// </summary>
-internal sealed class LineageAnswers(IConfiguration configuration) : IDisposable
+internal sealed class LineageAnswers(IOptions<CacheOptions> options) : IDisposable
 {
     /// <summary>Beyond this many events since an answer, recomputing is cheaper than reading the tail.</summary>
     private const long MaxTail = 20_000;
@@ -72,7 +74,7 @@ internal sealed class LineageAnswers(IConfiguration configuration) : IDisposable
 
     private readonly MemoryCache _cache = new(new MemoryCacheOptions
     {
-        SizeLimit = configuration.GetValue("Provenance:Cache:LineageBytes", 64L * 1024 * 1024),
+        SizeLimit = options.Value.LineageBytes,
         CompactionPercentage = 0.25,
     });
 

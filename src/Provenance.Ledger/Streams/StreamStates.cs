@@ -1,7 +1,13 @@
 using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
 using Provenance.EventStore;
+using Provenance.Ledger.Infrastructure;
 
 namespace Provenance.Ledger.Streams;
+
+/// <summary>Streams' states at a position, with the version each stream had there (absent streams left out).</summary>
+internal sealed record StreamSet<T>(IReadOnlyDictionary<Guid, T> States, IReadOnlyDictionary<Guid, long> Versions)
+    where T : class;
 
 /// <summary>
 /// Folded stream states, reused across requests. A stream's first N events never change (the
@@ -12,15 +18,11 @@ namespace Provenance.Ledger.Streams;
 /// The cache is bounded by the number of events its states were folded from
 /// (<c>Provenance:Cache:StreamEvents</c>, 200,000 by default), evicting the least recently used.
 /// </summary>
-/// <summary>Streams' states at a position, with the version each stream had there (absent streams left out).</summary>
-internal sealed record StreamSet<T>(IReadOnlyDictionary<Guid, T> States, IReadOnlyDictionary<Guid, long> Versions)
-    where T : class;
-
-internal sealed class StreamStates(PostgresEventStore store, IConfiguration configuration) : IDisposable
+internal sealed class StreamStates(PostgresEventStore store, IOptions<CacheOptions> options) : IDisposable
 {
     private readonly MemoryCache _cache = new(new MemoryCacheOptions
     {
-        SizeLimit = configuration.GetValue("Provenance:Cache:StreamEvents", 200_000L),
+        SizeLimit = options.Value.StreamEvents,
         CompactionPercentage = 0.25,
     });
 

@@ -1,22 +1,20 @@
 using MediatR;
-using Provenance.Api.Access;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Provenance.Api.Infrastructure.Http;
-using Provenance.Domain.Common;
-using Provenance.Domain.Datasets;
-using Provenance.Domain.Datasets.RegisteringDataset;
-using Provenance.EventStore;
-using Provenance.Ledger.Access;
 using Provenance.Ledger.Datasets.RegisteringDataset;
 using Provenance.Ledger.Infrastructure.Commands;
-using Provenance.Ledger.Infrastructure.Validation;
 
 namespace Provenance.Api.Datasets.RegisteringDataset;
 
+/// <summary><c>POST /datasets</c>: register a dataset contribution (counts only, never patient identifiers).</summary>
 internal static class RegisterDatasetEndpoint
 {
-    public static async Task<IResult> Handle(RegisterDatasetRequest body, IMediator mediator, HttpContext context, CancellationToken cancellationToken)
-    {
-        var result = await mediator.Send(new RegisterDatasetCommand(body), cancellationToken);
-        return HttpResults.Created(context, result);
-    }
+    public static RouteHandlerBuilder MapRegisterDataset(this IEndpointRouteBuilder routes) =>
+        routes.MapPost("/", Handle)
+            .Write<RegisterDatasetRequest>("RegisterDataset", "Register a dataset contribution (counts only, never patient identifiers)", created: true, conditional: false);
+
+    public static Task<Created<CommandResult>> Handle(
+        RegisterDatasetRequest body, IMediator mediator, HttpContext context, CancellationToken cancellationToken) =>
+        Writes.CreatedAsync(new RegisterDatasetCommand(body), mediator, context, cancellationToken);
 }

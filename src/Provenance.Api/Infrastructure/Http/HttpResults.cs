@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
 using Provenance.Api.Infrastructure.Problems;
 using Provenance.Ledger.Infrastructure.Commands;
@@ -9,20 +10,29 @@ namespace Provenance.Api.Infrastructure.Http;
 /// <summary>How writes answer, and how versions travel in ETag / If-Match.</summary>
 internal static class HttpResults
 {
+    public const string IfMatch = "If-Match";
+
     public static string ETag(long version) => "\"" + version.ToString(CultureInfo.InvariantCulture) + "\"";
 
     /// <summary>201 with Location and ETag; a replayed idempotent request says so in a header.</summary>
-    public static IResult Created(HttpContext context, CommandResult result)
+    public static Created<CommandResult> Created(HttpContext context, CommandResult result)
     {
         Decorate(context, result);
         return TypedResults.Created(result.Location, result);
     }
 
     /// <summary>200 with the write's result and the new ETag.</summary>
-    public static IResult Written(HttpContext context, CommandResult result)
+    public static Ok<CommandResult> Written(HttpContext context, CommandResult result)
     {
         Decorate(context, result);
         return TypedResults.Ok(result);
+    }
+
+    /// <summary>200 with a read and the ETag of the stream version it was read at.</summary>
+    public static Ok<T> Tagged<T>(HttpContext context, T value, long version)
+    {
+        context.Response.Headers.ETag = ETag(version);
+        return TypedResults.Ok(value);
     }
 
     /// <summary>

@@ -1,6 +1,22 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
 
 namespace Provenance.Api.Infrastructure.Http;
+
+/// <summary><c>Provenance:Limits</c>: the largest request bodies, bound and validated at start (#15).</summary>
+internal sealed class LimitsOptions
+{
+    public const string Section = "Provenance:Limits";
+
+    /// <summary>Any request but an import (1 MiB by default).</summary>
+    [Range(1024, 1L << 30)]
+    public long MaxRequestBodyBytes { get; set; } = RequestBodyLimitMiddleware.DefaultMaxBytes;
+
+    /// <summary>The whole body of one import (256 MiB by default: #14, bounded; the CLI sends 512 KiB per request).</summary>
+    [Range(1024, 1L << 40)]
+    public long MaxImportBodyBytes { get; set; } = RequestBodyLimitMiddleware.DefaultMaxImportBytes;
+}
 
 /// <summary>Marks an endpoint whose body may be larger than the general limit (the streamed bulk import).</summary>
 internal sealed class LargeRequestBody;
@@ -13,15 +29,14 @@ internal sealed class LargeRequestBody;
 /// Endpoints marked <see cref="LargeRequestBody"/> are held to <c>MaxImportBodyBytes</c> instead
 /// (256 MiB by default).
 /// </summary>
-internal sealed class RequestBodyLimitMiddleware(RequestDelegate next, IConfiguration configuration)
+internal sealed class RequestBodyLimitMiddleware(RequestDelegate next, IOptions<LimitsOptions> options)
 {
     public const long DefaultMaxBytes = 1024 * 1024;
 
-    /// <summary>The whole body of one import unless configured (#14: bounded by default; the CLI sends 512 KiB per request).</summary>
     public const long DefaultMaxImportBytes = 256L * 1024 * 1024;
 
-    private readonly long _max = configuration.GetValue("Provenance:Limits:MaxRequestBodyBytes", DefaultMaxBytes);
-    private readonly long _maxImport = configuration.GetValue("Provenance:Limits:MaxImportBodyBytes", DefaultMaxImportBytes);
+    private readonly long _max = options.Value.MaxRequestBodyBytes;
+    private readonly long _maxImport = options.Value.MaxImportBodyBytes;
 
     public Task InvokeAsync(HttpContext context)
     {

@@ -24,34 +24,35 @@ public sealed record IssuedApiKey(
 
 internal sealed record IssueApiKeyCommand(IssueApiKeyRequest Body) : IRequest<IssuedApiKey>, IAdministration;
 
-internal sealed class IssueApiKeyValidator : IValidator<IssueApiKeyCommand>
+/// <summary>The key to issue, checked.</summary>
+internal sealed record ValidIssueApiKey(string Principal, IReadOnlyList<Role> Roles, string? Institution, DateTimeOffset ExpiresAt, string Description)
 {
-    public void Validate(IssueApiKeyCommand request, FieldErrors errors)
+    /// <summary>Checks the body; throws the 422 that names every wrong field.</summary>
+    public static ValidIssueApiKey Parse(IssueApiKeyRequest body)
     {
-        var body = request.Body;
-        errors.Text("principal", body.Principal, maxLength: 200);
-        if (ReservedPrincipals.IsReserved(body.Principal))
+        var errors = new FieldErrors();
+        var principal = errors.Text("principal", body.Principal, maxLength: 200);
+        if (ReservedPrincipals.IsReserved(principal))
         {
             errors.Add("principal", ReservedPrincipals.Reason);
         }
-        if (errors.List("roles", body.Roles, max: 4))
-        {
-            errors.OneOfEach<Role>("roles", body.Roles);
-        }
 
-        errors.Text("institution", body.Institution, maxLength: 200, required: false);
-        errors.Required("expiresAt", body.ExpiresAt);
-        errors.Text("description", body.Description, maxLength: 500, required: false);
+        var roles = errors.List("roles", body.Roles, max: 4) ? errors.OneOfEach<Role>("roles", body.Roles) : [];
+        var institution = errors.OptionalText("institution", body.Institution, maxLength: 200);
+        var expiresAt = errors.Required("expiresAt", body.ExpiresAt);
+        var description = errors.Text("description", body.Description, maxLength: 500, required: false);
+        errors.ThrowIfAny();
+        return new(principal, roles, institution, expiresAt, description);
     }
 }
 
+/// <summary>Issues the key (its validation here, after the access check: this write answers the key, not a CommandResult).</summary>
 internal sealed class HandleIssueApiKey(ApiKeyIssuer issuer) : IRequestHandler<IssueApiKeyCommand, IssuedApiKey>
 {
     public async Task<IssuedApiKey> Handle(IssueApiKeyCommand request, CancellationToken cancellationToken)
     {
-        var (principal, roles, institution, expiresAt, description) = request.Body;
-        var issued = await issuer.IssueAsync(principal!.Trim(), Parse.Enums<Role>(roles), institution?.Trim(), expiresAt!.Value,
-            Parse.Trimmed(description), cancellationToken);
+        var (principal, roles, institution, expiresAt, description) = ValidIssueApiKey.Parse(request.Body);
+        var issued = await issuer.IssueAsync(principal, roles, institution, expiresAt, description, cancellationToken);
         var (result, key) = (issued.Result, issued.Issued);
         // A replay wrote nothing: the secret made for this attempt was never recorded, so it is not a key.
         return new IssuedApiKey(result.Id, result.Replayed ? null : issued.Key, key.Principal, key.Roles.Select(EnumNames.Name).ToList(), key.Institution,

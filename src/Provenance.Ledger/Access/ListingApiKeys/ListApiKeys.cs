@@ -6,21 +6,8 @@ using Provenance.Domain.Access;
 
 namespace Provenance.Ledger.Access.ListingApiKeys;
 
-/// <summary>An API key as administrators see it: never its secret, nor even the secret's hash.</summary>
-public sealed record ApiKeyView(
-    Guid Id, string Principal, IReadOnlyList<string> Roles, string? Institution, string Description, string Status, DateTimeOffset ExpiresAt,
-    string IssuedBy, DateTimeOffset IssuedAt, DateTimeOffset? RevokedAt, string? RevokedBy, string? RevocationReason)
-{
-    internal static ApiKeyView From(ApiKey key, DateTimeOffset now) => new(
-        key.Id, key.Issued.Principal, key.Issued.Roles.Select(EnumNames.Name).ToList(), key.Issued.Institution, key.Issued.Description,
-        key.StatusAt(now), key.ExpiresAt, key.Issued.IssuedBy, key.Issued.IssuedAt, key.Revocation?.RevokedAt, key.Revocation?.RevokedBy,
-        key.Revocation?.Reason);
-}
-
 /// <summary>Keys in issuance order, optionally of one principal; cursor-paged like the other lists.</summary>
 internal sealed record ListApiKeysQuery(string? Principal, string? After, int? Limit) : IRequest<Page<ApiKeyView>>, IAdministration;
-
-internal sealed record GetApiKeyQuery(Guid KeyId) : IRequest<ApiKeyView>, IAdministration;
 
 internal sealed class ListApiKeysValidator : IValidator<ListApiKeysQuery>
 {
@@ -42,10 +29,4 @@ internal sealed class HandleListApiKeys(RegistrationIndex index, ApiKeyDirectory
         var now = clock.GetUtcNow();
         return new Page<ApiKeyView>(items.Where(i => keys.ContainsKey(i.StreamId)).Select(i => ApiKeyView.From(keys[i.StreamId], now)).ToList(), Paging.Next(next));
     }
-}
-
-internal sealed class HandleGetApiKey(ApiKeyDirectory directory, TimeProvider clock) : IRequestHandler<GetApiKeyQuery, ApiKeyView>
-{
-    public async Task<ApiKeyView> Handle(GetApiKeyQuery request, CancellationToken cancellationToken) =>
-        ApiKeyView.From(await directory.FindAsync(request.KeyId, cancellationToken) ?? throw new NotFoundException("API key", request.KeyId), clock.GetUtcNow());
 }

@@ -10,6 +10,8 @@ namespace Provenance.Ledger.Infrastructure.Database;
 /// </summary>
 internal sealed class DatabaseOptions : IValidatableObject
 {
+    public const string Section = "Provenance:Database";
+
     public string? ConnectionString { get; set; }
 
     public string? MigrationsConnectionString { get; set; }

@@ -31,17 +31,25 @@ internal static class EnumNames
         where T : struct, System.Enum =>
         TryParse<T>(text, out var value) ? value : throw new ArgumentException($"'{text}' is not a {typeof(T).Name}.", nameof(text));
 
-    public static void OneOf<T>(this FieldErrors errors, string field, string? text)
+    /// <summary>A kebab-case name of <typeparamref name="T"/>. Returns the value (the default when missing or unknown).</summary>
+    public static T OneOf<T>(this FieldErrors errors, string field, string? text)
         where T : struct, System.Enum
     {
+        ArgumentNullException.ThrowIfNull(errors);
         if (string.IsNullOrWhiteSpace(text))
         {
             // #14: a missing value says what it may be, as a wrong one does.
             errors.Add(field, "is required: one of " + string.Join(", ", All<T>()));
         }
-        else if (!TryParse<T>(text, out _))
+        else if (!TryParse<T>(text, out var value))
         {
             errors.Add(field, "must be one of: " + string.Join(", ", All<T>()));
         }
+        else
+        {
+            return value;
+        }
+
+        return default;
     }
 }

@@ -1,6 +1,13 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace Provenance.Ledger.Infrastructure.Validation;
 
-/// <summary>Collects what is wrong with a request body, field by field, in JSON field names.</summary>
+/// <summary>
+/// Collects what is wrong with a request body, field by field, in JSON field names. Each check
+/// returns the value it vouches for (trimmed text, a parsed enum, the number), so a parser builds
+/// its validated command from the returns: a value that failed its check is a placeholder that
+/// <see cref="ThrowIfAny"/> never lets through (#15: no null-forgiving chains after validation).
+/// </summary>
 internal sealed class FieldErrors
 {
     private readonly Dictionary<string, List<string>> _errors = new(StringComparer.Ordinal);
@@ -19,8 +26,11 @@ internal sealed class FieldErrors
         reasons.Add(reason);
     }
 
-    /// <summary>A text field: present when required, within length, and free of control characters.</summary>
-    public void Text(string field, string? value, int maxLength, bool required = true, bool multiline = false)
+    /// <summary>
+    /// A text field: present when required, within length, and free of control characters. Returns it
+    /// trimmed ("" when absent), or exactly as sent with <paramref name="trim"/> false (a file path).
+    /// </summary>
+    public string Text(string field, string? value, int maxLength, bool required = true, bool multiline = false, bool trim = true)
     {
         if (string.IsNullOrWhiteSpace(value))
         {
@@ -29,7 +39,7 @@ internal sealed class FieldErrors
                 Add(field, "is required");
             }
 
-            return;
+            return "";
         }
 
         if (value.Length > maxLength)
@@ -41,6 +51,15 @@ internal sealed class FieldErrors
         {
             Add(field, reason);
         }
+
+        return trim ? value.Trim() : value;
+    }
+
+    /// <summary>An optional text field: checked as <see cref="Text"/> when present; null when absent.</summary>
+    public string? OptionalText(string field, string? value, int maxLength, bool multiline = false)
+    {
+        var text = Text(field, value, maxLength, required: false, multiline);
+        return text.Length == 0 ? null : text;
     }
 
     /// <summary>
@@ -123,16 +142,32 @@ internal sealed class FieldErrors
         }
     }
 
-    public void Required<T>(string field, T? value)
+    /// <summary>A value that must be present. Returns it (the default when absent).</summary>
+    public T Required<T>(string field, T? value)
         where T : struct
     {
         if (value is null)
         {
             Add(field, "is required");
         }
+
+        return value.GetValueOrDefault();
     }
 
-    public void Count(string field, long? value, long max = 10_000_000_000)
+    /// <summary>An object that must be present (its members are checked by the caller). Returns it, or null when absent.</summary>
+    public T? Present<T>(string field, T? value)
+        where T : class
+    {
+        if (value is null)
+        {
+            Add(field, "is required");
+        }
+
+        return value;
+    }
+
+    /// <summary>A count between 0 and <paramref name="max"/>. Returns it (0 when absent).</summary>
+    public long Count(string field, long? value, long max = 10_000_000_000)
     {
         if (value is null)
         {
@@ -142,10 +177,12 @@ internal sealed class FieldErrors
         {
             Add(field, $"must be between 0 and {max}");
         }
+
+        return value.GetValueOrDefault();
     }
 
-    /// <summary>A lowercase or uppercase hex SHA-256 digest (64 characters).</summary>
-    public void Sha256(string field, string? value, bool required = true)
+    /// <summary>A lowercase or uppercase hex SHA-256 digest (64 characters). Returns it ("" when absent).</summary>
+    public string Sha256(string field, string? value, bool required = true)
     {
         if (string.IsNullOrEmpty(value))
         {
@@ -154,17 +191,19 @@ internal sealed class FieldErrors
                 Add(field, "is required");
             }
 
-            return;
+            return "";
         }
 
         if (value.Length != 64 || !value.All(char.IsAsciiHexDigit))
         {
             Add(field, "must be a SHA-256 digest: 64 hexadecimal characters");
         }
+
+        return value;
     }
 
     /// <summary>A list that must be present and hold between <paramref name="min"/> and <paramref name="max"/> items.</summary>
-    public bool List<T>(string field, IReadOnlyList<T>? items, int min = 1, int max = 10_000)
+    public bool List<T>(string field, [NotNullWhen(true)] IReadOnlyList<T>? items, int min = 1, int max = 10_000)
     {
         if (items is null)
         {
@@ -181,8 +220,8 @@ internal sealed class FieldErrors
         return true;
     }
 
-    /// <summary>Every item of a list of enum names is a known value.</summary>
-    public void OneOfEach<T>(string field, IReadOnlyList<string?>? items, bool required = true)
+    /// <summary>Every item of a list of enum names is a known value. Returns the values (empty when absent).</summary>
+    public IReadOnlyList<T> OneOfEach<T>(string field, IReadOnlyList<string?>? items, bool required = true)
         where T : struct, Enum
     {
         if (items is null)
@@ -192,23 +231,28 @@ internal sealed class FieldErrors
                 Add(field, "is required");
             }
 
-            return;
+            return [];
         }
 
+        var values = new List<T>(items.Count);
         for (var i = 0; i < items.Count; i++)
         {
-            this.OneOf<T>($"{field}[{i}]", items[i]);
+            values.Add(this.OneOf<T>($"{field}[{i}]", items[i]));
         }
+
+        return values;
     }
 
-    /// <summary>An absolute URI.</summary>
-    public void AbsoluteUri(string field, string? value, int maxLength = 2000)
+    /// <summary>An absolute URI. Returns it trimmed.</summary>
+    public string AbsoluteUri(string field, string? value, int maxLength = 2000)
     {
-        Text(field, value, maxLength);
-        if (!string.IsNullOrWhiteSpace(value) && !Uri.TryCreate(value, UriKind.Absolute, out _))
+        var text = Text(field, value, maxLength);
+        if (text.Length > 0 && !Uri.TryCreate(text, UriKind.Absolute, out _))
         {
             Add(field, "must be an absolute URI (e.g. s3://bucket/prefix/ or https://…)");
         }
+
+        return text;
     }
 
     public void ThrowIfAny()

@@ -1,0 +1,21 @@
+using MediatR;
+using Provenance.Api.Infrastructure.Http;
+using Provenance.Ledger.Irb.ListingProtocols;
+using Provenance.Ledger.Streams;
+
+namespace Provenance.Api.Irb.ListingProtocols;
+
+/// <summary><c>GET /irb/protocols</c>: IRB protocols in approval order with where each stands on a day.</summary>
+internal static class ListProtocolsEndpoint
+{
+    public static RouteHandlerBuilder MapListProtocols(this IEndpointRouteBuilder routes) =>
+        routes.MapGet("/", Handle)
+            .WithName("ListIrbProtocols")
+            .WithSummary("IRB protocols in approval order with where each stands on a day (today by default), optionally by protocol number; cursor-paged")
+            .Produces<Page<ProtocolSummary>>()
+            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
+
+    public static Task<Page<ProtocolSummary>> Handle(
+        string? protocolNumber, DateOnly? on, string? after, int? limit, IMediator mediator, CancellationToken cancellationToken) =>
+        mediator.Send(new ListProtocolsQuery(protocolNumber, on, after, limit), cancellationToken);
+}

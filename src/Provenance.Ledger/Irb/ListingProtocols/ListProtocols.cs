@@ -1,0 +1,43 @@
+using System.Globalization;
+using MediatR;
+using Provenance.Domain.Datasets;
+using Provenance.EventStore;
+using Provenance.Ledger.Infrastructure.Validation;
+using Provenance.Ledger.Streams;
+
+namespace Provenance.Ledger.Irb.ListingProtocols;
+
+/// <summary>One line of the IRB protocol list, with where the protocol stands on <see cref="Day"/> (as its own read says).</summary>
+public sealed record ProtocolSummary(
+    Guid Id, string ProtocolNumber, string Title, string IrbName, string ReviewType, DateOnly ApprovedOn, Domain.Irb.IrbStanding Status, DateOnly Day);
+
+internal sealed record ListProtocolsQuery(string? ProtocolNumber, DateOnly? On, string? After, int? Limit) : IRequest<Page<ProtocolSummary>>;
+
+internal sealed class ListProtocolsValidator : IValidator<ListProtocolsQuery>
+{
+    public void Validate(ListProtocolsQuery request, FieldErrors errors)
+    {
+        Paging.Validate(errors, request.After, request.Limit);
+        errors.Text("protocolNumber", request.ProtocolNumber, maxLength: 100, required: false);
+    }
+}
+
+internal sealed class HandleListProtocols(RegistrationIndex index, StreamStates states, PostgresEventStore store, TimeProvider clock)
+    : IRequestHandler<ListProtocolsQuery, Page<ProtocolSummary>>
+{
+    public async Task<Page<ProtocolSummary>> Handle(ListProtocolsQuery request, CancellationToken cancellationToken)
+    {
+        var filters = request.ProtocolNumber is { } number ? new List<(string, object)> { ("protocolNumber", number) } : [];
+        var (items, next) = await index.ListAsync("irb.protocol-approved", filters, Paging.After(request.After), request.Limit ?? Paging.DefaultLimit, cancellationToken);
+        // The page's protocols folded (two round trips, reused while unchanged), for their standing on the day.
+        var head = await store.GetHeadPositionAsync(cancellationToken);
+        var protocols = await states.LoadAsync(items.Select(i => i.StreamId).ToList(), head,
+            Domain.Irb.IrbProtocol.Fold, cancellationToken);
+        var day = request.On ?? DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        return new Page<ProtocolSummary>(items.Select(i => new ProtocolSummary(
+            i.StreamId, i.Data.GetProperty("protocolNumber").GetString()!, i.Data.GetProperty("title").GetString()!, i.Data.GetProperty("irbName").GetString()!,
+            i.Data.GetProperty("reviewType").GetString()!, DateOnly.Parse(i.Data.GetProperty("approvedOn").GetString()!, CultureInfo.InvariantCulture),
+            protocols[i.StreamId].StandingOn(day), day)).ToList(),
+            Paging.Next(next));
+    }
+}
