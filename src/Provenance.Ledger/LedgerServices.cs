@@ -145,6 +145,8 @@ public static class LedgerServices
             sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<PostgresEventStore>(), sp.GetRequiredService<EventStoreOptions>()));
         services.AddSingleton<Provenance.Integrity.Merkle.ISubtreeHashSource>(sp => new EventStore.Integrity.PostgresSubtreeHashSource(
             sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<EventStoreOptions>()));
+        services.AddSingleton(sp => new EventStore.Integrity.CheckpointStore(
+            sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<EventStoreOptions>()));
         services.AddSingleton<SigningKey>();
         services.AddSingleton<CheckpointService>();
         services.AddSingleton<IntegrityDaemon>();

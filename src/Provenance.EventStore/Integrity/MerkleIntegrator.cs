@@ -40,7 +40,7 @@ public sealed class MerkleIntegrator : IDisposable
         _dataSource = dataSource;
         _store = store;
         var schema = SqlIdentifier.Quote(options.Schema);
-        _readHead = $"SELECT size, root FROM {schema}.merkle_tree_head WHERE singleton";
+        _readHead = $"SELECT size, root FROM {schema}.{EventStoreTables.MerkleTreeHead} WHERE singleton";
         _lockHead = $"SELECT size, root FROM {schema}.lock_merkle_tree_head()";
         _integrate = $"SELECT size, root FROM {schema}.integrate_leaves(@from, @envelopes)";
     }

@@ -90,5 +90,5 @@ public sealed class PostgresSubtreeHashSource : ISubtreeHashSource
     // Driven from unnest, so each coordinate is one primary-key probe, in the order asked.
     private static string Sql(string schema) =>
         "SELECT c.ord, s.hash FROM unnest(@levels, @indexes) WITH ORDINALITY AS c(level, idx, ord) " +
-        $"JOIN {schema}.merkle_subtrees s ON s.level = c.level AND s.idx = c.idx";
+        $"JOIN {schema}.{EventStoreTables.MerkleSubtrees} s ON s.level = c.level AND s.idx = c.idx";
 }

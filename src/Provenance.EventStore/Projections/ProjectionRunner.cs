@@ -26,7 +26,7 @@ public sealed class ProjectionRunner
     /// <summary>The position up to which the projection has applied the log (0 when it never ran).</summary>
     public async Task<long> GetCheckpointAsync(string name, CancellationToken cancellationToken = default)
     {
-        await using var command = _dataSource.CreateCommand($"SELECT position FROM {_schema}.projection_checkpoints WHERE name = @name");
+        await using var command = _dataSource.CreateCommand($"SELECT position FROM {_schema}.{EventStoreTables.ProjectionCheckpoints} WHERE name = @name");
         command.Parameters.Add(new NpgsqlParameter<string>("name", name));
         return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as long? ?? 0;
     }
@@ -123,7 +123,7 @@ public sealed class ProjectionRunner
     /// <summary>Queues the checkpoints of <paramref name="names"/> at <paramref name="position"/> after the context's writes.</summary>
     internal static void QueueCheckpoints(ProjectionContext context, string[] names, long position) =>
         context.Write(
-            $"INSERT INTO {context.Schema}.projection_checkpoints (name, position, updated_at) SELECT unnest($1::text[]), $2, now() " +
+            $"INSERT INTO {context.Schema}.{EventStoreTables.ProjectionCheckpoints} (name, position, updated_at) SELECT unnest($1::text[]), $2, now() " +
             "ON CONFLICT (name) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at", names, position);
 
     private static async Task FlushWithCheckpointAsync(ProjectionContext context, string[] names, long position, CancellationToken cancellationToken)
@@ -135,8 +135,8 @@ public sealed class ProjectionRunner
     private async Task<long> LockCheckpointAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string name, CancellationToken cancellationToken)
     {
         await using var ensure = new NpgsqlCommand(
-            $"INSERT INTO {_schema}.projection_checkpoints (name, position) VALUES (@name, 0) ON CONFLICT (name) DO NOTHING; " +
-            $"SELECT position FROM {_schema}.projection_checkpoints WHERE name = @name FOR UPDATE", connection, transaction);
+            $"INSERT INTO {_schema}.{EventStoreTables.ProjectionCheckpoints} (name, position) VALUES (@name, 0) ON CONFLICT (name) DO NOTHING; " +
+            $"SELECT position FROM {_schema}.{EventStoreTables.ProjectionCheckpoints} WHERE name = @name FOR UPDATE", connection, transaction);
         ensure.Parameters.Add(new NpgsqlParameter<string>("name", name));
         return (long)(await ensure.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }

@@ -54,7 +54,7 @@ public sealed class SchemaMigrator
         {
             await ExecuteAsync(connection,
                 $"CREATE SCHEMA IF NOT EXISTS {_schema}; " +
-                $"CREATE TABLE IF NOT EXISTS {_schema}.schema_migrations (" +
+                $"CREATE TABLE IF NOT EXISTS {_schema}.{EventStoreTables.SchemaMigrations} (" +
                 "version integer PRIMARY KEY, name text NOT NULL, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())",
                 cancellationToken).ConfigureAwait(false);
 
@@ -94,7 +94,7 @@ public sealed class SchemaMigrator
     private async Task<Dictionary<int, string>> ReadAppliedAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
         var applied = new Dictionary<int, string>();
-        await using var command = new NpgsqlCommand($"SELECT version, checksum FROM {_schema}.schema_migrations", connection);
+        await using var command = new NpgsqlCommand($"SELECT version, checksum FROM {_schema}.{EventStoreTables.SchemaMigrations}", connection);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -113,7 +113,7 @@ public sealed class SchemaMigrator
         }
 
         await using (var record = new NpgsqlCommand(
-            $"INSERT INTO {_schema}.schema_migrations (version, name, checksum) VALUES (@version, @name, @checksum)", connection, transaction))
+            $"INSERT INTO {_schema}.{EventStoreTables.SchemaMigrations} (version, name, checksum) VALUES (@version, @name, @checksum)", connection, transaction))
         {
             record.Parameters.Add(new NpgsqlParameter<int>("version", migration.Version));
             record.Parameters.Add(new NpgsqlParameter<string>("name", migration.Name));
@@ -127,7 +127,7 @@ public sealed class SchemaMigrator
     private async Task GrantAsync(NpgsqlConnection connection, string role, CancellationToken cancellationToken)
     {
         var grantee = SqlIdentifier.Quote(role);
-        var ledgerTables = string.Join(", ", LedgerTables.Select(t => $"{_schema}.{t}"));
+        var ledgerTables = string.Join(", ", LedgerTables.Select(t => $"{_schema}.{SqlIdentifier.Quote(t)}"));
         // #14: the application role reads everything and writes the ledger only through the owner's
         // functions (SECURITY DEFINER), which assign positions and compute the tree themselves. Rights
         // granted by earlier versions are revoked here, so an upgraded database ends the same.
@@ -138,7 +138,7 @@ public sealed class SchemaMigrator
             string.Concat(WriteFunctions.Select(f => $"GRANT EXECUTE ON FUNCTION {_schema}.{f} TO {grantee}; ")) +
             // Projections keep their read models in tables named rm_* and move their checkpoints;
             // those are derived data, rebuilt from the log at will.
-            $"GRANT INSERT, UPDATE ON {_schema}.projection_checkpoints TO {grantee}; " +
+            $"GRANT INSERT, UPDATE ON {_schema}.{EventStoreTables.ProjectionCheckpoints} TO {grantee}; " +
             "DO $grant$ DECLARE t text; BEGIN " +
             $"FOR t IN SELECT quote_ident(tablename) FROM pg_tables WHERE schemaname = {SqlLiteral(_schemaName)} AND tablename LIKE 'rm!_%' ESCAPE '!' LOOP " +
             $"EXECUTE 'GRANT SELECT, INSERT, UPDATE, DELETE ON {_schema.Replace("'", "''", StringComparison.Ordinal)}.' || t || ' TO {grantee.Replace("'", "''", StringComparison.Ordinal)}'; " +
@@ -147,8 +147,7 @@ public sealed class SchemaMigrator
     }
 
     /// <summary>The tables of the ledger itself: the run-time role may read them, never write them directly.</summary>
-    public static IReadOnlyList<string> LedgerTables { get; } =
-        ["events", "streams", "log_head", "idempotency_keys", "merkle_subtrees", "merkle_tree_head", "checkpoints", "schema_migrations"];
+    public static IReadOnlyList<string> LedgerTables => EventStoreTables.Ledger;
 
     // The functions through which the run-time role writes the ledger (owned by the schema's owner).
     private static readonly string[] WriteFunctions =

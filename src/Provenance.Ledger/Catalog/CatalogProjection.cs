@@ -19,7 +19,7 @@ internal sealed class CatalogProjection : IProjection
 {
     public string Name => "catalog";
 
-    public IReadOnlyList<string> Tables { get; } = ["rm_catalog_datasets", "rm_catalog_versions", "rm_catalog_decisions", "rm_catalog_models"];
+    public IReadOnlyList<string> Tables { get; } = [CatalogTables.Datasets, CatalogTables.Versions, CatalogTables.Decisions, CatalogTables.Models];
 
     public IReadOnlyCollection<Type> EventTypes { get; } =
     [
@@ -53,14 +53,14 @@ internal sealed class CatalogProjection : IProjection
             switch (e.Data)
             {
                 case DatasetRegistered r:
-                    context.InsertInto("rm_catalog_datasets", DatasetColumns, [r.DatasetId, r.Name, r.SourceInstitution, Names.Of(r.Modality), r.RegisteredAt, p, p]);
+                    context.InsertInto(CatalogTables.Datasets, DatasetColumns, [r.DatasetId, r.Name, r.SourceInstitution, Names.Of(r.Modality), r.RegisteredAt, p, p]);
                     break;
                 case DatasetVersionContributed c:
-                    context.InsertInto("rm_catalog_versions", VersionColumns, [c.DatasetId, c.Version, c.Fingerprint, c.RecordCount, p]);
+                    context.InsertInto(CatalogTables.Versions, VersionColumns, [c.DatasetId, c.Version, c.Fingerprint, c.RecordCount, p]);
                     page.VersionCounts.Add((c.DatasetId, c.Version, p));
                     break;
                 case DeidentificationDecided d:
-                    context.InsertInto("rm_catalog_decisions", DecisionColumns, [d.DecisionId, d.DatasetId, d.Version, Names.Of(d.Method), Names.Of(d.Outcome)]);
+                    context.InsertInto(CatalogTables.Decisions, DecisionColumns, [d.DecisionId, d.DatasetId, d.Version, Names.Of(d.Method), Names.Of(d.Outcome)]);
                     page.Decided.Add((d.DatasetId, d.Version, p));
                     break;
                 case DeidentificationRescinded r:
@@ -77,7 +77,7 @@ internal sealed class CatalogProjection : IProjection
                         w.RequiredActions.Contains(Domain.Consent.ConsentAction.ExcludeFromFutureTraining) ? w.EffectiveOn : null, p));
                     break;
                 case Domain.Models.ModelRegistered r:
-                    context.InsertInto("rm_catalog_models", ModelColumns, [r.ModelId, r.Name, r.Owner, r.Commercial, r.RegisteredAt, p, p]);
+                    context.InsertInto(CatalogTables.Models, ModelColumns, [r.ModelId, r.Name, r.Owner, r.Commercial, r.RegisteredAt, p, p]);
                     break;
                 case Domain.Models.TrainingRunRecorded r:
                     page.ModelChanges.Add((r.ModelId, ModelChange.Trained, r.ModelVersion, p));
@@ -141,7 +141,7 @@ internal sealed class CatalogProjection : IProjection
             if (VersionCounts.Count > 0)
             {
                 context.Write(
-                    $"UPDATE {s}.rm_catalog_datasets d SET version_count = GREATEST(d.version_count, u.version), last_position = GREATEST(d.last_position, u.position) " +
+                    $"UPDATE {s}.{CatalogTables.Datasets} d SET version_count = GREATEST(d.version_count, u.version), last_position = GREATEST(d.last_position, u.position) " +
                     "FROM (SELECT id, max(version) AS version, max(position) AS position FROM unnest($1::uuid[], $2::integer[], $3::bigint[]) AS c(id, version, position) GROUP BY id) u " +
                     "WHERE d.dataset_id = u.id",
                     VersionCounts.Select(c => c.Dataset).ToArray(), VersionCounts.Select(c => c.Version).ToArray(), VersionCounts.Select(c => c.Position).ToArray());
@@ -151,7 +151,7 @@ internal sealed class CatalogProjection : IProjection
             {
                 // Retired is a flag; license kinds are appended in log order, each the first time it is granted.
                 context.Write(
-                    $"UPDATE {s}.rm_catalog_datasets d SET retired = d.retired OR u.retired, " +
+                    $"UPDATE {s}.{CatalogTables.Datasets} d SET retired = d.retired OR u.retired, " +
                     "license_kinds = d.license_kinds || ARRAY(SELECT k.kind FROM unnest(u.kinds) WITH ORDINALITY AS k(kind, n) " +
                     "WHERE k.kind <> ALL(d.license_kinds) GROUP BY k.kind ORDER BY min(k.n)), " +
                     "last_position = GREATEST(d.last_position, u.position) " +
@@ -164,14 +164,14 @@ internal sealed class CatalogProjection : IProjection
 
             if (Rescinded.Count > 0)
             {
-                context.Write($"UPDATE {s}.rm_catalog_decisions SET rescinded = true WHERE decision_id = ANY($1)", Rescinded.Select(r => r.Decision).ToArray());
+                context.Write($"UPDATE {s}.{CatalogTables.Decisions} SET rescinded = true WHERE decision_id = ANY($1)", Rescinded.Select(r => r.Decision).ToArray());
             }
 
             if (Quarantine.Count > 0)
             {
                 // A toggle: the latest event for each version decides.
                 context.Write(
-                    $"UPDATE {s}.rm_catalog_versions v SET quarantined = u.quarantined, last_position = GREATEST(v.last_position, u.position) " +
+                    $"UPDATE {s}.{CatalogTables.Versions} v SET quarantined = u.quarantined, last_position = GREATEST(v.last_position, u.position) " +
                     "FROM (SELECT DISTINCT ON (id, version) id, version, quarantined, position " +
                     "FROM unnest($1::uuid[], $2::integer[], $3::boolean[], $4::bigint[]) AS q(id, version, quarantined, position) ORDER BY id, version, position DESC) u " +
                     "WHERE v.dataset_id = u.id AND v.version = u.version",
@@ -182,7 +182,7 @@ internal sealed class CatalogProjection : IProjection
             if (Withdrawals.Count > 0)
             {
                 context.Write(
-                    $"UPDATE {s}.rm_catalog_versions v SET withdrawn_subjects = v.withdrawn_subjects + u.subjects, " +
+                    $"UPDATE {s}.{CatalogTables.Versions} v SET withdrawn_subjects = v.withdrawn_subjects + u.subjects, " +
                     "consent_exclusion_from = CASE WHEN u.exclude_from IS NULL THEN v.consent_exclusion_from ELSE LEAST(coalesce(v.consent_exclusion_from, u.exclude_from), u.exclude_from) END, " +
                     "last_position = GREATEST(v.last_position, u.position) " +
                     "FROM (SELECT id, version, sum(subjects)::bigint AS subjects, min(exclude_from) AS exclude_from, max(position) AS position " +
@@ -198,16 +198,16 @@ internal sealed class CatalogProjection : IProjection
                 // rescinded, rejected or none. (Whether that clears it on a day is the clearance function's call.)
                 // Recomputed once for every version a decision or a rescission of this page touched.
                 context.Write(
-                    $"UPDATE {s}.rm_catalog_versions v SET deidentification = st.status, deidentification_method = st.method, " +
+                    $"UPDATE {s}.{CatalogTables.Versions} v SET deidentification = st.status, deidentification_method = st.method, " +
                     "last_position = GREATEST(v.last_position, t.position) " +
                     "FROM (SELECT id, version, max(position) AS position FROM (" +
                     "SELECT * FROM unnest($1::uuid[], $2::integer[], $3::bigint[]) UNION ALL " +
-                    $"SELECT d.dataset_id, d.version, r.position FROM unnest($4::uuid[], $5::bigint[]) AS r(id, position) JOIN {s}.rm_catalog_decisions d ON d.decision_id = r.id" +
+                    $"SELECT d.dataset_id, d.version, r.position FROM unnest($4::uuid[], $5::bigint[]) AS r(id, position) JOIN {s}.{CatalogTables.Decisions} d ON d.decision_id = r.id" +
                     ") AS x(id, version, position) GROUP BY id, version) t " +
                     "CROSS JOIN LATERAL (SELECT CASE WHEN bool_or(outcome = 'approved' AND NOT rescinded) THEN 'approved' WHEN bool_or(rescinded) THEN 'rescinded' " +
                     "WHEN bool_or(outcome = 'rejected') THEN 'rejected' ELSE 'none' END AS status, " +
                     "min(method) FILTER (WHERE outcome = 'approved' AND NOT rescinded) AS method " +
-                    $"FROM {s}.rm_catalog_decisions WHERE dataset_id = t.id AND version = t.version) st " +
+                    $"FROM {s}.{CatalogTables.Decisions} WHERE dataset_id = t.id AND version = t.version) st " +
                     "WHERE v.dataset_id = t.id AND v.version = t.version",
                     Decided.Select(d => d.Dataset).ToArray(), Decided.Select(d => d.Version).ToArray(), Decided.Select(d => d.Position).ToArray(),
                     Rescinded.Select(r => r.Decision).ToArray(), Rescinded.Select(r => r.Position).ToArray());
@@ -217,7 +217,7 @@ internal sealed class CatalogProjection : IProjection
             {
                 // Trained versions are appended once each, in log order; releases and withdrawals are appended as they come.
                 context.Write(
-                    $"UPDATE {s}.rm_catalog_models m SET " +
+                    $"UPDATE {s}.{CatalogTables.Models} m SET " +
                     "versions = m.versions || ARRAY(SELECT k.version FROM unnest(u.trained) WITH ORDINALITY AS k(version, n) " +
                     "WHERE k.version <> ALL(m.versions) GROUP BY k.version ORDER BY min(k.n)), " +
                     "overridden_runs = m.overridden_runs + u.overrides, released_versions = m.released_versions || u.released, " +

@@ -21,17 +21,15 @@ public sealed record ModelCatalogRow(
 /// <summary>Searches the catalog read model, keyset-paged by registration position.</summary>
 internal sealed class CatalogReader(NpgsqlDataSource dataSource, EventStoreOptions options)
 {
-    private readonly string _table = "\"" + options.Schema.Replace("\"", "\"\"", StringComparison.Ordinal) + "\".rm_catalog_datasets";
-
-    private string Versions => _table.Replace("rm_catalog_datasets", "rm_catalog_versions", StringComparison.Ordinal);
-
-    private string Models => _table.Replace("rm_catalog_datasets", "rm_catalog_models", StringComparison.Ordinal);
+    private readonly string _datasets = SqlIdentifier.Qualify(options.Schema, CatalogTables.Datasets);
+    private readonly string _versions = SqlIdentifier.Qualify(options.Schema, CatalogTables.Versions);
+    private readonly string _models = SqlIdentifier.Qualify(options.Schema, CatalogTables.Models);
 
     public async Task<IReadOnlyList<VersionStatus>> VersionsAsync(Guid datasetId, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(
             $"SELECT version, fingerprint, record_count, deidentification, deidentification_method, quarantined, consent_exclusion_from, withdrawn_subjects " +
-            $"FROM {Versions} WHERE dataset_id = @id ORDER BY version");
+            $"FROM {_versions} WHERE dataset_id = @id ORDER BY version");
         command.Parameters.Add(new NpgsqlParameter<Guid>("id", datasetId));
         var rows = new List<VersionStatus>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -48,7 +46,7 @@ internal sealed class CatalogReader(NpgsqlDataSource dataSource, EventStoreOptio
     public async Task<(IReadOnlyList<ModelCatalogRow> Items, long? Next)> ModelsAsync(bool? commercial, bool? overridden, long after, int limit, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(
-            $"SELECT registered_position, model_id, name, owner, commercial, versions, released_versions, withdrawn_versions, overridden_runs, registered_at FROM {Models} " +
+            $"SELECT registered_position, model_id, name, owner, commercial, versions, released_versions, withdrawn_versions, overridden_runs, registered_at FROM {_models} " +
             "WHERE registered_position > @after AND (@commercial IS NULL OR commercial = @commercial) " +
             "AND (@overridden IS NULL OR (overridden_runs > 0) = @overridden) ORDER BY registered_position LIMIT @limit");
         command.Parameters.Add(new NpgsqlParameter<long>("after", after));
@@ -71,7 +69,7 @@ internal sealed class CatalogReader(NpgsqlDataSource dataSource, EventStoreOptio
         string? institution, string? modality, bool? retired, string? licenseKind, long after, int limit, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(
-            $"SELECT registered_position, dataset_id, name, source_institution, modality, retired, license_kinds, version_count, registered_at FROM {_table} " +
+            $"SELECT registered_position, dataset_id, name, source_institution, modality, retired, license_kinds, version_count, registered_at FROM {_datasets} " +
             "WHERE registered_position > @after AND (@institution IS NULL OR source_institution = @institution) AND (@modality IS NULL OR modality = @modality) " +
             "AND (@retired IS NULL OR retired = @retired) AND (@license IS NULL OR license_kinds @> ARRAY[@license]) " +
             "ORDER BY registered_position LIMIT @limit");

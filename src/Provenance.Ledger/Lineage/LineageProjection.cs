@@ -17,8 +17,8 @@ internal sealed class LineageProjection : IProjection
 
     public IReadOnlyList<string> Tables { get; } =
     [
-        "rm_lineage_dataset_versions", "rm_lineage_derivations", "rm_lineage_training_runs", "rm_lineage_training_inputs", "rm_lineage_irb_coverage",
-        "rm_lineage_run_upstream",
+        LineageTables.DatasetVersions, LineageTables.Derivations, LineageTables.TrainingRuns, LineageTables.TrainingInputs, LineageTables.IrbCoverage,
+        LineageTables.RunUpstream,
     ];
 
     public IReadOnlyCollection<Type> EventTypes { get; } =
@@ -37,41 +37,41 @@ internal sealed class LineageProjection : IProjection
             switch (e.Data)
             {
                 case DatasetVersionContributed v:
-                    context.Insert("rm_lineage_dataset_versions",
+                    context.Insert(LineageTables.DatasetVersions,
                         v.DatasetId, v.Version, v.Fingerprint, v.RecordCount, v.ContributedAt, e.Position);
                     break;
                 case DatasetVersionDerived d:
                     foreach (var parent in d.Parents)
                     {
-                        context.Insert("rm_lineage_derivations",
+                        context.Insert(LineageTables.Derivations,
                             d.DatasetId, d.Version, parent.DatasetId, parent.Version, Domain.Common.Names.Of(d.Transformation), e.Position);
                     }
 
                     break;
                 case TrainingRunRecorded r:
-                    context.Insert("rm_lineage_training_runs", r.RunId, r.ModelId, r.ModelVersion, r.StartedAt, r.FinishedAt, false, e.Position);
+                    context.Insert(LineageTables.TrainingRuns, r.RunId, r.ModelId, r.ModelVersion, r.StartedAt, r.FinishedAt, false, e.Position);
                     foreach (var input in r.Inputs)
                     {
-                        context.Insert("rm_lineage_training_inputs",
+                        context.Insert(LineageTables.TrainingInputs,
                             r.RunId, input.DatasetId, input.Version, input.Fingerprint, e.Position);
                     }
 
                     // A run's upstream never changes: every ancestor of its inputs was recorded with the
                     // version derived from it, before the run. So it is walked once, here.
-                    context.Write(RunUpstreamSql.Replace("{0}", s, StringComparison.Ordinal),
+                    context.Write(RunUpstreamSql(s),
                         r.RunId, r.Inputs.Select(i => i.DatasetId).ToArray(), r.Inputs.Select(i => i.Version).ToArray(), e.Position);
 
                     break;
                 case TrainingClearanceOverridden o:
                     // The one update of the graph: it lands in the same append as the run itself,
                     // so "as of" any position still sees a run with its flag or not at all.
-                    context.Write($"UPDATE {s}.rm_lineage_training_runs SET overridden = true WHERE run_id = $1", o.RunId);
+                    context.Write($"UPDATE {s}.{LineageTables.TrainingRuns} SET overridden = true WHERE run_id = $1", o.RunId);
                     break;
                 case IrbProtocolApproved a:
-                    Cover(context, s, a.ProtocolId, a.Terms, e.Position);
+                    Cover(context, a.ProtocolId, a.Terms, e.Position);
                     break;
                 case IrbProtocolAmended a:
-                    Cover(context, s, a.ProtocolId, a.Terms, e.Position);
+                    Cover(context, a.ProtocolId, a.Terms, e.Position);
                     break;
             }
         }
@@ -79,19 +79,19 @@ internal sealed class LineageProjection : IProjection
         return Task.CompletedTask;
     }
 
-    private const string RunUpstreamSql =
-        "INSERT INTO {0}.rm_lineage_run_upstream " +
+    private static string RunUpstreamSql(string s) =>
+        $"INSERT INTO {s}.{LineageTables.RunUpstream} " +
         "WITH RECURSIVE w(dataset_id, version) AS (SELECT * FROM unnest($2::uuid[], $3::integer[]) " +
-        "UNION SELECT n.* FROM w CROSS JOIN LATERAL (SELECT d.parent_dataset_id, d.parent_version FROM {0}.rm_lineage_derivations d " +
+        $"UNION SELECT n.* FROM w CROSS JOIN LATERAL (SELECT d.parent_dataset_id, d.parent_version FROM {s}.{LineageTables.Derivations} d " +
         "WHERE d.dataset_id = w.dataset_id AND d.version = w.version OFFSET 0) n) " +
         "SELECT $1, d.dataset_id, d.version, d.parent_dataset_id, d.parent_version, d.transformation, $4 FROM w CROSS JOIN LATERAL " +
-        "(SELECT * FROM {0}.rm_lineage_derivations d WHERE d.dataset_id = w.dataset_id AND d.version = w.version OFFSET 0) d ON CONFLICT DO NOTHING";
+        $"(SELECT * FROM {s}.{LineageTables.Derivations} d WHERE d.dataset_id = w.dataset_id AND d.version = w.version OFFSET 0) d ON CONFLICT DO NOTHING";
 
-    private static void Cover(ProjectionContext context, string schema, Guid protocolId, IrbTerms terms, long position)
+    private static void Cover(ProjectionContext context, Guid protocolId, IrbTerms terms, long position)
     {
         foreach (var datasetId in terms.CoveredDatasetIds)
         {
-            context.Insert("rm_lineage_irb_coverage", protocolId, datasetId, position);
+            context.Insert(LineageTables.IrbCoverage, protocolId, datasetId, position);
         }
     }
 }

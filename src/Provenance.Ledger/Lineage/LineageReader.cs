@@ -20,12 +20,12 @@ public sealed record InputRow(Guid RunId, DatasetVersionRef Version, string Fing
 /// </summary>
 internal sealed class LineageReader(NpgsqlDataSource dataSource, EventStoreOptions options)
 {
-    private readonly string _s = "\"" + options.Schema.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+    private readonly string _s = SqlIdentifier.Quote(options.Schema);
 
     public async Task<IReadOnlyList<RunRow>> RunsOfModelVersionAsync(Guid modelId, string modelVersion, long position, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(
-            $"SELECT run_id, model_id, model_version, started_at, finished_at, overridden FROM {_s}.rm_lineage_training_runs " +
+            $"SELECT run_id, model_id, model_version, started_at, finished_at, overridden FROM {_s}.{LineageTables.TrainingRuns} " +
             "WHERE model_id = @model AND model_version = @version AND position <= @p ORDER BY started_at, run_id");
         command.Parameters.Add(new NpgsqlParameter<Guid>("model", modelId));
         command.Parameters.Add(new NpgsqlParameter<string>("version", modelVersion));
@@ -36,7 +36,7 @@ internal sealed class LineageReader(NpgsqlDataSource dataSource, EventStoreOptio
     public async Task<IReadOnlyList<InputRow>> InputsAsync(IReadOnlyCollection<Guid> runIds, long position, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(
-            $"SELECT run_id, dataset_id, version, fingerprint FROM {_s}.rm_lineage_training_inputs WHERE run_id = ANY(@runs) AND position <= @p");
+            $"SELECT run_id, dataset_id, version, fingerprint FROM {_s}.{LineageTables.TrainingInputs} WHERE run_id = ANY(@runs) AND position <= @p");
         command.Parameters.Add(new NpgsqlParameter<Guid[]>("runs", runIds.ToArray()));
         command.Parameters.Add(new NpgsqlParameter<long>("p", position));
         var rows = new List<InputRow>();
@@ -57,7 +57,7 @@ internal sealed class LineageReader(NpgsqlDataSource dataSource, EventStoreOptio
     public async Task<IReadOnlyList<DerivationRow>> UpstreamOfRunsAsync(IReadOnlyCollection<Guid> runIds, long position, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(
-            $"SELECT DISTINCT dataset_id, version, parent_dataset_id, parent_version, transformation FROM {_s}.rm_lineage_run_upstream " +
+            $"SELECT DISTINCT dataset_id, version, parent_dataset_id, parent_version, transformation FROM {_s}.{LineageTables.RunUpstream} " +
             "WHERE run_id = ANY(@runs) AND position <= @p");
         command.Parameters.Add(new NpgsqlParameter<Guid[]>("runs", runIds.ToArray()));
         command.Parameters.Add(new NpgsqlParameter<long>("p", position));
@@ -74,8 +74,8 @@ internal sealed class LineageReader(NpgsqlDataSource dataSource, EventStoreOptio
         await using var command = dataSource.CreateCommand(
             $"SELECT DISTINCT r.run_id, r.model_id, r.model_version, r.started_at, r.finished_at, r.overridden " +
             $"FROM unnest(@ids, @versions) AS v(dataset_id, version) CROSS JOIN LATERAL " +
-            $"(SELECT run_id FROM {_s}.rm_lineage_training_inputs i WHERE i.dataset_id = v.dataset_id AND i.version = v.version AND i.position <= @p OFFSET 0) i " +
-            $"JOIN {_s}.rm_lineage_training_runs r ON r.run_id = i.run_id AND r.position <= @p ORDER BY r.started_at, r.run_id");
+            $"(SELECT run_id FROM {_s}.{LineageTables.TrainingInputs} i WHERE i.dataset_id = v.dataset_id AND i.version = v.version AND i.position <= @p OFFSET 0) i " +
+            $"JOIN {_s}.{LineageTables.TrainingRuns} r ON r.run_id = i.run_id AND r.position <= @p ORDER BY r.started_at, r.run_id");
         AddVersions(command, versions);
         command.Parameters.Add(new NpgsqlParameter<long>("p", position));
         return await ReadRunsAsync(command, cancellationToken);
@@ -85,7 +85,7 @@ internal sealed class LineageReader(NpgsqlDataSource dataSource, EventStoreOptio
     public async Task<IReadOnlyList<Guid>> DatasetsCoveredByAsync(Guid protocolId, long position, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(
-            $"SELECT dataset_id FROM {_s}.rm_lineage_irb_coverage WHERE protocol_id = @protocol AND position <= @p ORDER BY position, dataset_id");
+            $"SELECT dataset_id FROM {_s}.{LineageTables.IrbCoverage} WHERE protocol_id = @protocol AND position <= @p ORDER BY position, dataset_id");
         command.Parameters.Add(new NpgsqlParameter<Guid>("protocol", protocolId));
         command.Parameters.Add(new NpgsqlParameter<long>("p", position));
         return await ReadGuidsAsync(command, cancellationToken);
@@ -96,7 +96,7 @@ internal sealed class LineageReader(NpgsqlDataSource dataSource, EventStoreOptio
     {
         await using var command = dataSource.CreateCommand(
             $"SELECT DISTINCT c.protocol_id FROM unnest(@ids) AS i(id) CROSS JOIN LATERAL " +
-            $"(SELECT protocol_id FROM {_s}.rm_lineage_irb_coverage c WHERE c.dataset_id = i.id AND c.position <= @p OFFSET 0) c");
+            $"(SELECT protocol_id FROM {_s}.{LineageTables.IrbCoverage} c WHERE c.dataset_id = i.id AND c.position <= @p OFFSET 0) c");
         command.Parameters.Add(new NpgsqlParameter<Guid[]>("ids", datasetIds.ToArray()));
         command.Parameters.Add(new NpgsqlParameter<long>("p", position));
         return await ReadGuidsAsync(command, cancellationToken);
@@ -107,7 +107,7 @@ internal sealed class LineageReader(NpgsqlDataSource dataSource, EventStoreOptio
     {
         await using var command = dataSource.CreateCommand(
             $"SELECT v.dataset_id, v.version FROM unnest(@ids) AS i(id) CROSS JOIN LATERAL " +
-            $"(SELECT dataset_id, version FROM {_s}.rm_lineage_dataset_versions v WHERE v.dataset_id = i.id AND v.position <= @p OFFSET 0) v ORDER BY 1, 2");
+            $"(SELECT dataset_id, version FROM {_s}.{LineageTables.DatasetVersions} v WHERE v.dataset_id = i.id AND v.position <= @p OFFSET 0) v ORDER BY 1, 2");
         command.Parameters.Add(new NpgsqlParameter<Guid[]>("ids", datasetIds.ToArray()));
         command.Parameters.Add(new NpgsqlParameter<long>("p", position));
         var rows = new List<DatasetVersionRef>();
@@ -130,9 +130,9 @@ internal sealed class LineageReader(NpgsqlDataSource dataSource, EventStoreOptio
         await using var command = dataSource.CreateCommand(
             $"WITH RECURSIVE w(dataset_id, version) AS (" +
             $" SELECT * FROM unnest(@ids, @versions)" +
-            $" UNION SELECT n.* FROM w CROSS JOIN LATERAL (SELECT {far} FROM {_s}.rm_lineage_derivations d WHERE {near} AND d.position <= @p OFFSET 0) n)" +
+            $" UNION SELECT n.* FROM w CROSS JOIN LATERAL (SELECT {far} FROM {_s}.{LineageTables.Derivations} d WHERE {near} AND d.position <= @p OFFSET 0) n)" +
             $" SELECT d.* FROM w CROSS JOIN LATERAL (SELECT d.dataset_id, d.version, d.parent_dataset_id, d.parent_version, d.transformation" +
-            $" FROM {_s}.rm_lineage_derivations d WHERE {near} AND d.position <= @p OFFSET 0) d");
+            $" FROM {_s}.{LineageTables.Derivations} d WHERE {near} AND d.position <= @p OFFSET 0) d");
         AddVersions(command, from);
         command.Parameters.Add(new NpgsqlParameter<long>("p", position));
         return await ReadDerivationsAsync(command, cancellationToken);

@@ -12,7 +12,7 @@ namespace Provenance.Ledger.Streams;
 /// </summary>
 internal sealed class RegistrationIndex(NpgsqlDataSource dataSource, EventStoreOptions options)
 {
-    private readonly string _events = "\"" + options.Schema.Replace("\"", "\"\"", StringComparison.Ordinal) + "\".events";
+    private readonly string _events = SqlIdentifier.Qualify(options.Schema, EventStoreTables.Events);
 
     public async Task<(IReadOnlyList<IndexedStream> Items, long? Next)> ListAsync(
         string eventType, IReadOnlyList<(string Field, object Value)> filters, long after, int limit, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using Provenance.EventStore.Integrity;
 using MediatR;
 using Provenance.Ledger.Infrastructure.Problems;
 using Provenance.Ledger.Infrastructure.Validation;
