@@ -11,6 +11,8 @@ using Provenance.Ledger.Catalog;
 using Provenance.Ledger.Clearance;
 using Provenance.Ledger.Exports;
 using Provenance.Ledger.Infrastructure;
+using Provenance.EventStore.Background;
+using Provenance.Ledger.Infrastructure.Background;
 using Provenance.Ledger.Infrastructure.Commands;
 using Provenance.Ledger.Infrastructure.Database;
 using Provenance.Ledger.Infrastructure.Mediation;
@@ -39,6 +41,7 @@ public static class LedgerServices
         services.AddIntegrity(configuration);
         services.AddExports();
         services.AddApiKeys(configuration);
+        services.AddBackground(configuration);
         services.AddMediation();
         return services;
     }
@@ -54,11 +57,10 @@ public static class LedgerServices
         return services;
     }
 
-    /// <summary>The background work that follows the log: the async projections and the Merkle tree.</summary>
+    /// <summary>The background work that follows the log: the async projections and the Merkle tree (one daemon).</summary>
     public static IServiceCollection AddLedgerBackgroundWork(this IServiceCollection services)
     {
-        services.AddHostedService(sp => sp.GetRequiredService<ProjectionDaemon>());
-        services.AddHostedService(sp => sp.GetRequiredService<IntegrityDaemon>());
+        services.AddHostedService<BackgroundWork>();
         return services;
     }
 
@@ -104,6 +106,21 @@ public static class LedgerServices
             sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<PostgresEventStore>(), sp.GetRequiredService<EventStoreOptions>()));
     }
 
+    private static void AddBackground(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<BackgroundOptions>().Bind(configuration.GetSection(BackgroundOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        // One daemon follows the log for every asynchronous projection and the Merkle tree (#15).
+        services.AddSingleton(sp => new LogDaemon(
+            [
+                .. sp.GetServices<IProjection>().Select(p => new ProjectionFollower(p, sp.GetRequiredService<ProjectionRunner>())),
+                sp.GetRequiredService<IntegrityFollower>(),
+            ],
+            sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<PostgresEventStore>(), sp.GetRequiredService<EventStoreOptions>(),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<LogDaemon>>(),
+            new LogDaemonOptions { ListeningPoll = sp.GetRequiredService<IOptions<BackgroundOptions>>().Value.SafetyPoll }));
+        services.AddSingleton<ReadModelWait>();
+    }
+
     private static void AddWrites(this IServiceCollection services)
     {
         services.AddScoped<RequestContext>();
@@ -125,14 +142,13 @@ public static class LedgerServices
         services.AddSingleton<LineageReader>();
         services.AddSingleton<LineageAnswers>();
         services.AddScoped<LineageFacts>();
-        services.AddScoped<Downstream>();
+        services.AddScoped<LineageGraphs>();
     }
 
     private static void AddCatalog(this IServiceCollection services)
     {
         services.AddSingleton<CatalogProjection>();
         services.AddSingleton<IProjection>(sp => sp.GetRequiredService<CatalogProjection>());
-        services.AddSingleton<ProjectionDaemon>();
         services.AddSingleton<CatalogReader>();
     }
 
@@ -149,7 +165,7 @@ public static class LedgerServices
             sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<EventStoreOptions>()));
         services.AddSingleton<SigningKey>();
         services.AddSingleton<CheckpointService>();
-        services.AddSingleton<IntegrityDaemon>();
+        services.AddSingleton<IntegrityFollower>();
     }
 
     private static void AddExports(this IServiceCollection services)

@@ -20,7 +20,7 @@ namespace Provenance.Api.Tests;
 /// accepted from a test issuer (<see cref="JwtIssuer"/>) signed with <see cref="JwtSigningKey"/>.
 /// Rate limits are set out of reach, except where a test asks for them.
 /// </summary>
-public sealed class ApiFixture : TestDatabase
+public class ApiFixture : TestDatabase
 {
     public const string Institution = "Mercy Regional Health";
     public const string OtherInstitution = "Lakeshore Health System";
@@ -86,8 +86,14 @@ public sealed class ApiFixture : TestDatabase
         web.UseSetting("Provenance:RateLimit:AnonymousPermitLimit", "1000000");
         web.UseSetting("Provenance:Https:Redirect", "false");
         web.ConfigureLogging(logging => logging.AddProvider(Logs));
+        Configure(web);
         configure?.Invoke(web);
     });
+
+    /// <summary>Settings every instance of this fixture gets (a derived fixture's own), before a test's.</summary>
+    protected virtual void Configure(IWebHostBuilder web)
+    {
+    }
 
     /// <summary>
     /// Another instance on real Kestrel (not the in-memory test server), listening on a free loopback

@@ -31,8 +31,8 @@ public sealed class ReadOnlyInstanceTests(ApiFixture api) : IClassFixture<ApiFix
         Assert.Contains("primary", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Equal(before, await api.CountEventsAsync());
         var background = readOnly.Services.GetServices<IHostedService>().Select(s => s.GetType().Name).ToList();
-        Assert.DoesNotContain("ProjectionDaemon", background);
-        Assert.DoesNotContain("IntegrityDaemon", background);
+        Assert.DoesNotContain("BackgroundWork", background);
+        Assert.Contains("BackgroundWork", api.Service<IEnumerable<IHostedService>>().Select(s => s.GetType().Name));
         Assert.DoesNotContain("MigrationHostedService", background);
     }
 }

@@ -18,6 +18,8 @@ public sealed class SettingsValidationTests(ApiFixture api) : IClassFixture<ApiF
     [InlineData("Provenance:Health:AppendFailureThreshold", "0", "AppendFailureThreshold")]
     [InlineData("Provenance:Health:AppendRecoverySeconds", "0", "AppendRecoverySeconds")]
     [InlineData("Provenance:Auth:KeyRecheckInterval", "02:00:00", "KeyRecheckInterval")]
+    [InlineData("Provenance:Background:ReadWait", "00:01:00", "ReadWait")]
+    [InlineData("Provenance:Background:SafetyPoll", "00:00:00", "SafetyPoll")]
     public void A_setting_out_of_range_stops_the_service_at_start_and_names_itself(string setting, string value, string member)
     {
         using var instance = api.NewInstance(web => web.UseSetting(setting, value));

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using Provenance.Api.Access;
 using Provenance.Api.Infrastructure.Database;
+using Provenance.Api.Infrastructure.Health;
 using Provenance.Ledger.Infrastructure.Json;
 using Provenance.Api.Infrastructure.Problems;
 using Provenance.Api.Seeding;
@@ -40,7 +41,11 @@ internal static class ApplicationServices
         {
             services.AddLedgerStartup();
             services.AddHostedService<BootstrapKey>();
-            services.AddLedgerBackgroundWork();
+            if (configuration.GetValue("Provenance:Background:Enabled", true))
+            {
+                services.AddLedgerBackgroundWork();
+            }
+
             services.AddHostedService<SeedLoader>();
         }
 
@@ -49,8 +54,10 @@ internal static class ApplicationServices
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemMapping.Customize);
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.AddSingleton<DatabaseHealthCheck>();
-        services.AddHealthChecks().Add(new HealthCheckRegistration(
-            "database", sp => sp.GetRequiredService<DatabaseHealthCheck>(), failureStatus: null, tags: ["ready"]));
+        services.AddSingleton<BackgroundHealthCheck>();
+        services.AddHealthChecks()
+            .Add(new HealthCheckRegistration("database", sp => sp.GetRequiredService<DatabaseHealthCheck>(), failureStatus: null, tags: ["ready"]))
+            .Add(new HealthCheckRegistration("background", sp => sp.GetRequiredService<BackgroundHealthCheck>(), failureStatus: null, tags: ["ready"]));
         services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "Provenance ledger API";

@@ -17,7 +17,9 @@ namespace Provenance.Ledger.Catalog;
 /// </summary>
 internal sealed class CatalogProjection : IProjection
 {
-    public string Name => "catalog";
+    public const string ProjectionName = "catalog";
+
+    public string Name => ProjectionName;
 
     public IReadOnlyList<string> Tables { get; } = [CatalogTables.Datasets, CatalogTables.Versions, CatalogTables.Decisions, CatalogTables.Models];
 

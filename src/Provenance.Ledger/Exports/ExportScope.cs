@@ -1,9 +1,6 @@
 using System.Globalization;
-using System.Text.Json;
-using MediatR;
 using Provenance.Ledger.Infrastructure.Problems;
 using Provenance.Ledger.Lineage;
-using Provenance.Ledger.Lineage.GettingModelLineage;
 using Provenance.Domain.Datasets;
 using Provenance.EventStore;
 using Provenance.Integrity.Bundles;
@@ -19,7 +16,7 @@ internal sealed record ResolvedScope(
     IReadOnlyList<LineageNode> Nodes);
 
 /// <summary>Resolves a scope at a log position: which events a bundle holds, and what its report shows.</summary>
-internal sealed class ExportScopeResolver(PostgresEventStore store, LineageReader reader, Downstream downstream, IMediator mediator)
+internal sealed class ExportScopeResolver(PostgresEventStore store, LineageReader reader, LineageGraphs graphs)
 {
     public async Task<ResolvedScope> ResolveAsync(BundleScope scope, long treeSize, DateOnly day, CancellationToken cancellationToken)
     {
@@ -28,13 +25,14 @@ internal sealed class ExportScopeResolver(PostgresEventStore store, LineageReade
             case BundleScope.ModelVersionKind:
             {
                 var (modelId, version) = (scope.ModelId!.Value, scope.ModelVersion!);
-                var answer = await mediator.Send(new GetModelLineageQuery(modelId, version, null, AtPosition: treeSize, Day: day), cancellationToken);
-                // The answer's nodes already name every dataset of the lineage and every protocol that covered one.
-                var nodes = JsonSerializer.Deserialize<List<LineageNode>>(answer.Nodes, LineageAnswers.Json) ?? [];
+                var upstream = await graphs.UpstreamFactsAsync(modelId, version, treeSize, cancellationToken);
+                // The graph's nodes name every dataset of the lineage and every protocol that covered one.
+                var nodes = LineageGraphs.Upstream(upstream, day, LineageDetail.Summary).Nodes;
+                var (modelName, commercial) = (upstream.Model.Registration.Name, upstream.Model.Registration.Commercial);
                 var datasets = nodes.Where(n => n.DatasetId is not null).Select(n => n.DatasetId!.Value).Distinct().ToList();
                 var protocols = nodes.SelectMany(n => n.IrbApprovals ?? []).Select(a => a.ProtocolId).Distinct().ToList();
-                return new ResolvedScope($"Audit bundle: {answer.ModelName} {version}",
-                    [("Kind", "model version"), ("Model", $"{answer.ModelName} ({modelId})"), ("Model version", version), ("Commercial", answer.Commercial ? "yes" : "no")],
+                return new ResolvedScope($"Audit bundle: {modelName} {version}",
+                    [("Kind", "model version"), ("Model", $"{modelName} ({modelId})"), ("Model version", version), ("Commercial", commercial ? "yes" : "no")],
                     [modelId, .. datasets, .. protocols], null, nodes);
             }
 
@@ -84,7 +82,7 @@ internal sealed class ExportScopeResolver(PostgresEventStore store, LineageReade
         string title, IReadOnlyList<(string, string)> description, IReadOnlyList<Guid> streams, IReadOnlyList<DatasetVersionRef> versions, long treeSize, DateOnly day,
         CancellationToken cancellationToken)
     {
-        var view = versions.Count == 0 ? null : await downstream.FromAsync(versions, treeSize, null, day, cancellationToken);
+        var view = versions.Count == 0 ? null : await graphs.DownstreamAsync(versions, treeSize, null, day, cancellationToken);
         var datasets = (view?.DatasetVersions ?? []).Select(v => v.DatasetId).Distinct().ToList();
         // Each dataset-version node already lists the protocols that ever covered its dataset.
         var protocols = (view?.Nodes ?? []).SelectMany(n => n.IrbApprovals ?? []).Select(a => a.ProtocolId).Distinct();

@@ -1,4 +1,6 @@
+using System.Text.Json.Serialization;
 using Provenance.EventStore;
+using Provenance.Ledger.Infrastructure.Validation;
 
 namespace Provenance.Ledger.Streams;
 
@@ -18,5 +20,14 @@ public sealed record EventView(
         new(e.Position, e.EventId, e.StreamId, e.StreamVersion, e.EventType, e.SchemaVersion, e.RecordedAt, e.Metadata, e.Data);
 }
 
-/// <summary>A page of a list, with the cursor of the next page (null on the last page).</summary>
-public sealed record Page<T>(IReadOnlyList<T> Items, string? Next);
+/// <summary>
+/// A page of a list, with the cursor of the next page (null on the last page). A page read from an
+/// asynchronous read model that had not caught up with the log says so in <see cref="Stale"/>
+/// (absent when it had).
+/// </summary>
+public sealed record Page<T>(IReadOnlyList<T> Items, string? Next)
+{
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    [OptionalMember]
+    public Staleness? Stale { get; init; }
+}

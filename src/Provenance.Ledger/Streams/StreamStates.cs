@@ -75,6 +75,29 @@ internal sealed class StreamStates(PostgresEventStore store, IOptions<CacheOptio
         return new StreamSet<T>(states, versions);
     }
 
+    /// <summary>
+    /// One stream's state at <paramref name="version"/> (its current version, as the stream's header
+    /// gave it): no round trip when that state is cached, one read of its events otherwise.
+    /// </summary>
+    public async Task<T?> LoadAtVersionAsync<T>(Guid id, long version, Func<IEnumerable<object>, T?> fold, CancellationToken cancellationToken)
+        where T : class
+    {
+        if (_cache.TryGetValue(new Key(typeof(T), id, version), out T? cached) && cached is not null)
+        {
+            return cached;
+        }
+
+        var events = new List<object>();
+        await foreach (var e in store.ReadStreamAsync(id, toVersion: version, cancellationToken: cancellationToken))
+        {
+            events.Add(e.Data);
+        }
+
+        var states = new Dictionary<Guid, T>(1);
+        Remember(id, events, fold, states);
+        return states.GetValueOrDefault(id);
+    }
+
     private void Remember<T>(Guid? id, List<object> events, Func<IEnumerable<object>, T?> fold, Dictionary<Guid, T> states)
         where T : class
     {

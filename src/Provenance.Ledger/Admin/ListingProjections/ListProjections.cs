@@ -3,7 +3,7 @@ using Provenance.EventStore;
 using Provenance.EventStore.Integrity;
 using Provenance.EventStore.Projections;
 using Provenance.Ledger.Access;
-using Provenance.Ledger.Catalog;
+using Provenance.EventStore.Background;
 
 namespace Provenance.Ledger.Admin.ListingProjections;
 
@@ -13,14 +13,14 @@ public sealed record ProjectionStatus(string Name, string Mode, long Checkpoint,
 /// <summary>Every projection, inline or async, and the Merkle tree, with how far each lags the log.</summary>
 internal sealed record ListProjectionsQuery : IRequest<IReadOnlyList<ProjectionStatus>>, IAdministration;
 
-internal sealed class HandleListProjections(PostgresEventStore store, ProjectionDaemon daemon, ProjectionRunner runner, MerkleIntegrator integrator)
+internal sealed class HandleListProjections(PostgresEventStore store, LogDaemon daemon, ProjectionRunner runner, MerkleIntegrator integrator)
     : IRequestHandler<ListProjectionsQuery, IReadOnlyList<ProjectionStatus>>
 {
     public async Task<IReadOnlyList<ProjectionStatus>> Handle(ListProjectionsQuery request, CancellationToken cancellationToken)
     {
         var head = await store.GetHeadPositionAsync(cancellationToken);
         var statuses = new List<ProjectionStatus>();
-        foreach (var (projection, mode) in store.InlineProjections.Select(p => (p, "inline")).Concat(daemon.Projections.Select(p => (p, "async"))))
+        foreach (var (projection, mode) in store.InlineProjections.Select(p => (p, "inline")).Concat(daemon.Followers.OfType<ProjectionFollower>().Select(f => (f.Projection, "async"))))
         {
             var checkpoint = await runner.GetCheckpointAsync(projection.Name, cancellationToken);
             statuses.Add(new ProjectionStatus(projection.Name, mode, checkpoint, head, Math.Max(0, head - checkpoint)));

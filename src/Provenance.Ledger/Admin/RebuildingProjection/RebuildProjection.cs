@@ -3,7 +3,7 @@ using MediatR;
 using Provenance.EventStore;
 using Provenance.EventStore.Projections;
 using Provenance.Ledger.Access;
-using Provenance.Ledger.Catalog;
+using Provenance.EventStore.Background;
 using Provenance.Ledger.Infrastructure.Problems;
 
 namespace Provenance.Ledger.Admin.RebuildingProjection;
@@ -14,12 +14,12 @@ public sealed record RebuildResult(string Projection, long EventsReplayed, long 
 /// <summary>Empty a projection's read model and replay the whole log into it (appends wait meanwhile).</summary>
 internal sealed record RebuildProjectionCommand(string Name) : IRequest<RebuildResult>, IAdministration;
 
-internal sealed class HandleRebuildProjection(PostgresEventStore store, ProjectionDaemon daemon, ProjectionRunner runner)
+internal sealed class HandleRebuildProjection(PostgresEventStore store, LogDaemon daemon, ProjectionRunner runner)
     : IRequestHandler<RebuildProjectionCommand, RebuildResult>
 {
     public async Task<RebuildResult> Handle(RebuildProjectionCommand request, CancellationToken cancellationToken)
     {
-        var known = store.InlineProjections.Concat(daemon.Projections).ToList();
+        var known = store.InlineProjections.Concat(daemon.Followers.OfType<ProjectionFollower>().Select(f => f.Projection)).ToList();
         var projection = known.FirstOrDefault(p => p.Name == request.Name)
             ?? throw new NotFoundException($"No projection is named '{request.Name}' (known: {string.Join(", ", known.Select(p => p.Name))}).");
         var started = Stopwatch.GetTimestamp();

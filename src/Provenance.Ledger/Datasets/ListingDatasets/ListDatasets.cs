@@ -40,21 +40,22 @@ internal sealed class ListDatasetsValidator : IValidator<ListDatasetsQuery>
 
 /// <summary>
 /// Searches the asynchronous catalog, after waiting (up to a few seconds) for it to reach the log's
-/// head as of this request, so that a steward sees what they just wrote. With <c>cleared</c>, keeps
+/// head as of this request, so that a steward sees what they just wrote (a page read before it did
+/// says how far behind it was). With <c>cleared</c>, keeps
 /// the datasets whose latest version is (or is not) cleared for training on <c>on</c> (default
 /// today), judged by the one clearance function; such a page may hold fewer items than the limit
 /// (it scans a bounded number of candidates) and its <c>next</c> cursor continues the scan.
 /// </summary>
 internal sealed class HandleListDatasets(
-    Catalog.CatalogReader catalog, Catalog.ProjectionDaemon daemon, EventStore.PostgresEventStore store, Clearance.ClearanceFactsLoader facts, TimeProvider clock)
+    Catalog.CatalogReader catalog, ReadModelWait wait, EventStore.PostgresEventStore store, Clearance.ClearanceFactsLoader facts, TimeProvider clock)
     : IRequestHandler<ListDatasetsQuery, Page<DatasetSummary>>
 {
     private const int CandidatesPerItem = 10;
 
     public async Task<Page<DatasetSummary>> Handle(ListDatasetsQuery request, CancellationToken cancellationToken)
     {
-        var head = await store.GetHeadPositionAsync(cancellationToken);
-        await daemon.WaitForAsync("catalog", head, TimeSpan.FromSeconds(5), cancellationToken);
+        var stale = await wait.CatchUpAsync(Catalog.CatalogProjection.ProjectionName, cancellationToken);
+        var head = stale?.Head ?? await store.GetHeadPositionAsync(cancellationToken);
         bool? retired = request.Status is null ? null : request.Status == EnumNames.Name(DatasetStatus.Retired);
         var limit = request.Limit ?? Paging.DefaultLimit;
         var scan = request.Cleared is null ? limit : Math.Min(limit * CandidatesPerItem, 5_000);
@@ -79,6 +80,6 @@ internal sealed class HandleListDatasets(
 
         return new Page<DatasetSummary>(items.Select(i => new DatasetSummary(
             i.Id, i.Name, i.SourceInstitution, i.Modality, EnumNames.Name(i.Retired ? DatasetStatus.Retired : DatasetStatus.Active),
-            i.LicenseKinds, i.VersionCount, i.RegisteredAt)).ToList(), Paging.Next(next));
+            i.LicenseKinds, i.VersionCount, i.RegisteredAt)).ToList(), Paging.Next(next)) { Stale = stale };
     }
 }

@@ -10,14 +10,14 @@ namespace Provenance.Ledger.Datasets.ListingVersions;
 /// <summary>A dataset's versions with their compliance status as last recorded.</summary>
 internal sealed record ListVersionsQuery(Guid DatasetId) : IRequest<Page<Catalog.VersionStatus>>;
 
-internal sealed class HandleListVersions(Catalog.CatalogReader catalog, Catalog.ProjectionDaemon daemon, EventStore.PostgresEventStore store, Infrastructure.Commands.Aggregates aggregates)
+internal sealed class HandleListVersions(Catalog.CatalogReader catalog, ReadModelWait wait, Infrastructure.Commands.Aggregates aggregates)
     : IRequestHandler<ListVersionsQuery, Page<Catalog.VersionStatus>>
 {
     // A page like every list (#14), always whole: a dataset's versions are few.
     public async Task<Page<Catalog.VersionStatus>> Handle(ListVersionsQuery request, CancellationToken cancellationToken)
     {
         await aggregates.EnsureDatasetAsync(request.DatasetId, cancellationToken);
-        await daemon.WaitForAsync("catalog", await store.GetHeadPositionAsync(cancellationToken), TimeSpan.FromSeconds(5), cancellationToken);
-        return new Page<Catalog.VersionStatus>(await catalog.VersionsAsync(request.DatasetId, cancellationToken), Next: null);
+        var stale = await wait.CatchUpAsync(Catalog.CatalogProjection.ProjectionName, cancellationToken);
+        return new Page<Catalog.VersionStatus>(await catalog.VersionsAsync(request.DatasetId, cancellationToken), Next: null) { Stale = stale };
     }
 }

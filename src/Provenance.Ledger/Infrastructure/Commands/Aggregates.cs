@@ -4,11 +4,16 @@ using Provenance.Domain.Datasets;
 using Provenance.Domain.Irb;
 using Provenance.Domain.Models;
 using Provenance.EventStore;
+using Provenance.Ledger.Streams;
 
 namespace Provenance.Ledger.Infrastructure.Commands;
 
-/// <summary>Loads a stream's current state by folding its events; a missing stream (or one of another kind) is a 404.</summary>
-internal sealed class Aggregates(PostgresEventStore store)
+/// <summary>
+/// Loads a stream's state, current or as of an instant, for commands and reads alike; a missing
+/// stream (or one of another kind) is a 404. Every fold goes through <see cref="StreamStates"/>
+/// (#15: one folding path), so a state folded once is reused by whoever asks for that version next.
+/// </summary>
+internal sealed class Aggregates(PostgresEventStore store, StreamStates states)
 {
     public Task<Loaded<Dataset>> DatasetAsync(Guid id, CancellationToken cancellationToken, DateTimeOffset? asOf = null) =>
         LoadAsync("dataset", StreamTypes.Dataset, id, Dataset.Fold, asOf, cancellationToken);
@@ -29,8 +34,7 @@ internal sealed class Aggregates(PostgresEventStore store)
     public async Task<IReadOnlyDictionary<Guid, Dataset>> DatasetsAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken)
     {
         var datasets = await ExistingDatasetIdsAsync(ids, cancellationToken);
-        var events = await store.ReadStreamsAsync(datasets.ToList(), cancellationToken: cancellationToken).ToListAsync(cancellationToken);
-        return events.GroupBy(e => e.StreamId).ToDictionary(g => g.Key, g => Dataset.Fold(g.Select(e => e.Data))!);
+        return await states.LoadAsync(datasets, await store.GetHeadPositionAsync(cancellationToken), Dataset.Fold, cancellationToken);
     }
 
     /// <summary>Which of <paramref name="ids"/> are datasets: one read of the streams table.</summary>
@@ -56,9 +60,15 @@ internal sealed class Aggregates(PostgresEventStore store)
             throw new NotFoundException(resource, id);
         }
 
-        var events = await store.ReadStreamAsync(id, toVersion: stream.Version, asOf: asOf, cancellationToken: cancellationToken).ToListAsync(cancellationToken);
-        var state = fold(events.Select(e => e.Data)) ?? throw new NotFoundException(resource, id);
-        return new Loaded<T>(state, events[^1].StreamVersion);
+        if (asOf is not { } at)
+        {
+            var current = await states.LoadAtVersionAsync(id, stream.Version, fold, cancellationToken) ?? throw new NotFoundException(resource, id);
+            return new Loaded<T>(current, stream.Version);
+        }
+
+        // As of an instant: the log's recorded_at never decreases, so the stream as of then is the stream up to that position.
+        var set = await states.LoadSetAsync([id], await store.GetPositionAsOfAsync(at, cancellationToken), fold, cancellationToken);
+        return set.States.TryGetValue(id, out var state) ? new Loaded<T>(state, set.Versions[id]) : throw new NotFoundException(resource, id);
     }
 }
 

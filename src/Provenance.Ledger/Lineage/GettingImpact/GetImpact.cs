@@ -11,7 +11,7 @@ namespace Provenance.Ledger.Lineage.GettingImpact;
 /// </summary>
 internal sealed record GetImpactQuery(Guid DatasetId, int Version, DateTimeOffset? AsOf) : IRequest<DownstreamView>;
 
-internal sealed class HandleGetImpact(PostgresEventStore store, LineageReader reader, Downstream downstream, TimeProvider clock)
+internal sealed class HandleGetImpact(PostgresEventStore store, LineageReader reader, LineageGraphs graphs, TimeProvider clock)
     : IRequestHandler<GetImpactQuery, DownstreamView>
 {
     public async Task<DownstreamView> Handle(GetImpactQuery request, CancellationToken cancellationToken)
@@ -24,6 +24,6 @@ internal sealed class HandleGetImpact(PostgresEventStore store, LineageReader re
             throw new NotFoundException($"version {version} of dataset", datasetId);
         }
 
-        return await downstream.FromAsync([start], position, asOf, DateOnly.FromDateTime((asOf ?? clock.GetUtcNow()).UtcDateTime), cancellationToken);
+        return await graphs.DownstreamAsync([start], position, asOf, DateOnly.FromDateTime((asOf ?? clock.GetUtcNow()).UtcDateTime), cancellationToken);
     }
 }

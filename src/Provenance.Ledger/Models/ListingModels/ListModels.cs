@@ -19,14 +19,14 @@ internal sealed class ListModelsValidator : IValidator<ListModelsQuery>
     public void Validate(ListModelsQuery request, FieldErrors errors) => Paging.Validate(errors, request.After, request.Limit);
 }
 
-internal sealed class HandleListModels(Catalog.CatalogReader catalog, Catalog.ProjectionDaemon daemon, EventStore.PostgresEventStore store)
+internal sealed class HandleListModels(Catalog.CatalogReader catalog, ReadModelWait wait)
     : IRequestHandler<ListModelsQuery, Page<ModelSummary>>
 {
     public async Task<Page<ModelSummary>> Handle(ListModelsQuery request, CancellationToken cancellationToken)
     {
-        await daemon.WaitForAsync("catalog", await store.GetHeadPositionAsync(cancellationToken), TimeSpan.FromSeconds(5), cancellationToken);
+        var stale = await wait.CatchUpAsync(Catalog.CatalogProjection.ProjectionName, cancellationToken);
         var (items, next) = await catalog.ModelsAsync(request.Commercial, request.Overridden, Paging.After(request.After), request.Limit ?? Paging.DefaultLimit, cancellationToken);
         return new Page<ModelSummary>(items.Select(i => new ModelSummary(i.Id, i.Name, i.Owner, i.Commercial, i.Versions, i.ReleasedVersions,
-            i.WithdrawnVersions, i.OverriddenRuns, i.RegisteredAt)).ToList(), Paging.Next(next));
+            i.WithdrawnVersions, i.OverriddenRuns, i.RegisteredAt)).ToList(), Paging.Next(next)) { Stale = stale };
     }
 }

@@ -3,7 +3,7 @@ using Npgsql;
 using Provenance.EventStore;
 using Provenance.Ledger.Infrastructure.Database;
 
-namespace Provenance.Api.Infrastructure.Database;
+namespace Provenance.Api.Infrastructure.Health;
 
 /// <summary>
 /// Ready when the ledger database answers, its log can be read and appended to: the log head is at

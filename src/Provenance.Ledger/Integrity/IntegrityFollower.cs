@@ -1,0 +1,38 @@
+using Microsoft.Extensions.Options;
+using Provenance.EventStore.Background;
+using Provenance.EventStore.Integrity;
+
+namespace Provenance.Ledger.Integrity;
+
+/// <summary>
+/// Keeps the Merkle tree level with the log and signs checkpoints, as a follower of the log: each
+/// batch integrates new events, and every <c>CheckpointInterval</c> the tree head is signed when
+/// the tree grew since the latest checkpoint.
+/// </summary>
+internal sealed class IntegrityFollower(MerkleIntegrator integrator, CheckpointService checkpoints, IOptions<IntegrityOptions> options, TimeProvider clock)
+    : ILogFollower
+{
+    public const string FollowerName = "merkle-tree";
+
+    private DateTimeOffset _nextCheckpoint = DateTimeOffset.MinValue;
+
+    public string Name => FollowerName;
+
+    // #7: appends gather for this long before a batch is integrated (a checkpoint catches up by itself).
+    public TimeSpan Gather { get; } = TimeSpan.FromMilliseconds(100);
+
+    public async Task<bool> RunOnceAsync(CancellationToken cancellationToken)
+    {
+        var batchSize = options.Value.IntegrationBatchSize;
+        var full = (await integrator.IntegrateOnceAsync(batchSize, cancellationToken)).Integrated == batchSize;
+        if (clock.GetUtcNow() >= _nextCheckpoint)
+        {
+            _nextCheckpoint = clock.GetUtcNow() + options.Value.CheckpointInterval;
+            await checkpoints.CheckpointIfGrownAsync(cancellationToken);
+        }
+
+        return full;
+    }
+
+    public async Task<long> GetPositionAsync(CancellationToken cancellationToken) => (await integrator.GetTreeHeadAsync(cancellationToken)).Size;
+}
