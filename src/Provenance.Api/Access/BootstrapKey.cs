@@ -70,7 +70,7 @@ internal sealed partial class BootstrapKey(
         long? after = 0;
         while (after is { } position)
         {
-            var (items, next) = await index.ListAsync("access.api-key-issued", filter, position, 500, cancellationToken);
+            var (items, next) = await index.ListAsync(Domain.Common.EventCatalog.NameOf<Domain.Access.ApiKeyIssued>(), filter, position, 500, cancellationToken);
             var keys = await directory.FindManyAsync(items.Select(i => i.StreamId).ToList(), cancellationToken);
             if (keys.Values.Any(k => k.IsActiveAt(now)))
             {

@@ -46,4 +46,7 @@ public static class EventCatalog
         (typeof(ApiKeyRevoked), "access.api-key-revoked", 1),
         (typeof(ApiKeyExpiryChanged), "access.api-key-expiry-changed", 1),
     ];
+
+    /// <summary>The wire name of the event <typeparamref name="T"/>.</summary>
+    public static string NameOf<T>() => All.First(e => e.ClrType == typeof(T)).Name;
 }

@@ -38,9 +38,10 @@ public sealed partial class AuditBundleVerifier
             while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } text)
             {
                 line++;
-                if (!text.Contains("\"type\":\"model.training-run-recorded\"", StringComparison.Ordinal) &&
-                    !text.Contains("\"type\":\"dataset.version-derived\"", StringComparison.Ordinal) &&
-                    !text.Contains("\"type\":\"irb.protocol-", StringComparison.Ordinal))
+                if (!text.Contains(TypeIs(LedgerEventTypes.TrainingRunRecorded), StringComparison.Ordinal) &&
+                    !text.Contains(TypeIs(LedgerEventTypes.DatasetVersionDerived), StringComparison.Ordinal) &&
+                    !text.Contains(TypeIs(LedgerEventTypes.IrbProtocolApproved), StringComparison.Ordinal) &&
+                    !text.Contains(TypeIs(LedgerEventTypes.IrbProtocolAmended), StringComparison.Ordinal))
                 {
                     continue;
                 }
@@ -70,7 +71,7 @@ public sealed partial class AuditBundleVerifier
         var stream = envelope.GetProperty("stream").GetGuid();
         switch (type)
         {
-            case "model.training-run-recorded" when scope.Kind == BundleScope.ModelVersionKind && stream == scope.ModelId &&
+            case LedgerEventTypes.TrainingRunRecorded when scope.Kind == BundleScope.ModelVersionKind && stream == scope.ModelId &&
                                                     data.GetProperty("modelVersion").GetString() == scope.ModelVersion:
                 foreach (var input in data.GetProperty("inputs").EnumerateArray())
                 {
@@ -78,11 +79,11 @@ public sealed partial class AuditBundleVerifier
                 }
 
                 break;
-            case "dataset.version-derived" when scope.Kind == BundleScope.ModelVersionKind:
+            case LedgerEventTypes.DatasetVersionDerived when scope.Kind == BundleScope.ModelVersionKind:
                 lineage.Parents[(stream, data.GetProperty("version").GetInt64())] =
                     (data.GetProperty("parents").EnumerateArray().Select(Ref).ToList(), line);
                 break;
-            case "irb.protocol-approved" or "irb.protocol-amended" when scope.Kind == BundleScope.IrbProtocolKind && stream == scope.ProtocolId:
+            case LedgerEventTypes.IrbProtocolApproved or LedgerEventTypes.IrbProtocolAmended when scope.Kind == BundleScope.IrbProtocolKind && stream == scope.ProtocolId:
                 foreach (var dataset in data.GetProperty("terms").GetProperty("coveredDatasetIds").EnumerateArray())
                 {
                     required.TryAdd(dataset.GetGuid(), (line, "the protocol covered dataset"));
@@ -91,6 +92,9 @@ public sealed partial class AuditBundleVerifier
                 break;
         }
     }
+
+    // A canonical envelope line names its type exactly so: "type":"<wire name>".
+    private static string TypeIs(string eventType) => "\"type\":\"" + eventType + "\"";
 
     private static (Guid Dataset, long Version) Ref(JsonElement version) =>
         (version.GetProperty("datasetId").GetGuid(), version.GetProperty("version").GetInt64());

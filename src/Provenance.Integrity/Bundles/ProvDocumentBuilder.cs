@@ -18,8 +18,8 @@ public sealed partial class ProvDocumentBuilder
 {
     private static readonly HashSet<string> DescribedTypes =
     [
-        "dataset.registered", "dataset.version-contributed", "dataset.version-derived", "model.registered", "model.training-run-recorded",
-        "irb.protocol-approved", "irb.protocol-amended",
+        LedgerEventTypes.DatasetRegistered, LedgerEventTypes.DatasetVersionContributed, LedgerEventTypes.DatasetVersionDerived,
+        LedgerEventTypes.ModelRegistered, LedgerEventTypes.TrainingRunRecorded, LedgerEventTypes.IrbProtocolApproved, LedgerEventTypes.IrbProtocolAmended,
     ];
 
     private readonly Dictionary<Guid, DatasetFacts> _datasets = [];
@@ -71,43 +71,43 @@ public sealed partial class ProvDocumentBuilder
         EventCount++;
         switch (type.GetString())
         {
-            case "dataset.registered":
+            case LedgerEventTypes.DatasetRegistered:
                 if (Id(data, "datasetId") is { } registered)
                 {
                     _datasets[registered] = new DatasetFacts(Text(data, "name"), Shared(Text(data, "steward")), Shared(Text(data, "sourceInstitution")));
                 }
 
                 break;
-            case "dataset.version-contributed":
+            case LedgerEventTypes.DatasetVersionContributed:
                 if (VersionOf(data) is { } contributed)
                 {
                     _versions[contributed] = new VersionFacts(Utf8(Text(data, "fingerprint")), Number(data, "recordCount"));
                 }
 
                 break;
-            case "dataset.version-derived":
+            case LedgerEventTypes.DatasetVersionDerived:
                 if (VersionOf(data) is { } derived)
                 {
                     _derivations[derived] = new DerivationFacts(Shared(Text(data, "transformation")), Shared(Text(data, "codeReference")), Versions(data, "parents"));
                 }
 
                 break;
-            case "model.registered":
+            case LedgerEventTypes.ModelRegistered:
                 if (Id(data, "modelId") is { } model)
                 {
                     _models[model] = new ModelFacts(Text(data, "name"), Text(data, "owner"));
                 }
 
                 break;
-            case "model.training-run-recorded":
+            case LedgerEventTypes.TrainingRunRecorded:
                 if (Id(data, "runId") is { } run && Id(data, "modelId") is { } runModel && Text(data, "modelVersion") is { } modelVersion)
                 {
                     _runs[run] = new RunFacts(runModel, modelVersion, Text(data, "startedAt"), Text(data, "finishedAt"), Versions(data, "inputs"));
                 }
 
                 break;
-            case "irb.protocol-approved":
-            case "irb.protocol-amended":
+            case LedgerEventTypes.IrbProtocolApproved:
+            case LedgerEventTypes.IrbProtocolAmended:
                 AddProtocolTerms(data);
                 break;
         }

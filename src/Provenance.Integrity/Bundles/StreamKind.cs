@@ -8,9 +8,9 @@ internal sealed record StreamKind(string StreamType, string FirstEventType, IRea
 {
     public static IReadOnlyList<StreamKind> All { get; } =
     [
-        new("dataset", "dataset.registered", ["dataset", "deidentification", "license", "consent"]),
-        new("irb-protocol", "irb.protocol-approved", ["irb"]),
-        new("model", "model.registered", ["model"]),
+        new("dataset", LedgerEventTypes.DatasetRegistered, ["dataset", "deidentification", "license", "consent"]),
+        new("irb-protocol", LedgerEventTypes.IrbProtocolApproved, ["irb"]),
+        new("model", LedgerEventTypes.ModelRegistered, ["model"]),
     ];
 
     public static StreamKind? OfStreamType(string streamType) => All.FirstOrDefault(k => k.StreamType == streamType);

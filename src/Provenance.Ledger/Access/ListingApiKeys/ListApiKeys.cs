@@ -1,4 +1,5 @@
 using MediatR;
+using Provenance.Domain.Common;
 using Provenance.Ledger.Infrastructure.Problems;
 using Provenance.Ledger.Infrastructure.Validation;
 using Provenance.Ledger.Streams;
@@ -24,7 +25,7 @@ internal sealed class HandleListApiKeys(RegistrationIndex index, ApiKeyDirectory
     public async Task<Page<ApiKeyView>> Handle(ListApiKeysQuery request, CancellationToken cancellationToken)
     {
         var filters = request.Principal is { } principal ? new List<(string, object)> { ("principal", principal.Trim()) } : [];
-        var (items, next) = await index.ListAsync("access.api-key-issued", filters, Paging.After(request.After), request.Limit ?? Paging.DefaultLimit, cancellationToken);
+        var (items, next) = await index.ListAsync(EventCatalog.NameOf<ApiKeyIssued>(), filters, Paging.After(request.After), request.Limit ?? Paging.DefaultLimit, cancellationToken);
         var keys = await directory.FindManyAsync(items.Select(i => i.StreamId).ToList(), cancellationToken);
         var now = clock.GetUtcNow();
         return new Page<ApiKeyView>(items.Where(i => keys.ContainsKey(i.StreamId)).Select(i => ApiKeyView.From(keys[i.StreamId], now)).ToList(), Paging.Next(next));

@@ -1,5 +1,6 @@
 using System.Globalization;
 using MediatR;
+using Provenance.Domain.Common;
 using Provenance.Domain.Datasets;
 using Provenance.EventStore;
 using Provenance.Ledger.Infrastructure.Validation;
@@ -28,7 +29,7 @@ internal sealed class HandleListProtocols(RegistrationIndex index, StreamStates 
     public async Task<Page<ProtocolSummary>> Handle(ListProtocolsQuery request, CancellationToken cancellationToken)
     {
         var filters = request.ProtocolNumber is { } number ? new List<(string, object)> { ("protocolNumber", number) } : [];
-        var (items, next) = await index.ListAsync("irb.protocol-approved", filters, Paging.After(request.After), request.Limit ?? Paging.DefaultLimit, cancellationToken);
+        var (items, next) = await index.ListAsync(EventCatalog.NameOf<Domain.Irb.IrbProtocolApproved>(), filters, Paging.After(request.After), request.Limit ?? Paging.DefaultLimit, cancellationToken);
         // The page's protocols folded (two round trips, reused while unchanged), for their standing on the day.
         var head = await store.GetHeadPositionAsync(cancellationToken);
         var protocols = await states.LoadAsync(items.Select(i => i.StreamId).ToList(), head,
