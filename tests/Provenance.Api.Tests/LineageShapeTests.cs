@@ -5,6 +5,8 @@ using Npgsql;
 using Provenance.EventStore;
 using Provenance.EventStore.Schema;
 
+using Provenance.Testing;
+
 namespace Provenance.Api.Tests;
 
 /// <summary>How a lineage answer is shaped: record detail, the reading tree, and the run upstream it is read from.</summary>
@@ -165,8 +167,9 @@ public sealed class LineageShapeTests(ApiFixture api) : IClassFixture<ApiFixture
     {
         var dataset = await _ledger.DatasetAsync("stable");
         var model = await _ledger.ModelTrainedOnAsync([dataset]);
-        var instant = Uri.EscapeDataString(DateTimeOffset.UtcNow.AddSeconds(1).ToString("O"));
-        await Task.Delay(1100);
+        var at = DateTimeOffset.UtcNow.AddMilliseconds(50);
+        var instant = Uri.EscapeDataString(at.ToString("O"));
+        await Eventually.ClockPassesAsync(at);
         var path = $"/models/{model}/versions/1.0/lineage?asOf={instant}";
         var then = await api.Client.GetStringAsync(path);
 

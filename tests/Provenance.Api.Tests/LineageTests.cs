@@ -4,6 +4,8 @@ using System.Text;
 using System.Text.Json;
 using Provenance.Domain.Datasets.ContributingVersion;
 
+using Provenance.Testing;
+
 namespace Provenance.Api.Tests;
 
 /// <summary>Builds ledgers over REST (as an administrator, <see cref="ApiFixture.Client"/>, so runs on uncleared data can be recorded) and asks lineage questions.</summary>
@@ -182,7 +184,7 @@ public sealed class LineageTests(ApiFixture api) : IClassFixture<ApiFixture>
         var model = await _ledger.ModelTrainedOnAsync([dataset]);
         var before = (await _ledger.LineageAsync(model)).GetProperty("asOf").GetProperty("position").GetInt64();
         var beforeInstant = DateTimeOffset.UtcNow.ToString("O");
-        await Task.Delay(20);
+        await Eventually.ClockPassesAsync(DateTimeOffset.Parse(beforeInstant, System.Globalization.CultureInfo.InvariantCulture));
         await _ledger.PostAsync($"/irb/protocols/{protocol}/suspension", new { effectiveOn = "2024-03-01", reason = "noncompliance found in a retrospective audit" }, HttpStatusCode.OK);
 
         var asKnownThen = await _ledger.LineageAsync(model, beforeInstant);
@@ -251,7 +253,7 @@ public sealed class TimeTravelTests(ApiFixture api) : IClassFixture<ApiFixture>
         await ledger.ClearAsync(dataset);
         var protocol = await ledger.ProtocolAsync("TT-1", [dataset]);
         var before = DateTimeOffset.UtcNow.ToString("O");
-        await Task.Delay(20);
+        await Eventually.ClockPassesAsync(DateTimeOffset.Parse(before, System.Globalization.CultureInfo.InvariantCulture));
         await ledger.PostAsync($"/irb/protocols/{protocol}/suspension", new { effectiveOn = "2024-01-02", reason = "audit" }, HttpStatusCode.OK);
         await ledger.PostAsync($"/datasets/{dataset}/retirement", new { reason = "superseded" }, HttpStatusCode.OK);
         string At(string path) => $"{path}{(path.Contains('?', StringComparison.Ordinal) ? '&' : '?')}asOf={Uri.EscapeDataString(before)}";

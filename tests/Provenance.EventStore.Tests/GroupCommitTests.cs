@@ -3,6 +3,8 @@ using Provenance.EventStore;
 using Provenance.EventStore.Appending;
 using Provenance.EventStore.Serialization;
 
+using Provenance.Testing;
+
 namespace Provenance.EventStore.Tests;
 
 /// <summary>
@@ -250,20 +252,13 @@ public sealed class GroupCommitTests(ProjectionFixture db) : IClassFixture<Proje
         {
             await using var monitor = new NpgsqlConnection(_admin);
             await monitor.OpenAsync();
-            for (var i = 0; i < 500; i++)
+            await Eventually.HoldsAsync(async () =>
             {
                 await using var command = new NpgsqlCommand(
                     "SELECT count(*) FROM pg_stat_activity WHERE datname = @db AND wait_event_type = 'Lock'", monitor);
                 command.Parameters.AddWithValue("db", _database);
-                if ((long)(await command.ExecuteScalarAsync())! > 0)
-                {
-                    return;
-                }
-
-                await Task.Delay(10);
-            }
-
-            throw new TimeoutException("No append came to wait on the log head.");
+                return (long)(await command.ExecuteScalarAsync())! > 0;
+            }, "an append waits on the log head", TimeSpan.FromSeconds(5));
         }
 
         public async Task ReleaseAsync()

@@ -51,5 +51,12 @@ public static class Eventually
     }
 
     /// <summary>One pause between polls; the only place a test waits on the clock.</summary>
+    /// <summary>
+    /// Waits until the clock is past <paramref name="instant"/> at the ledger's resolution (a
+    /// microsecond): for a test that needs what it writes next recorded strictly after an instant it took.
+    /// </summary>
+    public static Task ClockPassesAsync(DateTimeOffset instant) =>
+        HoldsAsync(() => Task.FromResult(DateTimeOffset.UtcNow.UtcTicks / 10 > instant.UtcTicks / 10), $"the clock passes {instant:O}");
+
     private static Task PollAsync() => Task.Delay(PollInterval);
 }

@@ -14,6 +14,12 @@ public interface ILogFollower
     /// <summary>How long appends gather before a batch, unless a reader is waiting.</summary>
     TimeSpan Gather { get; }
 
+    /// <summary>
+    /// When the follower wants to run even if nothing is appended (periodic work, such as signing a
+    /// checkpoint every interval), or null. The daemon wakes it then.
+    /// </summary>
+    DateTimeOffset? NextRunAt => null;
+
     /// <summary>Runs one batch. True when more is waiting (the batch was full): the daemon runs the next at once.</summary>
     Task<bool> RunOnceAsync(CancellationToken cancellationToken);
 

@@ -152,7 +152,13 @@ public sealed partial class LogDaemon
 
             if (!more)
             {
-                await lane.Wakeup.WaitAsync(_listening ? _settings.ListeningPoll : _settings.FallbackPoll, stoppingToken).ConfigureAwait(false);
+                var poll = _listening ? _settings.ListeningPoll : _settings.FallbackPoll;
+                if (lane.Follower.NextRunAt is { } due)
+                {
+                    poll = TimeSpan.FromTicks(Math.Clamp((due - _clock.GetUtcNow()).Ticks, 0, poll.Ticks));
+                }
+
+                await lane.Wakeup.WaitAsync(poll, stoppingToken).ConfigureAwait(false);
             }
         }
     }

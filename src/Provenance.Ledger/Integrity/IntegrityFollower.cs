@@ -21,6 +21,9 @@ internal sealed class IntegrityFollower(MerkleIntegrator integrator, CheckpointS
     // #7: appends gather for this long before a batch is integrated (a checkpoint catches up by itself).
     public TimeSpan Gather { get; } = TimeSpan.FromMilliseconds(100);
 
+    // The periodic checkpoint is due then, appends or not.
+    public DateTimeOffset? NextRunAt => _nextCheckpoint;
+
     public async Task<bool> RunOnceAsync(CancellationToken cancellationToken)
     {
         var batchSize = options.Value.IntegrationBatchSize;

@@ -5,6 +5,8 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Provenance.Domain.Access;
 
+using Provenance.Testing;
+
 namespace Provenance.Api.Tests.Access;
 
 /// <summary>Who gets in: API keys that are well-formed, known, matching, unrevoked and unexpired; JWTs that are signed, current and for us.</summary>
@@ -133,17 +135,11 @@ public sealed class AuthenticationTests(ApiFixture api) : IClassFixture<ApiFixtu
 
         // This instance trusted the key it had matched for up to Provenance:Auth:KeyRecheckInterval (one second).
         var revokedAt = DateTime.UtcNow;
-        HttpStatusCode status;
-        do
+        var status = await Eventually.ReturnsAsync(async () =>
         {
             using var response = await client.GetAsync("/datasets");
-            status = response.StatusCode;
-            if (status == HttpStatusCode.OK)
-            {
-                await Task.Delay(50);
-            }
-        }
-        while (status == HttpStatusCode.OK && DateTime.UtcNow - revokedAt < TimeSpan.FromSeconds(10));
+            return response.StatusCode;
+        }, s => s != HttpStatusCode.OK, "the other instance refuses the revoked key", TimeSpan.FromSeconds(10));
 
         Assert.Equal(HttpStatusCode.Unauthorized, status);
         Assert.True(DateTime.UtcNow - revokedAt < TimeSpan.FromSeconds(3), "refused later than the one-second recheck interval allows");

@@ -7,6 +7,8 @@ using Provenance.Api.Tests.Integrity;
 using Provenance.Integrity.Bundles;
 using Provenance.Integrity.Checkpoints;
 
+using Provenance.Testing;
+
 namespace Provenance.Api.Tests.Exports;
 
 /// <summary>Audit bundles exported by the API, checked by the offline verifier with the published key.</summary>
@@ -66,9 +68,10 @@ public sealed class ExportTests(ApiFixture api) : IClassFixture<ApiFixture>, IDi
         var dataset = await _ledger.DatasetAsync("covered");
         var protocol = await _ledger.ProtocolAsync("26-000202", [dataset]);
         var before = DateTimeOffset.UtcNow;
-        await Task.Delay(20);
+        await Eventually.ClockPassesAsync(before);
         await _ledger.DatasetAsync("in range");
-        await Task.Delay(20);
+        var written = DateTimeOffset.UtcNow;
+        await Eventually.ClockPassesAsync(written);
         var after = DateTimeOffset.UtcNow;
         await Checkpoints.SignAsync(api.Client);
 

@@ -9,6 +9,8 @@ using Provenance.Integrity.Checkpoints;
 using Provenance.Integrity.Merkle;
 using Provenance.Ledger.Integrity;
 
+using Provenance.Testing;
+
 namespace Provenance.Api.Tests.Integrity;
 
 public sealed class CheckpointTests(ApiFixture api) : IClassFixture<ApiFixture>
@@ -152,19 +154,10 @@ public sealed class CheckpointTests(ApiFixture api) : IClassFixture<ApiFixture>
     public async Task The_tree_is_reported_beside_the_projections_and_catches_up_with_the_log()
     {
         await Checkpoints.AppendDatasetsAsync(_client, 2);
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        JsonElement tree;
-        while (true)
-        {
-            var statuses = await _client.GetFromJsonAsync<JsonElement>("/admin/projections");
-            tree = statuses.EnumerateArray().Single(s => s.GetProperty("name").GetString() == "merkle-tree");
-            if (tree.GetProperty("lag").GetInt64() == 0 || DateTime.UtcNow >= deadline)
-            {
-                break;
-            }
-
-            await Task.Delay(20);
-        }
+        var tree = await Eventually.ReturnsAsync(
+            async () => (await _client.GetFromJsonAsync<JsonElement>("/admin/projections")).EnumerateArray()
+                .Single(s => s.GetProperty("name").GetString() == "merkle-tree"),
+            t => t.GetProperty("lag").GetInt64() == 0, "the Merkle tree catches up with the log", TimeSpan.FromSeconds(10));
 
         Assert.Equal("integrity", tree.GetProperty("mode").GetString());
         Assert.Equal(0, tree.GetProperty("lag").GetInt64());

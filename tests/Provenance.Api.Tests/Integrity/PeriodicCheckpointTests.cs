@@ -8,6 +8,8 @@ using Provenance.EventStore;
 using Provenance.EventStore.Integrity;
 using Provenance.Integrity.Merkle;
 
+using Provenance.Testing;
+
 namespace Provenance.Api.Tests.Integrity;
 
 public sealed class PeriodicCheckpointTests(ApiFixture api) : IClassFixture<ApiFixture>
@@ -15,27 +17,21 @@ public sealed class PeriodicCheckpointTests(ApiFixture api) : IClassFixture<ApiF
     [Fact]
     public async Task The_service_integrates_new_events_and_signs_the_grown_tree_every_interval()
     {
-        await using var instance = api.NewInstance().WithWebHostBuilder(web => web.UseSetting("Provenance:Integrity:CheckpointInterval", "00:00:00.200"));
+        await using var instance = api.NewInstance().WithWebHostBuilder(web =>
+        {
+            web.UseSetting("Provenance:Integrity:CheckpointInterval", "00:00:00.200");
+            web.UseSetting("Provenance:Background:SafetyPoll", "01:00:00");
+        });
         using var client = api.AdminClientOf(instance);
         await Checkpoints.AppendDatasetsAsync(client, 3);
         var head = await api.CountEventsAsync();
 
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        JsonElement latest = default;
-        while (DateTime.UtcNow < deadline)
+        // Well within the one-hour safety poll: the checkpoint interval itself wakes the work.
+        var latest = await Eventually.ReturnsAsync(async () =>
         {
             using var response = await client.GetAsync("/checkpoints/latest");
-            if (response.IsSuccessStatusCode)
-            {
-                latest = await response.Content.ReadFromJsonAsync<JsonElement>();
-                if (latest.GetProperty("treeSize").GetInt64() >= head)
-                {
-                    break;
-                }
-            }
-
-            await Task.Delay(50);
-        }
+            return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<JsonElement>() : default;
+        }, l => l.ValueKind == JsonValueKind.Object && l.GetProperty("treeSize").GetInt64() >= head, "a periodic checkpoint covers the head", TimeSpan.FromSeconds(5));
 
         Assert.Equal(head, latest.GetProperty("treeSize").GetInt64());
         var checkpoint = (await Checkpoints.VerifierAsync(client)).Verify(latest.GetProperty("note").GetString()!);
