@@ -9,7 +9,7 @@ namespace Provenance.Ledger.Infrastructure.Commands;
 /// authenticated principal, never anything from the request body), in which role, under which
 /// correlation id, and the client's idempotency key with the hash of the request it came with.
 /// Filled by the HTTP pipeline (<c>Access.PrincipalContextMiddleware</c>) or, for the service's
-/// own writes, by <see cref="ActAsSystem"/>; read by <see cref="Ledger"/>.
+/// own writes, by <see cref="ActAsSystem"/>; read by <see cref="LedgerWriter"/>.
 /// </summary>
 internal sealed class RequestContext
 {

@@ -5,7 +5,7 @@ using Npgsql;
 using Provenance.EventStore;
 using Provenance.Testing;
 
-namespace Provenance.Api.Tests;
+namespace Provenance.Api.Tests.Hosting;
 
 /// <summary>
 /// #14: readiness says whether the instance can write. Appends that keep failing for a reason that is

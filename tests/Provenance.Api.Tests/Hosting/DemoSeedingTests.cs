@@ -4,7 +4,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Provenance.Testing;
 
-namespace Provenance.Api.Tests;
+namespace Provenance.Api.Tests.Hosting;
 
 /// <summary>
 /// #14: deploy/run.sh prints the demo keys when the keys file appears, and the browser tests start

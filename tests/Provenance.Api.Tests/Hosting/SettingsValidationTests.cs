@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Options;
 
-namespace Provenance.Api.Tests;
+namespace Provenance.Api.Tests.Hosting;
 
 /// <summary>
 /// #15: settings are bound to validated options, so a setting out of range stops the service at

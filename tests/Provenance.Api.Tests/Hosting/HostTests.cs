@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 
-namespace Provenance.Api.Tests;
+namespace Provenance.Api.Tests.Hosting;
 
 public sealed class HostTests(ApiFixture api) : IClassFixture<ApiFixture>
 {

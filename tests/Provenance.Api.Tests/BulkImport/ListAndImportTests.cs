@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 
-namespace Provenance.Api.Tests;
+namespace Provenance.Api.Tests.BulkImport;
 
 public sealed class ListingTests(ApiFixture api) : IClassFixture<ApiFixture>
 {

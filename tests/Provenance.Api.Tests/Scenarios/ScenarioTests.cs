@@ -7,7 +7,7 @@ using Provenance.Domain.Models;
 using Provenance.EventStore;
 using Provenance.Scenarios;
 
-namespace Provenance.Api.Tests;
+namespace Provenance.Api.Tests.Scenarios;
 
 /// <summary>The benchmarks' scenario generator: deterministic, valid, and loadable through the service's own store.</summary>
 public sealed class ScenarioTests(ApiFixture api) : IClassFixture<ApiFixture>

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
-namespace Provenance.Api.Tests;
+namespace Provenance.Api.Tests.Hosting;
 
 /// <summary>
 /// #8: an instance for a read replica (<c>Provenance:Database:ReadOnly</c>) answers reads, refuses

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 
-namespace Provenance.Api.Tests;
+namespace Provenance.Api.Tests.Http;
 
 public sealed class IdempotencyTests(ApiFixture api) : IClassFixture<ApiFixture>
 {

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 
-namespace Provenance.Api.Tests;
+namespace Provenance.Api.Tests.Scenarios;
 
 /// <summary>Every kind of event can be recorded over REST and read back; each refusal writes nothing.</summary>
 public sealed class LedgerVocabularyTests(ApiFixture api) : IClassFixture<ApiFixture>

@@ -7,7 +7,7 @@ using Provenance.EventStore.Schema;
 
 using Provenance.Testing;
 
-namespace Provenance.Api.Tests;
+namespace Provenance.Api.Tests.Lineage;
 
 /// <summary>How a lineage answer is shaped: record detail, the reading tree, and the run upstream it is read from.</summary>
 public sealed class LineageShapeTests(ApiFixture api) : IClassFixture<ApiFixture>

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 
-namespace Provenance.Api.Tests;
+namespace Provenance.Api.Tests.Http;
 
 /// <summary>Bad input gets a clear problem naming the field and the reason, and writes no event.</summary>
 public sealed class BadInputTests(ApiFixture api) : IClassFixture<ApiFixture>

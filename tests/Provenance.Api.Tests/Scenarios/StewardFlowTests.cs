@@ -6,7 +6,7 @@ using System.Text.Json;
 using Provenance.Domain.Access;
 using Provenance.Domain.Datasets.ContributingVersion;
 
-namespace Provenance.Api.Tests;
+namespace Provenance.Api.Tests.Scenarios;
 
 /// <summary>A steward's day over REST: a dataset, its version, decision, license and IRB approval, then a training run.</summary>
 public sealed class StewardFlowTests(ApiFixture api) : IClassFixture<ApiFixture>

@@ -1,7 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 
-namespace Provenance.Api.Tests;
+namespace Provenance.Api.Tests.Irb;
 
 /// <summary>
 /// #14: an IRB protocol's status is one notion everywhere: its own read, the list and the lineage
