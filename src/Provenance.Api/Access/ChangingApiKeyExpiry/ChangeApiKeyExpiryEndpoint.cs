@@ -16,5 +16,5 @@ internal static class ChangeApiKeyExpiryEndpoint
 
     public static Task<Ok<CommandResult>> Handle(
         Guid id, ChangeApiKeyExpiryRequest body, [FromHeader(Name = HttpResults.IfMatch)] string? ifMatch, IMediator mediator, HttpContext context, CancellationToken cancellationToken) =>
-        Writes.OkAsync(new ChangeApiKeyExpiryCommand(id, HttpResults.Precondition(ifMatch), body), mediator, context, cancellationToken);
+        HttpResults.OkAsync(new ChangeApiKeyExpiryCommand(id, HttpResults.Precondition(ifMatch), body), mediator, context, cancellationToken);
 }

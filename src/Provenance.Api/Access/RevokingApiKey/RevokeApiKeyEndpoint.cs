@@ -16,5 +16,5 @@ internal static class RevokeApiKeyEndpoint
 
     public static Task<Ok<CommandResult>> Handle(
         Guid id, RevokeApiKeyRequest body, [FromHeader(Name = HttpResults.IfMatch)] string? ifMatch, IMediator mediator, HttpContext context, CancellationToken cancellationToken) =>
-        Writes.OkAsync(new RevokeApiKeyCommand(id, HttpResults.Precondition(ifMatch), body), mediator, context, cancellationToken);
+        HttpResults.OkAsync(new RevokeApiKeyCommand(id, HttpResults.Precondition(ifMatch), body), mediator, context, cancellationToken);
 }

@@ -16,5 +16,5 @@ internal static class WithdrawConsentEndpoint
 
     public static Task<Created<CommandResult>> Handle(
         Guid id, int version, WithdrawConsentRequest body, [FromHeader(Name = HttpResults.IfMatch)] string? ifMatch, IMediator mediator, HttpContext context, CancellationToken cancellationToken) =>
-        Writes.CreatedAsync(new WithdrawConsentCommand(id, version, HttpResults.Precondition(ifMatch), body), mediator, context, cancellationToken);
+        HttpResults.CreatedAsync(new WithdrawConsentCommand(id, version, HttpResults.Precondition(ifMatch), body), mediator, context, cancellationToken);
 }

@@ -16,5 +16,5 @@ internal static class ContributeVersionEndpoint
 
     public static Task<Created<CommandResult>> Handle(
         Guid id, ContributeVersionRequest body, [FromHeader(Name = HttpResults.IfMatch)] string? ifMatch, IMediator mediator, HttpContext context, CancellationToken cancellationToken) =>
-        Writes.CreatedAsync(new ContributeVersionCommand(id, HttpResults.Precondition(ifMatch), body), mediator, context, cancellationToken);
+        HttpResults.CreatedAsync(new ContributeVersionCommand(id, HttpResults.Precondition(ifMatch), body), mediator, context, cancellationToken);
 }

@@ -21,9 +21,9 @@ internal static class QuarantineVersionEndpoint
 
     public static Task<Ok<CommandResult>> Quarantine(
         Guid id, int version, ReasonRequest body, [FromHeader(Name = HttpResults.IfMatch)] string? ifMatch, IMediator mediator, HttpContext context, CancellationToken cancellationToken) =>
-        Writes.OkAsync(new QuarantineVersionCommand(id, version, Release: false, HttpResults.Precondition(ifMatch), body), mediator, context, cancellationToken);
+        HttpResults.OkAsync(new QuarantineVersionCommand(id, version, Release: false, HttpResults.Precondition(ifMatch), body), mediator, context, cancellationToken);
 
     public static Task<Ok<CommandResult>> Release(
         Guid id, int version, ReasonRequest body, [FromHeader(Name = HttpResults.IfMatch)] string? ifMatch, IMediator mediator, HttpContext context, CancellationToken cancellationToken) =>
-        Writes.OkAsync(new QuarantineVersionCommand(id, version, Release: true, HttpResults.Precondition(ifMatch), body), mediator, context, cancellationToken);
+        HttpResults.OkAsync(new QuarantineVersionCommand(id, version, Release: true, HttpResults.Precondition(ifMatch), body), mediator, context, cancellationToken);
 }

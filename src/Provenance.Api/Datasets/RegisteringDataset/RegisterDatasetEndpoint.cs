@@ -16,5 +16,5 @@ internal static class RegisterDatasetEndpoint
 
     public static Task<Created<CommandResult>> Handle(
         RegisterDatasetRequest body, IMediator mediator, HttpContext context, CancellationToken cancellationToken) =>
-        Writes.CreatedAsync(new RegisterDatasetCommand(body), mediator, context, cancellationToken);
+        HttpResults.CreatedAsync(new RegisterDatasetCommand(body), mediator, context, cancellationToken);
 }

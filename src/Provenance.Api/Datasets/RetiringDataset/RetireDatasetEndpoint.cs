@@ -17,5 +17,5 @@ internal static class RetireDatasetEndpoint
 
     public static Task<Ok<CommandResult>> Handle(
         Guid id, ReasonRequest body, [FromHeader(Name = HttpResults.IfMatch)] string? ifMatch, IMediator mediator, HttpContext context, CancellationToken cancellationToken) =>
-        Writes.OkAsync(new RetireDatasetCommand(id, HttpResults.Precondition(ifMatch), body), mediator, context, cancellationToken);
+        HttpResults.OkAsync(new RetireDatasetCommand(id, HttpResults.Precondition(ifMatch), body), mediator, context, cancellationToken);
 }

@@ -16,5 +16,5 @@ internal static class DecideDeidentificationEndpoint
 
     public static Task<Created<CommandResult>> Handle(
         Guid id, int version, DeidentificationRequest body, [FromHeader(Name = HttpResults.IfMatch)] string? ifMatch, IMediator mediator, HttpContext context, CancellationToken cancellationToken) =>
-        Writes.CreatedAsync(new DecideDeidentificationCommand(id, version, HttpResults.Precondition(ifMatch), body), mediator, context, cancellationToken);
+        HttpResults.CreatedAsync(new DecideDeidentificationCommand(id, version, HttpResults.Precondition(ifMatch), body), mediator, context, cancellationToken);
 }

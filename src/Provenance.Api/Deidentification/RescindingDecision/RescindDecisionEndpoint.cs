@@ -16,5 +16,5 @@ internal static class RescindDecisionEndpoint
 
     public static Task<Ok<CommandResult>> Handle(
         Guid id, Guid decisionId, RescissionRequest body, [FromHeader(Name = HttpResults.IfMatch)] string? ifMatch, IMediator mediator, HttpContext context, CancellationToken cancellationToken) =>
-        Writes.OkAsync(new RescindDeidentificationCommand(id, decisionId, HttpResults.Precondition(ifMatch), body), mediator, context, cancellationToken);
+        HttpResults.OkAsync(new RescindDeidentificationCommand(id, decisionId, HttpResults.Precondition(ifMatch), body), mediator, context, cancellationToken);
 }

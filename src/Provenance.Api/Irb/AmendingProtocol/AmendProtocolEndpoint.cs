@@ -16,5 +16,5 @@ internal static class AmendProtocolEndpoint
 
     public static Task<Ok<CommandResult>> Handle(
         Guid id, AmendProtocolRequest body, [FromHeader(Name = HttpResults.IfMatch)] string? ifMatch, IMediator mediator, HttpContext context, CancellationToken cancellationToken) =>
-        Writes.OkAsync(new AmendProtocolCommand(id, HttpResults.Precondition(ifMatch), body), mediator, context, cancellationToken);
+        HttpResults.OkAsync(new AmendProtocolCommand(id, HttpResults.Precondition(ifMatch), body), mediator, context, cancellationToken);
 }

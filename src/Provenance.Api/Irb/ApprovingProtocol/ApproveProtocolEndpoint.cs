@@ -16,5 +16,5 @@ internal static class ApproveProtocolEndpoint
 
     public static Task<Created<CommandResult>> Handle(
         ApproveProtocolRequest body, IMediator mediator, HttpContext context, CancellationToken cancellationToken) =>
-        Writes.CreatedAsync(new ApproveProtocolCommand(body), mediator, context, cancellationToken);
+        HttpResults.CreatedAsync(new ApproveProtocolCommand(body), mediator, context, cancellationToken);
 }

@@ -27,5 +27,5 @@ internal static class ChangeProtocolStatusEndpoint
             .Write<ProtocolStatusRequest>(name, summary, created: false);
 
     public static Task<Ok<CommandResult>> Handle(ChangeProtocolStatusCommand command, IMediator mediator, HttpContext context, CancellationToken cancellationToken) =>
-        Writes.OkAsync(command, mediator, context, cancellationToken);
+        HttpResults.OkAsync(command, mediator, context, cancellationToken);
 }

@@ -16,5 +16,5 @@ internal static class AmendLicenseEndpoint
 
     public static Task<Ok<CommandResult>> Handle(
         Guid id, Guid licenseId, AmendLicenseRequest body, [FromHeader(Name = HttpResults.IfMatch)] string? ifMatch, IMediator mediator, HttpContext context, CancellationToken cancellationToken) =>
-        Writes.OkAsync(new AmendLicenseCommand(id, licenseId, HttpResults.Precondition(ifMatch), body), mediator, context, cancellationToken);
+        HttpResults.OkAsync(new AmendLicenseCommand(id, licenseId, HttpResults.Precondition(ifMatch), body), mediator, context, cancellationToken);
 }

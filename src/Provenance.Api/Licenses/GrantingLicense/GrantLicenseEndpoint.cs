@@ -16,5 +16,5 @@ internal static class GrantLicenseEndpoint
 
     public static Task<Created<CommandResult>> Handle(
         Guid id, GrantLicenseRequest body, [FromHeader(Name = HttpResults.IfMatch)] string? ifMatch, IMediator mediator, HttpContext context, CancellationToken cancellationToken) =>
-        Writes.CreatedAsync(new GrantLicenseCommand(id, HttpResults.Precondition(ifMatch), body), mediator, context, cancellationToken);
+        HttpResults.CreatedAsync(new GrantLicenseCommand(id, HttpResults.Precondition(ifMatch), body), mediator, context, cancellationToken);
 }

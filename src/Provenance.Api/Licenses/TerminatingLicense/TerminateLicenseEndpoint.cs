@@ -16,5 +16,5 @@ internal static class TerminateLicenseEndpoint
 
     public static Task<Ok<CommandResult>> Handle(
         Guid id, Guid licenseId, TerminateLicenseRequest body, [FromHeader(Name = HttpResults.IfMatch)] string? ifMatch, IMediator mediator, HttpContext context, CancellationToken cancellationToken) =>
-        Writes.OkAsync(new TerminateLicenseCommand(id, licenseId, HttpResults.Precondition(ifMatch), body), mediator, context, cancellationToken);
+        HttpResults.OkAsync(new TerminateLicenseCommand(id, licenseId, HttpResults.Precondition(ifMatch), body), mediator, context, cancellationToken);
 }

@@ -22,10 +22,10 @@ internal static class ChangeModelVersionEndpoint
     public static Task<Ok<CommandResult>> Release(
         Guid id, string modelVersion, ModelVersionChangeRequest body, [FromHeader(Name = HttpResults.IfMatch)] string? ifMatch, IMediator mediator, HttpContext context,
         CancellationToken cancellationToken) =>
-        Writes.OkAsync(new ChangeModelVersionCommand(id, modelVersion, Withdraw: false, HttpResults.Precondition(ifMatch), body), mediator, context, cancellationToken);
+        HttpResults.OkAsync(new ChangeModelVersionCommand(id, modelVersion, Withdraw: false, HttpResults.Precondition(ifMatch), body), mediator, context, cancellationToken);
 
     public static Task<Ok<CommandResult>> Withdraw(
         Guid id, string modelVersion, ModelVersionChangeRequest body, [FromHeader(Name = HttpResults.IfMatch)] string? ifMatch, IMediator mediator, HttpContext context,
         CancellationToken cancellationToken) =>
-        Writes.OkAsync(new ChangeModelVersionCommand(id, modelVersion, Withdraw: true, HttpResults.Precondition(ifMatch), body), mediator, context, cancellationToken);
+        HttpResults.OkAsync(new ChangeModelVersionCommand(id, modelVersion, Withdraw: true, HttpResults.Precondition(ifMatch), body), mediator, context, cancellationToken);
 }

@@ -16,5 +16,5 @@ internal static class RecordTrainingRunEndpoint
 
     public static Task<Created<CommandResult>> Handle(
         Guid id, RecordTrainingRunRequest body, [FromHeader(Name = HttpResults.IfMatch)] string? ifMatch, IMediator mediator, HttpContext context, CancellationToken cancellationToken) =>
-        Writes.CreatedAsync(new RecordTrainingRunCommand(id, HttpResults.Precondition(ifMatch), body), mediator, context, cancellationToken);
+        HttpResults.CreatedAsync(new RecordTrainingRunCommand(id, HttpResults.Precondition(ifMatch), body), mediator, context, cancellationToken);
 }

@@ -16,5 +16,5 @@ internal static class RegisterModelEndpoint
 
     public static Task<Created<CommandResult>> Handle(
         RegisterModelRequest body, IMediator mediator, HttpContext context, CancellationToken cancellationToken) =>
-        Writes.CreatedAsync(new RegisterModelCommand(body), mediator, context, cancellationToken);
+        HttpResults.CreatedAsync(new RegisterModelCommand(body), mediator, context, cancellationToken);
 }
