@@ -1,0 +1,135 @@
+using System.Text.Json;
+using Provenance.Integrity.StreamIndex;
+
+namespace Provenance.Integrity.Tests.StreamIndex;
+
+/// <summary>#16: the stream index as a verifiable map: its root, proofs of entries and of absence.</summary>
+public sealed class StreamMapTests
+{
+
+    private static StreamIndexBuilder LogOf(int streams, int eventsPerStream = 1)
+    {
+        var builder = new StreamIndexBuilder();
+        var ids = Enumerable.Range(0, streams).Select(_ => Guid.CreateVersion7()).ToList();
+        var position = 0L;
+        for (var v = 1; v <= eventsPerStream; v++)
+        {
+            foreach (var id in ids)
+            {
+                builder.Apply(++position, id, v, v == 1 ? "dataset.registered" : "dataset.version-contributed", default);
+            }
+        }
+
+        return builder;
+    }
+
+    // The definition, computed the slow way: empty is zero, one leaf is the leaf, more is the node of the halves.
+    private static byte[] Reference(IReadOnlyList<(byte[] Key, byte[] Leaf)> leaves, int depth)
+    {
+        if (leaves.Count == 0)
+        {
+            return new byte[32];
+        }
+
+        if (leaves.Count == 1)
+        {
+            return leaves[0].Leaf;
+        }
+
+        var left = leaves.Where(l => StreamIndexHashing.Bit(l.Key, depth) == 0).ToList();
+        var right = leaves.Where(l => StreamIndexHashing.Bit(l.Key, depth) == 1).ToList();
+        return StreamIndexHashing.Node(Reference(left, depth + 1), Reference(right, depth + 1));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(37)]
+    [InlineData(1000)]
+    public void The_root_is_the_sparse_merkle_tree_of_the_entries(int streams)
+    {
+        var builder = LogOf(streams, eventsPerStream: 2);
+        var map = builder.ToMap();
+        var leaves = map.AllStreams.Select(id =>
+        {
+            var key = StreamIndexHashing.Key(id);
+            return (key, StreamIndexHashing.Leaf(key, builder.Find(id)!.Hash()));
+        }).ToList();
+
+        Assert.Equal(streams, map.Count);
+        Assert.Equal(Reference(leaves, 0), map.Root);
+    }
+
+    [Fact]
+    public void Every_entry_is_proved_and_a_changed_entry_is_not()
+    {
+        var map = LogOf(500, eventsPerStream: 3).ToMap();
+
+        foreach (var stream in map.AllStreams)
+        {
+            var proof = map.Prove(stream);
+            Assert.True(proof.IsPresent);
+            Assert.Equal(3, proof.Entry!.LastVersion);
+            Assert.Null(proof.Verify(map.Root));
+            var cut = proof with { Entry = proof.Entry with { LastVersion = 2 } };
+            Assert.NotNull(cut.Verify(map.Root));
+        }
+    }
+
+    [Fact]
+    public void A_missing_stream_is_proved_absent_and_a_present_one_cannot_be()
+    {
+        var map = LogOf(300).ToMap();
+        var present = map.AllStreams.First();
+
+        for (var i = 0; i < 200; i++)
+        {
+            var missing = Guid.CreateVersion7();
+            var absence = map.Prove(missing);
+            Assert.False(absence.IsPresent);
+            Assert.Null(absence.Verify(map.Root));
+
+            // The same path and terminal, claimed for a stream that is there: refused.
+            Assert.NotNull((absence with { Stream = present }).Verify(map.Root));
+        }
+
+        // A present stream's own proof, turned into a claim of absence: refused.
+        var proof = map.Prove(present);
+        Assert.NotNull((proof with { Entry = null }).Verify(map.Root));
+        Assert.NotNull((proof with { Entry = null, Neighbor = new StreamIndexNeighbor(StreamIndexHashing.Key(present), proof.Entry!.Hash()) }).Verify(map.Root));
+    }
+
+    [Fact]
+    public void An_empty_index_proves_every_stream_absent()
+    {
+        var map = new StreamIndexBuilder().ToMap();
+
+        Assert.Equal(new byte[32], map.Root);
+        Assert.Null(map.Prove(Guid.CreateVersion7()).Verify(map.Root));
+    }
+
+    [Fact]
+    public void A_proof_in_an_index_of_140_000_streams_is_about_log2_hashes_and_under_2_kb()
+    {
+        var map = LogOf(140_000).ToMap();
+        var sizes = map.AllStreams.Take(2_000).Select(s => map.Prove(s)).Select(p => (p.Siblings.Count, p.ToCanonicalJson().Length)).ToList();
+
+        Assert.InRange(sizes.Average(s => s.Count), 15, 21);
+        Assert.True(sizes.Max(s => s.Length) <= 2048, $"the largest proof line is {sizes.Max(s => s.Length)} bytes");
+    }
+
+    [Fact]
+    public void A_proof_line_reads_back_as_the_same_proof()
+    {
+        var map = LogOf(50).ToMap();
+        foreach (var proof in new[] { map.Prove(map.AllStreams.First()), map.Prove(Guid.CreateVersion7()) })
+        {
+            var line = proof.ToCanonicalJson();
+            var read = StreamIndexProof.Read(JsonDocument.Parse(line).RootElement);
+
+            Assert.Equal(line, read.ToCanonicalJson());
+            Assert.Null(read.Verify(map.Root));
+        }
+    }
+}
