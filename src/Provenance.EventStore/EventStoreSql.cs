@@ -61,6 +61,10 @@ internal sealed class EventStoreSql(string schema)
     public string PositionAsOf { get; } =
         $"SELECT position FROM {schema}.{EventStoreTables.Events} WHERE recorded_at <= @as_of ORDER BY recorded_at DESC, position DESC LIMIT 1";
 
+    public string ReadForIndex { get; } =
+        $"SELECT position, stream_id, stream_version, type, CASE WHEN type = ANY(@types) THEN data::text END FROM {schema}.{EventStoreTables.Events} " +
+        "WHERE position > @after AND position <= @to ORDER BY position LIMIT @limit";
+
     public string HeadPosition { get; } = $"SELECT position FROM {schema}.{EventStoreTables.LogHead}";
 
     // The head and the log's last event, each one index probe: they differ only when a row was

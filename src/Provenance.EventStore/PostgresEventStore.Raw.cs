@@ -55,6 +55,43 @@ public sealed partial class PostgresEventStore
         }
     }
 
+    /// <summary>
+    /// What the stream index reads of the log (#16): every event after <paramref name="afterPosition"/>
+    /// up to <paramref name="toPosition"/>, in position order, with its stream, version and type, and
+    /// its data only when its type is one of <paramref name="dataTypes"/>; fetched a page at a time.
+    /// </summary>
+    public async IAsyncEnumerable<IndexedEvent> ReadForIndexAsync(
+        long afterPosition, long toPosition, IReadOnlyCollection<string> dataTypes, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(dataTypes);
+        var types = dataTypes.ToArray();
+        var after = afterPosition;
+        while (after < toPosition)
+        {
+            var read = 0;
+            await using (var command = _dataSource.CreateCommand(_sql.ReadForIndex))
+            {
+                command.Parameters.Add(new NpgsqlParameter<long>("after", after));
+                command.Parameters.Add(new NpgsqlParameter<long>("to", toPosition));
+                command.Parameters.Add(new NpgsqlParameter<string[]>("types", types));
+                command.Parameters.Add(new NpgsqlParameter<int>("limit", IndexPageSize));
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    var indexed = new IndexedEvent(reader.GetInt64(0), reader.GetGuid(1), reader.GetInt64(2), reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetString(4));
+                    after = indexed.Position;
+                    read++;
+                    yield return indexed;
+                }
+            }
+
+            if (read == 0)
+            {
+                yield break;
+            }
+        }
+    }
+
     /// <summary>The event at <paramref name="position"/> as stored, or null when the log is shorter.</summary>
     public async Task<RawEvent?> ReadRawEventAsync(long position, CancellationToken cancellationToken = default)
     {
@@ -98,6 +135,8 @@ public sealed partial class PostgresEventStore
             yield return ReadRawEvent(reader);
         }
     }
+
+    private const int IndexPageSize = 10_000;
 
     // The columns of EventStoreSql.EventColumns, in order.
     private static RawEvent ReadRawEvent(NpgsqlDataReader reader) => new(

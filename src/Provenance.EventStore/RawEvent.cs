@@ -23,3 +23,11 @@ public sealed record RawEvent(
     string DataJson,
     string MetadataJson,
     DateTimeOffset RecordedAt);
+
+/// <summary>What the stream index reads of an event: its place in the log, and its data when its type names other streams.</summary>
+/// <param name="Position">Its position in the log.</param>
+/// <param name="StreamId">Its stream.</param>
+/// <param name="StreamVersion">Its version in the stream.</param>
+/// <param name="Type">Its wire name.</param>
+/// <param name="DataJson">Its data as stored, when asked for; otherwise null.</param>
+public sealed record IndexedEvent(long Position, Guid StreamId, long StreamVersion, string Type, string? DataJson);

@@ -163,6 +163,7 @@ public static class LedgerServices
             sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<EventStoreOptions>()));
         services.AddSingleton(sp => new EventStore.Integrity.CheckpointStore(
             sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<EventStoreOptions>()));
+        services.AddSingleton<StreamIndexService>();
         services.AddSingleton<SigningKey>();
         services.AddSingleton<CheckpointService>();
         services.AddSingleton<IntegrityFollower>();

@@ -68,7 +68,7 @@ public sealed class CheckpointStore
     }
 
     /// <summary>
-    /// Signs (with <paramref name="sign"/>) and stores a checkpoint of <paramref name="claimed"/>, or of
+    /// Signs (with <paramref name="sign"/>, given the size and root, while the head stays locked) and stores a checkpoint of <paramref name="claimed"/>, or of
     /// the tree head when null, after checking it against the stored tree and the latest checkpoint.
     /// The tree head's row lock, held meanwhile, orders checkpoint writers and integration batches
     /// across instances. Created is false when that size already had a checkpoint (of the same root).
@@ -76,7 +76,7 @@ public sealed class CheckpointStore
     /// <exception cref="ArgumentOutOfRangeException">The claimed size is past the tree's.</exception>
     /// <exception cref="LogIntegrityException">The root is not the stored tree's, or it is inconsistent with a stored checkpoint.</exception>
     public async Task<(StoredCheckpoint Checkpoint, bool Created)> SignAndStoreAsync(
-        TreeHead? claimed, Func<long, byte[], CheckpointSignature> sign, CancellationToken cancellationToken = default)
+        TreeHead? claimed, Func<long, byte[], CancellationToken, Task<CheckpointSignature>> sign, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(sign);
         var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
@@ -112,7 +112,7 @@ public sealed class CheckpointStore
                     await ProveConsistentAsync(source, head, latest, size, root, cancellationToken).ConfigureAwait(false);
                 }
 
-                var signature = sign(size, root);
+                var signature = await sign(size, root, cancellationToken).ConfigureAwait(false);
                 var insert = new NpgsqlCommand(_record, connection, transaction);
                 await using (insert.ConfigureAwait(false))
                 {

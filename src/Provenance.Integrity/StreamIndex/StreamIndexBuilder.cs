@@ -66,25 +66,22 @@ public sealed class StreamIndexBuilder
             throw new InvalidOperationException($"The stream index is at position {Position}; the next event is {Position + 1}, not {position}.");
         }
 
-        var state = Get(stream);
-        if (version != state.LastVersion + 1)
+        var lastVersion = _streams.TryGetValue(stream, out var known) ? known.LastVersion : 0;
+        if (version != lastVersion + 1)
         {
-            throw new InvalidOperationException($"Stream {stream} is at version {state.LastVersion} in the index; position {position} holds version {version}.");
+            throw new InvalidOperationException($"Stream {stream} is at version {lastVersion} in the index; position {position} holds version {version}.");
         }
 
+        // What the event names is read first: an event that cannot be read changes nothing.
+        var targets = ReadsData(eventType) ? ReferencedStreams(eventType, data).Where(t => t != stream).ToList() : [];
+        var state = Get(stream);
         state.Type ??= StreamTypeOf(eventType);
         state.LastVersion = version;
         state.LastPosition = position;
         state.Changed();
-        if (ReadsData(eventType))
+        foreach (var target in targets)
         {
-            foreach (var target in ReferencedStreams(eventType, data))
-            {
-                if (target != stream)
-                {
-                    Get(target).AddReferrer(new StreamReference(stream, state.Type));
-                }
-            }
+            Get(target).AddReferrer(new StreamReference(stream, state.Type));
         }
 
         Position = position;

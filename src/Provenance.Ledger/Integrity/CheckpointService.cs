@@ -2,16 +2,18 @@ using Microsoft.Extensions.Options;
 using Provenance.EventStore;
 using Provenance.EventStore.Integrity;
 using Provenance.Integrity.Checkpoints;
+using Provenance.Integrity.StreamIndex;
 
 namespace Provenance.Ledger.Integrity;
 
 /// <summary>
-/// Signs the Merkle tree head as a C2SP checkpoint with the ledger's key and stores it through the
+/// Signs the Merkle tree head, with the stream index root at its size, as a C2SP checkpoint with the ledger's key and stores it through the
 /// event store's <see cref="CheckpointStore"/> (which checks it against the stored tree and the
 /// latest checkpoint first): on request, after integrating the log to its head, or periodically.
 /// </summary>
 internal sealed partial class CheckpointService(
     CheckpointStore checkpoints,
+    StreamIndexService index,
     PostgresEventStore store,
     MerkleIntegrator integrator,
     SigningKey signingKey,
@@ -50,8 +52,13 @@ internal sealed partial class CheckpointService(
     {
         var signer = signingKey.Signer;
         var keyId = SigningKey.FormatKeyId(signer.VerifierKey.KeyId);
-        var (checkpoint, created) = await checkpoints.SignAndStoreAsync(claimed,
-            (size, root) => new CheckpointSignature(signer.Sign(new Checkpoint(options.Value.Origin, (ulong)size, root)), keyId), cancellationToken);
+        // #16: the checkpoint carries the root of the stream index at its size, so its signature covers both.
+        var (checkpoint, created) = await checkpoints.SignAndStoreAsync(claimed, async (size, root, ct) =>
+        {
+            var map = await index.MapAtAsync(size, ct);
+            var body = new Checkpoint(options.Value.Origin, (ulong)size, root, [StreamIndexCheckpoint.Line(map.Root)]);
+            return new CheckpointSignature(signer.Sign(body), keyId);
+        }, cancellationToken);
         if (created)
         {
             LogSigned(logger, checkpoint.TreeSize, keyId);

@@ -5,11 +5,12 @@ using Provenance.EventStore.Integrity;
 namespace Provenance.Ledger.Integrity;
 
 /// <summary>
-/// Keeps the Merkle tree level with the log and signs checkpoints, as a follower of the log: each
-/// batch integrates new events, and every <c>CheckpointInterval</c> the tree head is signed when
+/// Keeps the Merkle tree level with the log, the stream index level with the tree, and signs
+/// checkpoints, as a follower of the log: each batch integrates new events, and every <c>CheckpointInterval</c> the tree head is signed when
 /// the tree grew since the latest checkpoint.
 /// </summary>
-internal sealed class IntegrityFollower(MerkleIntegrator integrator, CheckpointService checkpoints, IOptions<IntegrityOptions> options, TimeProvider clock)
+internal sealed class IntegrityFollower(
+    MerkleIntegrator integrator, StreamIndexService index, CheckpointService checkpoints, IOptions<IntegrityOptions> options, TimeProvider clock)
     : ILogFollower
 {
     public const string FollowerName = "merkle-tree";
@@ -27,7 +28,10 @@ internal sealed class IntegrityFollower(MerkleIntegrator integrator, CheckpointS
     public async Task<bool> RunOnceAsync(CancellationToken cancellationToken)
     {
         var batchSize = options.Value.IntegrationBatchSize;
-        var full = (await integrator.IntegrateOnceAsync(batchSize, cancellationToken)).Integrated == batchSize;
+        var batch = await integrator.IntegrateOnceAsync(batchSize, cancellationToken);
+        var full = batch.Integrated == batchSize;
+        // #16: the stream index follows the tree, so a checkpoint finds it (nearly) level.
+        await index.CatchUpAsync(batch.Head.Size, cancellationToken);
         if (clock.GetUtcNow() >= _nextCheckpoint)
         {
             _nextCheckpoint = clock.GetUtcNow() + options.Value.CheckpointInterval;
