@@ -3,6 +3,7 @@ using Provenance.Api.Integrity.CreatingCheckpoint;
 using Provenance.Api.Integrity.GettingCheckpoints;
 using Provenance.Api.Integrity.ProvingConsistency;
 using Provenance.Api.Integrity.ProvingInclusion;
+using Provenance.Api.Integrity.ProvingStreamIndex;
 
 namespace Provenance.Api.Integrity;
 
@@ -15,7 +16,9 @@ internal static class IntegrityApi
         checkpoints.MapCreateCheckpoint().RequireAuthorization(AccessPolicies.Admin);
         checkpoints.MapGetCheckpoints();
         checkpoints.MapGetConsistencyProof();
-        app.MapGroup("").WithTags("Integrity").RequireAuthorization(AccessPolicies.Read).MapGetInclusionProof();
+        var proofs = app.MapGroup("").WithTags("Integrity").RequireAuthorization(AccessPolicies.Read);
+        proofs.MapGetInclusionProof();
+        proofs.MapGetStreamIndexProof();
         return app;
     }
 }

@@ -1,10 +1,13 @@
 namespace Provenance.Integrity.Bundles;
 
-/// <summary>The files of an audit bundle, version 1 (docs/audit-bundle-format.md), and their order in a ZIP.</summary>
+/// <summary>The files of an audit bundle (docs/audit-bundle-format.md), by format version, and their order in a ZIP.</summary>
 public static class AuditBundleFiles
 {
-    /// <summary>The manifest's <c>format</c>.</summary>
+    /// <summary>The manifest's <c>format</c> for version 1: completeness is the exporter's claim.</summary>
     public const string Format = "provenance-audit-bundle/1";
+
+    /// <summary>The manifest's <c>format</c> for version 2 (#16): completeness proved against the signed stream index.</summary>
+    public const string Format2 = "provenance-audit-bundle/2";
 
     /// <summary>What the bundle claims, and the SHA-256 of every other file.</summary>
     public const string Manifest = "manifest.json";
@@ -21,15 +24,30 @@ public static class AuditBundleFiles
     /// <summary>One inclusion proof per line, for the event on the same line.</summary>
     public const string Proofs = "proofs.ndjson";
 
+    /// <summary>Version 2: one stream index proof per line, for every stream the bundle claims complete.</summary>
+    public const string Index = "index.ndjson";
+
+    /// <summary>Version 2: the events just outside a time range, each with its inclusion proof.</summary>
+    public const string Edges = "edges.ndjson";
+
     /// <summary>The lineage as W3C PROV-JSON.</summary>
     public const string Prov = "prov.json";
 
     /// <summary>The lineage and its findings, for people.</summary>
     public const string Report = "report.html";
 
-    /// <summary>Every file of a bundle, in the order a ZIP of the bundle stores them (the specification's layout table).</summary>
+    /// <summary>Every file of a version 1 bundle, in the order a ZIP of the bundle stores them (the specification's layout table).</summary>
     public static IReadOnlyList<string> All { get; } = [Manifest, Checkpoint, PublicKey, Events, Proofs, Prov, Report];
 
-    /// <summary>The files the manifest lists (all but itself), sorted by path as it lists them.</summary>
+    /// <summary>Every file of a version 2 bundle, in the order a ZIP of the bundle stores them.</summary>
+    public static IReadOnlyList<string> All2 { get; } = [Manifest, Checkpoint, PublicKey, Events, Proofs, Index, Edges, Prov, Report];
+
+    /// <summary>The files the manifest of a version 1 bundle lists (all but itself), sorted by path as it lists them.</summary>
     public static IReadOnlyList<string> Listed { get; } = [.. All.Where(f => f != Manifest).Order(StringComparer.Ordinal)];
+
+    /// <summary>Every file of a bundle of <paramref name="version"/> (1 or 2).</summary>
+    public static IReadOnlyList<string> AllOf(int version) => version >= 2 ? All2 : All;
+
+    /// <summary>The files the manifest of a bundle of <paramref name="version"/> lists, sorted by path.</summary>
+    public static IReadOnlyList<string> ListedOf(int version) => [.. AllOf(version).Where(f => f != Manifest).Order(StringComparer.Ordinal)];
 }

@@ -28,8 +28,22 @@ public sealed partial class AuditBundleVerifier
             result.Fail(AuditBundleFiles.Manifest, 1, $"the scope's own stream {id} is not among the streams claimed complete");
         }
 
-        var required = new Dictionary<Guid, (long Line, string Why)>();
-        var lineage = new Lineage();
+        var events = await ReadScopeEventsAsync(bundle, scope, cancellationToken).ConfigureAwait(false);
+        var required = new Dictionary<Guid, (long Line, string Why)>(events.Covered);
+        events.Lineage.Walk(required);
+        foreach (var (missing, (line, why)) in required.Where(r => !claimed.Contains(r.Key)).OrderBy(r => r.Value.Line))
+        {
+            result.Fail(AuditBundleFiles.Events, line, $"{why} {missing}, whose stream the manifest does not claim: the bundle leaves out part of its scope");
+        }
+    }
+
+    /// <summary>
+    /// What the events of a stream scope say it must hold: a second read of <c>events.ndjson</c>,
+    /// parsing only the events that name other streams.
+    /// </summary>
+    private static async Task<ScopeEvents> ReadScopeEventsAsync(AuditBundleSource bundle, BundleScope scope, CancellationToken cancellationToken)
+    {
+        var events = new ScopeEvents();
         var stream = bundle.OpenRead(AuditBundleFiles.Events);
         await using (stream.ConfigureAwait(false))
         {
@@ -48,7 +62,7 @@ public sealed partial class AuditBundleVerifier
 
                 try
                 {
-                    Require(JsonDocument.Parse(text).RootElement, scope, required, lineage, line);
+                    Require(JsonDocument.Parse(text).RootElement, scope, events, line);
                 }
                 catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
                 {
@@ -57,15 +71,12 @@ public sealed partial class AuditBundleVerifier
             }
         }
 
-        lineage.Walk(required);
-        foreach (var (missing, (line, why)) in required.Where(r => !claimed.Contains(r.Key)).OrderBy(r => r.Value.Line))
-        {
-            result.Fail(AuditBundleFiles.Events, line, $"{why} {missing}, whose stream the manifest does not claim: the bundle leaves out part of its scope");
-        }
+        return events;
     }
 
-    private static void Require(JsonElement envelope, BundleScope scope, Dictionary<Guid, (long, string)> required, Lineage lineage, long line)
+    private static void Require(JsonElement envelope, BundleScope scope, ScopeEvents events, long line)
     {
+        var (required, lineage) = (events.Covered, events.Lineage);
         var type = envelope.GetProperty("type").GetString();
         var data = envelope.GetProperty("data");
         var stream = envelope.GetProperty("stream").GetGuid();
@@ -73,6 +84,7 @@ public sealed partial class AuditBundleVerifier
         {
             case LedgerEventTypes.TrainingRunRecorded when scope.Kind == BundleScope.ModelVersionKind && stream == scope.ModelId &&
                                                     data.GetProperty("modelVersion").GetString() == scope.ModelVersion:
+                events.Runs++;
                 foreach (var input in data.GetProperty("inputs").EnumerateArray())
                 {
                     lineage.Inputs.Add((Ref(input), line));
@@ -98,6 +110,18 @@ public sealed partial class AuditBundleVerifier
 
     private static (Guid Dataset, long Version) Ref(JsonElement version) =>
         (version.GetProperty("datasetId").GetGuid(), version.GetProperty("version").GetInt64());
+
+    /// <summary>What a stream scope's events say it holds: the lineage of a model version, the datasets a protocol covered.</summary>
+    private sealed class ScopeEvents
+    {
+        public Lineage Lineage { get; } = new();
+
+        /// <summary>For an IRB protocol scope: every dataset its approval or amendments covered.</summary>
+        public Dictionary<Guid, (long Line, string Why)> Covered { get; } = [];
+
+        /// <summary>For a model-version scope: how many of the model's training runs made that version.</summary>
+        public int Runs { get; set; }
+    }
 
     /// <summary>The model version's lineage as the events tell it: the runs' inputs, then each version's parents, transitively.</summary>
     private sealed class Lineage

@@ -15,11 +15,13 @@ public sealed partial class AuditBundleVerifier
     /// (parse, canonical form, leaf hash; proof decoding), and one loop takes the lines in order for
     /// what depends on the lines before (positions, proofs against the memo, completeness).
     /// </summary>
-    private async Task CheckEventsAsync(AuditBundleSource bundle, BundleManifest? manifest, Checkpoint? checkpoint, BundleVerificationResult result, CancellationToken cancellationToken)
+    /// <returns>The position of each claimed stream's last event, when the pass read both files to their end.</returns>
+    private async Task<IReadOnlyDictionary<Guid, long>?> CheckEventsAsync(
+        AuditBundleSource bundle, BundleManifest? manifest, Checkpoint? checkpoint, BundleVerificationResult result, CancellationToken cancellationToken)
     {
         if (!bundle.FileNames.Contains(AuditBundleFiles.Events, StringComparer.Ordinal) || !bundle.FileNames.Contains(AuditBundleFiles.Proofs, StringComparer.Ordinal))
         {
-            return;
+            return null;
         }
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -64,6 +66,8 @@ public sealed partial class AuditBundleVerifier
                     result.Fail(AuditBundleFiles.Manifest, 1, missing);
                 }
             }
+
+            return complete ? pass.LastPositions() : null;
         }
     }
 

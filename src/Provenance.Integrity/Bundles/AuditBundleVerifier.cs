@@ -71,8 +71,11 @@ public sealed partial class AuditBundleVerifier
     {
         ArgumentNullException.ThrowIfNull(bundle);
         var result = new BundleVerificationResult(bundle.Location, Math.Max(1, MaxFailures));
-        CheckFileSet(bundle, result);
         var manifest = await ReadManifestAsync(bundle, result, cancellationToken).ConfigureAwait(false);
+        // The format version says which files a bundle holds; without a manifest, the files say it.
+        var version = manifest?.FormatVersion ?? (bundle.FileNames.Contains(AuditBundleFiles.Index, StringComparer.Ordinal) ? 2 : 1);
+        result.FormatVersion = version;
+        CheckFileSet(bundle, version, result);
         var files = new BundleVerificationResult(bundle.Location, result.MaxFailures);
         var hashing = Task.CompletedTask;
         if (manifest is not null)
@@ -89,10 +92,16 @@ public sealed partial class AuditBundleVerifier
         try
         {
             var checkpoint = await ReadCheckpointAsync(bundle, manifest, result, cancellationToken).ConfigureAwait(false);
-            await CheckEventsAsync(bundle, manifest, checkpoint, result, cancellationToken).ConfigureAwait(false);
-            if (manifest is not null)
+            var lastPositions = await CheckEventsAsync(bundle, manifest, checkpoint, result, cancellationToken).ConfigureAwait(false);
+            if (manifest is { FormatVersion: >= 2 })
+            {
+                await CheckProvedCompletenessAsync(bundle, manifest, checkpoint, lastPositions, result, cancellationToken).ConfigureAwait(false);
+            }
+            else if (manifest is not null)
             {
                 await CheckScopeClosureAsync(bundle, manifest, result, cancellationToken).ConfigureAwait(false);
+                result.Warn("this is a version 1 bundle: its events are proved, but which streams (or positions) make its scope complete is the exporter's claim, " +
+                            "not proved; a version 2 bundle proves it against the stream index the checkpoint signs");
             }
         }
         finally
@@ -104,8 +113,9 @@ public sealed partial class AuditBundleVerifier
         return result;
     }
 
-    private static void CheckFileSet(AuditBundleSource bundle, BundleVerificationResult result)
+    private static void CheckFileSet(AuditBundleSource bundle, int version, BundleVerificationResult result)
     {
+        var files = AuditBundleFiles.AllOf(version);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var name in bundle.FileNames)
         {
@@ -113,13 +123,13 @@ public sealed partial class AuditBundleVerifier
             {
                 result.Fail(name, null, $"the {bundle.Kind} holds this file more than once");
             }
-            else if (!AuditBundleFiles.All.Contains(name, StringComparer.Ordinal))
+            else if (!files.Contains(name, StringComparer.Ordinal))
             {
-                result.Fail(name, null, $"this file is not part of an audit bundle, which holds only {string.Join(", ", AuditBundleFiles.All)}");
+                result.Fail(name, null, $"this file is not part of an audit bundle (version {version}), which holds only {string.Join(", ", files)}");
             }
         }
 
-        foreach (var name in AuditBundleFiles.All.Where(n => !seen.Contains(n)))
+        foreach (var name in files.Where(n => !seen.Contains(n)))
         {
             result.Fail(name, null, "the file is missing");
         }
@@ -159,12 +169,12 @@ public sealed partial class AuditBundleVerifier
     /// <summary>The manifest lists exactly the other files of a bundle; the small ones are hashed here, the event files in their pass.</summary>
     private static async Task CheckListedFilesAsync(AuditBundleSource bundle, BundleManifest manifest, BundleVerificationResult result, CancellationToken cancellationToken)
     {
-        foreach (var file in manifest.Files.Where(f => !AuditBundleFiles.Listed.Contains(f.Path, StringComparer.Ordinal)))
+        foreach (var file in manifest.Files.Where(f => !AuditBundleFiles.ListedOf(manifest.FormatVersion).Contains(f.Path, StringComparer.Ordinal)))
         {
             result.Fail(AuditBundleFiles.Manifest, 1, $"the manifest lists {file.Path}, which is not a file of an audit bundle");
         }
 
-        foreach (var name in AuditBundleFiles.Listed)
+        foreach (var name in AuditBundleFiles.ListedOf(manifest.FormatVersion))
         {
             var listed = manifest.Files.FirstOrDefault(f => f.Path == name);
             if (listed is null)

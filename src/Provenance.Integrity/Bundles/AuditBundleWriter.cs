@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using Provenance.Integrity.Checkpoints;
 using Provenance.Integrity.Merkle;
+using Provenance.Integrity.StreamIndex;
 
 namespace Provenance.Integrity.Bundles;
 
@@ -10,7 +11,21 @@ namespace Provenance.Integrity.Bundles;
 /// <param name="Completeness">What the bundle claims to hold completely: streams for a stream scope, positions for a time range.</param>
 /// <param name="SignedCheckpoint">The signed note of the checkpoint every proof is against (written to <c>checkpoint.txt</c>).</param>
 /// <param name="VerifierKey">The log's verifier key in its text form (written to <c>public-key.txt</c>); its name is the log's origin.</param>
-public sealed record AuditBundleHeader(BundleScope Scope, BundleCompleteness Completeness, string SignedCheckpoint, string VerifierKey);
+public sealed record AuditBundleHeader(BundleScope Scope, BundleCompleteness Completeness, string SignedCheckpoint, string VerifierKey)
+{
+    /// <summary>
+    /// Version 2 (a checkpoint that carries a stream index root): for a stream scope, the proof of
+    /// each claimed stream's entry in the stream index at the checkpoint's size (written to <c>index.ndjson</c>).
+    /// </summary>
+    public IReadOnlyList<StreamIndexProof> StreamIndex { get; init; } = [];
+
+    /// <summary>
+    /// Version 2, for a time range: the event just before the claimed positions (when they do not
+    /// start at 1) and the one just after them (when they do not end at the tree's size), each with
+    /// its inclusion proof (written to <c>edges.ndjson</c>).
+    /// </summary>
+    public IReadOnlyList<BundleEdge> Edges { get; init; } = [];
+}
 
 /// <summary>
 /// Writes an audit bundle directory (docs/audit-bundle-format.md) one event at a time, in bounded
@@ -39,13 +54,17 @@ public sealed class AuditBundleWriter : IAsyncDisposable
     private readonly CompletenessTracker _completeness;
     private readonly ProvDocumentBuilder _prov = new();
     private readonly ArrayBufferWriter<byte> _proofLine = new(4096);
+    private readonly int _version;
+    private readonly Dictionary<Guid, StreamIndexEntry> _indexed;
     private readonly Dictionary<string, long> _eventsByType = new(StringComparer.Ordinal);
     private long _lastPosition;
     private bool _faulted;
     private bool _completed;
 
-    private AuditBundleWriter(string directory, AuditBundleHeader header, Checkpoint checkpoint, List<ManifestFile> files)
+    private AuditBundleWriter(string directory, AuditBundleHeader header, Checkpoint checkpoint, List<ManifestFile> files, int version)
     {
+        _version = version;
+        _indexed = header.StreamIndex.ToDictionary(p => p.Stream, p => p.Entry!);
         Directory = directory;
         _header = header;
         _checkpoint = checkpoint;
@@ -99,6 +118,26 @@ public sealed class AuditBundleWriter : IAsyncDisposable
             throw new ArgumentException($"Positions up to {positions.Last} are claimed, but the checkpoint's tree has {checkpoint.TreeSize} events.", nameof(header));
         }
 
+        // #16: a checkpoint that carries the stream index root makes a version 2 bundle, whose
+        // completeness is proved (index.ndjson, edges.ndjson) rather than claimed.
+        byte[]? indexRoot;
+        try
+        {
+            indexRoot = StreamIndexCheckpoint.Root(checkpoint);
+        }
+        catch (FormatException e)
+        {
+            throw new ArgumentException($"The checkpoint's stream index line is malformed: {e.Message}", nameof(header), e);
+        }
+
+        var version = indexRoot is null ? 1 : 2;
+        if (indexRoot is null && (header.StreamIndex.Count > 0 || header.Edges.Count > 0))
+        {
+            throw new ArgumentException("The checkpoint carries no stream index: a version 1 bundle has no index proofs or edges.", nameof(header));
+        }
+
+        var indexLines = indexRoot is null ? null : IndexLines(header, indexRoot);
+        var edgeLines = indexRoot is null ? null : EdgeLines(header, checkpoint);
         var info = System.IO.Directory.CreateDirectory(directory);
         if (info.EnumerateFileSystemInfos().Any())
         {
@@ -110,7 +149,13 @@ public sealed class AuditBundleWriter : IAsyncDisposable
             await WriteSmallFileAsync(directory, AuditBundleFiles.Checkpoint, Encoding.UTF8.GetBytes(header.SignedCheckpoint), cancellationToken).ConfigureAwait(false),
             await WriteSmallFileAsync(directory, AuditBundleFiles.PublicKey, Encoding.UTF8.GetBytes(header.VerifierKey + "\n"), cancellationToken).ConfigureAwait(false),
         };
-        return new AuditBundleWriter(directory, header, checkpoint, files);
+        if (indexLines is not null && edgeLines is not null)
+        {
+            files.Add(await WriteSmallFileAsync(directory, AuditBundleFiles.Index, indexLines, cancellationToken).ConfigureAwait(false));
+            files.Add(await WriteSmallFileAsync(directory, AuditBundleFiles.Edges, edgeLines, cancellationToken).ConfigureAwait(false));
+        }
+
+        return new AuditBundleWriter(directory, header, checkpoint, files, version);
     }
 
     /// <summary>Appends one event: a line of <c>events.ndjson</c> and the line of <c>proofs.ndjson</c> that proves it.</summary>
@@ -164,6 +209,11 @@ public sealed class AuditBundleWriter : IAsyncDisposable
             throw new InvalidOperationException($"The bundle's events do not bear out its completeness claims: {string.Join("; ", missing)}.");
         }
 
+        if (_version >= 2)
+        {
+            CheckAgainstIndex();
+        }
+
         _files.Add(await _events.CompleteAsync(cancellationToken).ConfigureAwait(false));
         _files.Add(await _proofs.CompleteAsync(cancellationToken).ConfigureAwait(false));
         var prov = new HashingFile(Directory, AuditBundleFiles.Prov);
@@ -176,6 +226,7 @@ public sealed class AuditBundleWriter : IAsyncDisposable
 
         _files.Add(await WriteSmallFileAsync(Directory, AuditBundleFiles.Report, reportHtml, cancellationToken).ConfigureAwait(false));
         var manifest = new BundleManifest(
+            _version,
             _checkpoint.Origin, _checkpoint.TreeSize, _header.Scope, EventCount, _completeness.Claims(), _header.Completeness.Positions, _files);
         await File.WriteAllBytesAsync(Path.Combine(Directory, AuditBundleFiles.Manifest), manifest.ToBytes(), cancellationToken).ConfigureAwait(false);
         _completed = true;
@@ -187,6 +238,97 @@ public sealed class AuditBundleWriter : IAsyncDisposable
     {
         await _events.DisposeAsync().ConfigureAwait(false);
         await _proofs.DisposeAsync().ConfigureAwait(false);
+    }
+
+    // Each claimed stream ends where the stream index says: its last version, at its last position.
+    private void CheckAgainstIndex()
+    {
+        var lastPositions = _completeness.LastPositions();
+        foreach (var claim in _completeness.Claims())
+        {
+            var entry = _indexed[claim.Stream];
+            var lastPosition = lastPositions.GetValueOrDefault(claim.Stream);
+            if (entry.Type != claim.StreamType || entry.LastVersion != claim.LastVersion || entry.LastPosition != lastPosition)
+            {
+                throw new InvalidOperationException(
+                    $"The stream index says {entry.Type} stream {claim.Stream} ends at version {entry.LastVersion} (position {entry.LastPosition}); " +
+                    $"the bundle's events of it end at version {claim.LastVersion} (position {lastPosition}).");
+            }
+        }
+    }
+
+    // index.ndjson: one proof per claimed stream, sorted by stream; each proves the stream's entry against the root.
+    private static byte[] IndexLines(AuditBundleHeader header, byte[] root)
+    {
+        var claimed = header.Completeness.Streams.ToHashSet();
+        var proved = header.StreamIndex.Select(p => p.Stream).ToList();
+        if (proved.Count != proved.Distinct().Count() || !claimed.SetEquals(proved))
+        {
+            throw new ArgumentException("A version 2 bundle has exactly one stream index proof for each stream it claims complete, and no other.", nameof(header));
+        }
+
+        var lines = new List<byte>();
+        foreach (var proof in header.StreamIndex.OrderBy(p => p.Stream.ToString("D"), StringComparer.Ordinal))
+        {
+            if (!proof.IsPresent || proof.Verify(root) is { } failure)
+            {
+                throw new ArgumentException($"The stream index proof of stream {proof.Stream} does not prove its entry against the checkpoint's root{(proof.IsPresent ? ": " + proof.Verify(root) : "")}.", nameof(header));
+            }
+
+            lines.AddRange(proof.ToCanonicalJson());
+            lines.Add((byte)'\n');
+        }
+
+        return [.. lines];
+    }
+
+    // edges.ndjson: for a time range, the event before its first position (unless that is 1) and the one after its last (unless that is the tree's size).
+    private static byte[] EdgeLines(AuditBundleHeader header, Checkpoint checkpoint)
+    {
+        if (header.Completeness.Positions is not { } range)
+        {
+            return header.Edges.Count == 0 ? [] : throw new ArgumentException("Only a time-range bundle has edges.", nameof(header));
+        }
+
+        var memo = new InclusionProofMemo(checkpoint.TreeSize, checkpoint.RootHash.Span);
+        var wanted = new List<(string Side, long Position)>();
+        if (range.First > 1)
+        {
+            wanted.Add((BundleEdgeLines.Before, range.First - 1));
+        }
+
+        if ((ulong)range.Last < checkpoint.TreeSize)
+        {
+            wanted.Add((BundleEdgeLines.After, range.Last + 1));
+        }
+
+        if (header.Edges.Count != wanted.Count)
+        {
+            throw new ArgumentException($"A time range of positions {range.First} to {range.Last} in a tree of {checkpoint.TreeSize} has {wanted.Count} edge event(s), not {header.Edges.Count}.", nameof(header));
+        }
+
+        var lines = new List<byte>();
+        foreach (var ((side, position), edge) in wanted.Zip(header.Edges))
+        {
+            using var envelope = System.Text.Json.JsonDocument.Parse(edge.CanonicalEnvelope);
+            var at = BundleEdgeLines.RecordedAt(envelope.RootElement);
+            var inRange = at >= header.Scope.From!.Value && at < header.Scope.To!.Value;
+            if (envelope.RootElement.GetProperty("position").GetInt64() != position || inRange)
+            {
+                throw new ArgumentException($"The {side} edge is the event at position {position}, recorded outside the range.", nameof(header));
+            }
+
+            var hashes = edge.InclusionProof.SelectMany(h => h).ToArray();
+            if (memo.Verify((ulong)position - 1, MerkleTree.LeafHash(edge.CanonicalEnvelope.Span), hashes) is { } failure)
+            {
+                throw new ArgumentException($"The inclusion proof of the {side} edge (position {position}) does not verify ({failure}).", nameof(header));
+            }
+
+            lines.AddRange(BundleEdgeLines.Write(side, position, edge.CanonicalEnvelope.Span, edge.InclusionProof));
+            lines.Add((byte)'\n');
+        }
+
+        return [.. lines];
     }
 
     private Envelope CheckEvent(ReadOnlyMemory<byte> canonicalEnvelope, IReadOnlyList<byte[]> inclusionProof)

@@ -12,6 +12,7 @@ internal sealed record ManifestFile(string Path, long Bytes, string Sha256);
 /// by <see cref="AuditBundleWriter"/> and read, strictly, by <see cref="AuditBundleVerifier"/>.
 /// </summary>
 internal sealed record BundleManifest(
+    int FormatVersion,
     string Origin,
     ulong TreeSize,
     BundleScope Scope,
@@ -29,7 +30,7 @@ internal sealed record BundleManifest(
         using (var writer = new Utf8JsonWriter(json))
         {
             writer.WriteStartObject();
-            writer.WriteString("format", AuditBundleFiles.Format);
+            writer.WriteString("format", FormatVersion >= 2 ? AuditBundleFiles.Format2 : AuditBundleFiles.Format);
             writer.WriteString("origin", Origin);
             writer.WriteNumber("treeSize", TreeSize);
             writer.WritePropertyName("scope");
@@ -120,9 +121,16 @@ internal sealed record BundleManifest(
             }
 
             var format = Required(root, "format", JsonValueKind.String).GetString();
-            if (format != AuditBundleFiles.Format)
+            var version = format switch
             {
-                problems.Add($"the format is \"{format}\", not \"{AuditBundleFiles.Format}\"");
+                AuditBundleFiles.Format2 => 2,
+                AuditBundleFiles.Format => 1,
+                _ => 0,
+            };
+            if (version == 0)
+            {
+                problems.Add($"the format is \"{format}\", neither \"{AuditBundleFiles.Format2}\" nor \"{AuditBundleFiles.Format}\"");
+                version = 2;
             }
 
             var origin = Required(root, "origin", JsonValueKind.String).GetString()!;
@@ -134,7 +142,7 @@ internal sealed record BundleManifest(
             var positions = ReadPositions(root);
             var streams = ManifestEntries.Streams(Required(root, "streams", JsonValueKind.Array), problems);
             var files = ManifestEntries.Files(Required(root, "files", JsonValueKind.Array), problems);
-            return new BundleManifest(origin, treeSize, scope, eventCount, streams, positions, files);
+            return new BundleManifest(version, origin, treeSize, scope, eventCount, streams, positions, files);
         }
     }
 

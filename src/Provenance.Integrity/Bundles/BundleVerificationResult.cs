@@ -49,6 +49,8 @@ public readonly record struct BundleVerificationProgress(long EventsChecked, lon
 /// </summary>
 public sealed class BundleVerificationResult
 {
+    private readonly List<string> _warnings = [];
+
     private readonly List<BundleFailure> _failures = [];
 
     internal BundleVerificationResult(string location, int maxFailures)
@@ -105,6 +107,12 @@ public sealed class BundleVerificationResult
     /// <summary>The positions the manifest claims complete, for a time range.</summary>
     public PositionRange? Positions { get; internal set; }
 
+    /// <summary>The bundle's format version (1 or 2), as its manifest states it.</summary>
+    public int FormatVersion { get; internal set; }
+
+    /// <summary>What holds but limits what the bundle proves (a version 1 bundle's completeness is its exporter's claim).</summary>
+    public IReadOnlyList<string> Warnings => _warnings;
+
     internal int MaxFailures { get; }
 
     /// <summary>Takes in the failures another check collected on its own (they are listed after this one's).</summary>
@@ -113,6 +121,8 @@ public sealed class BundleVerificationResult
         FailureCount += other.FailureCount;
         _failures.AddRange(other._failures.Take(MaxFailures - _failures.Count));
     }
+
+    internal void Warn(string warning) => _warnings.Add(warning);
 
     internal void Fail(string file, long? line, string reason, long? position = null, Guid? eventId = null)
     {

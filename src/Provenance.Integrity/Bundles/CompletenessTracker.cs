@@ -94,6 +94,9 @@ internal sealed class CompletenessTracker
         [.. _streams.Where(s => s.Value.Kind is not null && s.Value.Next > s.Value.First)
             .Select(s => new StreamClaim(s.Key, s.Value.Kind!.StreamType, s.Value.First, s.Value.Last ?? s.Value.Next - 1))];
 
+    /// <summary>The position of each claimed stream's last event in the bundle (as far as the events went).</summary>
+    public IReadOnlyDictionary<Guid, long> LastPositions() => _streams.ToDictionary(s => s.Key, s => s.Value.LastPosition);
+
     private void ObservePosition(long position, PositionRange range, ref List<string>? problems)
     {
         if (position < range.First || position > range.Last)
@@ -152,6 +155,11 @@ internal sealed class CompletenessTracker
             Add(ref problems, $"a {kind.StreamType} stream holds no {type} event (stream {envelope.Stream})");
         }
 
+        if (version >= stream.Next)
+        {
+            stream.LastPosition = envelope.Position;
+        }
+
         stream.Next = Math.Max(stream.Next, version + 1);
     }
 
@@ -172,5 +180,8 @@ internal sealed class CompletenessTracker
         public StreamKind? Kind { get; set; } = kind;
 
         public long Next { get; set; } = first;
+
+        /// <summary>The position of the stream's latest version seen so far.</summary>
+        public long LastPosition { get; set; }
     }
 }

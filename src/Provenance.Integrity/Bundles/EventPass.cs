@@ -89,6 +89,9 @@ internal sealed class EventPass
     /// <summary>What the completeness claims miss, once every line is checked.</summary>
     public IEnumerable<string> Finish() => _completeness?.Finish() ?? [];
 
+    /// <summary>The position of each claimed stream's last event in the bundle.</summary>
+    public IReadOnlyDictionary<Guid, long> LastPositions() => _completeness?.LastPositions() ?? new Dictionary<Guid, long>();
+
     private static async ValueTask<T?> NextAsync<T>(ChannelReader<Task<T>> batches, CancellationToken cancellationToken)
         where T : class
     {

@@ -25,10 +25,12 @@ public static class ZipBundle
     public static async Task PackAsync(string bundleDirectory, string zipPath, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(zipPath);
+        IReadOnlyList<string> files;
         using (var source = AuditBundleSource.FromDirectory(bundleDirectory))
         {
-            var missing = AuditBundleFiles.All.Except(source.FileNames, StringComparer.Ordinal).ToList();
-            var extra = source.FileNames.Except(AuditBundleFiles.All, StringComparer.Ordinal).ToList();
+            files = AuditBundleFiles.AllOf(source.FileNames.Contains(AuditBundleFiles.Index, StringComparer.Ordinal) ? 2 : 1);
+            var missing = files.Except(source.FileNames, StringComparer.Ordinal).ToList();
+            var extra = source.FileNames.Except(files, StringComparer.Ordinal).ToList();
             if (missing.Count > 0 || extra.Count > 0)
             {
                 throw new InvalidOperationException(
@@ -41,7 +43,7 @@ public static class ZipBundle
         await using (output.ConfigureAwait(false))
         {
             using var archive = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true);
-            foreach (var name in AuditBundleFiles.All)
+            foreach (var name in files)
             {
                 var entry = archive.CreateEntry(name, CompressionLevel.Optimal);
                 entry.LastWriteTime = EntryTimestamp;

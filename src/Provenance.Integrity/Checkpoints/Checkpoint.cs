@@ -83,6 +83,14 @@ public sealed class Checkpoint
         return new Checkpoint(lines[0], ParseTreeSize(lines[1]), ParseRootHash(lines[2]), lines[3..]);
     }
 
+    /// <summary>
+    /// The checkpoint a signed note carries, without checking its signatures: for a note read from
+    /// where the caller already trusts it (its own store). Anything else goes through <see cref="CheckpointVerifier"/>.
+    /// </summary>
+    /// <exception cref="CheckpointVerificationException">The text is not a signed note.</exception>
+    /// <exception cref="FormatException">The note's text is not a checkpoint body.</exception>
+    public static Checkpoint FromTrustedNote(string signedNote) => Parse(SignedNote.Parse(signedNote).Text);
+
     /// <summary>The checkpoint body: the text that is signed, ending in a newline.</summary>
     public string ToNoteText()
     {

@@ -11,10 +11,16 @@ namespace Provenance.Ledger.Integrity.GettingCheckpoints;
 /// <param name="Note">The C2SP signed note: checkpoint body, blank line, signature line.</param>
 /// <param name="KeyId">The signing key's ID, eight hex digits, as in GET /checkpoints/public-key.</param>
 /// <param name="SignedAt">When the service signed it.</param>
-public sealed record CheckpointView(long TreeSize, string RootHash, string Note, string KeyId, DateTimeOffset SignedAt)
+/// <param name="StreamIndexRoot">The root of the stream index at the tree size (#16), base64, as the note's extension line states it; null for a checkpoint signed before the index existed.</param>
+public sealed record CheckpointView(long TreeSize, string RootHash, string Note, string KeyId, DateTimeOffset SignedAt, string? StreamIndexRoot)
 {
     internal static CheckpointView From(StoredCheckpoint checkpoint) =>
-        new(checkpoint.TreeSize, Convert.ToBase64String(checkpoint.RootHash), checkpoint.Note, checkpoint.KeyId, checkpoint.SignedAt);
+        new(checkpoint.TreeSize, Convert.ToBase64String(checkpoint.RootHash), checkpoint.Note, checkpoint.KeyId, checkpoint.SignedAt,
+            StreamIndexRootOf(checkpoint) is { } root ? Convert.ToBase64String(root) : null);
+
+    /// <summary>The stream index root a stored checkpoint's note carries, or null.</summary>
+    internal static byte[]? StreamIndexRootOf(StoredCheckpoint checkpoint) =>
+        Provenance.Integrity.StreamIndex.StreamIndexCheckpoint.Root(Provenance.Integrity.Checkpoints.Checkpoint.FromTrustedNote(checkpoint.Note));
 }
 
 /// <summary>The public key that verifies this service's checkpoints.</summary>
