@@ -53,6 +53,7 @@ public sealed partial class AuditBundleVerifier
             {
                 line++;
                 if (!text.Contains(TypeIs(LedgerEventTypes.TrainingRunRecorded), StringComparison.Ordinal) &&
+                    !text.Contains(TypeIs(LedgerEventTypes.DatasetVersionContributed), StringComparison.Ordinal) &&
                     !text.Contains(TypeIs(LedgerEventTypes.DatasetVersionDerived), StringComparison.Ordinal) &&
                     !text.Contains(TypeIs(LedgerEventTypes.IrbProtocolApproved), StringComparison.Ordinal) &&
                     !text.Contains(TypeIs(LedgerEventTypes.IrbProtocolAmended), StringComparison.Ordinal))
@@ -82,6 +83,9 @@ public sealed partial class AuditBundleVerifier
         var stream = envelope.GetProperty("stream").GetGuid();
         switch (type)
         {
+            case LedgerEventTypes.DatasetVersionContributed:
+                events.Contributed.Add((stream, data.GetProperty("version").GetInt64()));
+                break;
             case LedgerEventTypes.TrainingRunRecorded when scope.Kind == BundleScope.ModelVersionKind && stream == scope.ModelId &&
                                                     data.GetProperty("modelVersion").GetString() == scope.ModelVersion:
                 events.Runs++;
@@ -118,6 +122,9 @@ public sealed partial class AuditBundleVerifier
 
         /// <summary>For an IRB protocol scope: every dataset its approval or amendments covered.</summary>
         public Dictionary<Guid, (long Line, string Why)> Covered { get; } = [];
+
+        /// <summary>Every dataset version whose contribution the bundle holds.</summary>
+        public HashSet<(Guid Dataset, long Version)> Contributed { get; } = [];
 
         /// <summary>For a model-version scope: how many of the model's training runs made that version.</summary>
         public int Runs { get; set; }

@@ -179,9 +179,10 @@ public sealed partial class AuditBundleVerifier
             seeds = required.Keys;
             foreach (var ((dataset, version), line) in events.Lineage.Inputs)
             {
-                if (claims.TryGetValue(dataset, out var claim) && version > claim.LastVersion)
+                if (claims.ContainsKey(dataset) && !events.Contributed.Contains((dataset, version)))
                 {
-                    result.Fail(AuditBundleFiles.Events, line, $"a training run of the model version used version {version} of dataset {dataset}, which the bundle holds only to version {claim.LastVersion}");
+                    result.Fail(AuditBundleFiles.Events, line,
+                        $"a training run of the model version used version {version} of dataset {dataset}, whose contribution the bundle does not hold");
                 }
             }
         }

@@ -5,6 +5,7 @@ using Provenance.EventStore;
 using Provenance.EventStore.Integrity;
 using Provenance.Integrity.Bundles;
 using Provenance.Integrity.Merkle;
+using Provenance.Integrity.StreamIndex;
 
 namespace Provenance.Ledger.Exports;
 
@@ -19,8 +20,8 @@ public sealed record ExportSummary(string Scope, long TreeSize, long EventCount,
 /// clearance on the day the tree's last event was recorded, never on today.
 /// </summary>
 internal sealed class AuditExporter(
-    CheckpointService checkpoints, SigningKey signingKey, PostgresEventStore store, ISubtreeHashSource subtrees, ExportScopeResolver resolver,
-    Microsoft.Extensions.Options.IOptions<Infrastructure.Database.DatabaseOptions> database)
+    CheckpointService checkpoints, StreamIndexService streamIndex, SigningKey signingKey, PostgresEventStore store, ISubtreeHashSource subtrees,
+    ExportScopeResolver resolver, Microsoft.Extensions.Options.IOptions<Infrastructure.Database.DatabaseOptions> database)
 {
     private const int ProofBatch = 1_000;
 
@@ -38,12 +39,23 @@ internal sealed class AuditExporter(
         var last = await store.ReadRawEventAsync(checkpoint.TreeSize, cancellationToken)
             ?? throw new InvalidOperationException($"The checkpoint covers {checkpoint.TreeSize} events, but the log is shorter.");
         var day = DateOnly.FromDateTime(last.RecordedAt.UtcDateTime);
-        var resolved = await resolver.ResolveAsync(scope, checkpoint.TreeSize, day, cancellationToken);
+        // #16: a checkpoint that signs the stream index gives a version 2 bundle, its completeness proved.
+        var map = await StreamIndexAtAsync(checkpoint, cancellationToken);
+        var resolved = await resolver.ResolveAsync(scope, checkpoint.TreeSize, day, map, cancellationToken);
         var completeness = resolved.Positions is { } positions
             ? BundleCompleteness.ForPositions(positions.First, positions.Last)
             : BundleCompleteness.ForStreams(resolved.Streams);
-        await using var writer = await AuditBundleWriter.CreateAsync(directory,
-            new AuditBundleHeader(scope, completeness, checkpoint.Note, signingKey.VerifierKey.ToString()), cancellationToken);
+        var header = new AuditBundleHeader(scope, completeness, checkpoint.Note, signingKey.VerifierKey.ToString());
+        if (map is not null)
+        {
+            header = header with
+            {
+                StreamIndex = resolved.Positions is null ? [.. resolved.Streams.Select(map.Prove)] : [],
+                Edges = resolved.Positions is { } range ? await EdgesAsync(range, checkpoint.TreeSize, cancellationToken) : [],
+            };
+        }
+
+        await using var writer = await AuditBundleWriter.CreateAsync(directory, header, cancellationToken);
         var events = resolved.Positions is { } span
             ? store.ReadAllRawAsync(span.First - 1, checked((int)(span.Last - span.First + 1)), cancellationToken)
             : store.ReadStreamsRawAsync(resolved.Streams, checkpoint.TreeSize, cancellationToken);
@@ -64,6 +76,35 @@ internal sealed class AuditExporter(
             Convert.ToBase64String(checkpoint.RootHash), day, writer.EventCountsByType, resolved.Nodes));
         await writer.CompleteAsync(report, cancellationToken);
         return new ExportSummary(scope.ToString(), checkpoint.TreeSize, writer.EventCount, writer.EventCountsByType);
+    }
+
+    private async Task<StreamMap?> StreamIndexAtAsync(StoredCheckpoint checkpoint, CancellationToken cancellationToken)
+    {
+        if (Integrity.GettingCheckpoints.CheckpointView.StreamIndexRootOf(checkpoint) is not { } root)
+        {
+            return null;
+        }
+
+        var map = await streamIndex.MapAtAsync(checkpoint.TreeSize, cancellationToken);
+        return map.Root.AsSpan().SequenceEqual(root)
+            ? map
+            : throw new LogIntegrityException(
+                $"The stream index recomputed from the log at {checkpoint.TreeSize} events is not the one the checkpoint signed: the log was changed outside the ledger.");
+    }
+
+    /// <summary>The events just outside a time range's positions, within the tree, with their inclusion proofs.</summary>
+    private async Task<IReadOnlyList<BundleEdge>> EdgesAsync((long First, long Last) range, long treeSize, CancellationToken cancellationToken)
+    {
+        var edges = new List<BundleEdge>();
+        foreach (var position in new[] { range.First - 1, range.Last + 1 }.Where(p => p >= 1 && p <= treeSize))
+        {
+            var raw = await store.ReadRawEventAsync(position, cancellationToken)
+                ?? throw new LogIntegrityException($"The checkpoint of {treeSize} leaves covers position {position}, but the log has no event there.");
+            var proof = await ProofSource.ReadAsync(treeSize, () => MerkleTree.InclusionProofAsync(subtrees, EventEnvelope.LeafIndex(position), (ulong)treeSize, cancellationToken));
+            edges.Add(new BundleEdge(EventEnvelope.ToCanonicalBytes(raw), proof));
+        }
+
+        return edges;
     }
 
     /// <summary>Writes a page of events with their proofs, read from the stored subtrees in one query.</summary>

@@ -4,6 +4,7 @@ using Provenance.Ledger.Lineage;
 using Provenance.Domain.Datasets;
 using Provenance.EventStore;
 using Provenance.Integrity.Bundles;
+using Provenance.Integrity.StreamIndex;
 
 namespace Provenance.Ledger.Exports;
 
@@ -18,7 +19,30 @@ internal sealed record ResolvedScope(
 /// <summary>Resolves a scope at a log position: which events a bundle holds, and what its report shows.</summary>
 internal sealed class ExportScopeResolver(PostgresEventStore store, LineageReader reader, LineageGraphs graphs)
 {
-    public async Task<ResolvedScope> ResolveAsync(BundleScope scope, long treeSize, DateOnly day, CancellationToken cancellationToken)
+    /// <summary>
+    /// Resolves <paramref name="scope"/> at <paramref name="treeSize"/>. With the stream index at that
+    /// size (<paramref name="index"/>, for a version 2 bundle), a stream scope's streams are computed
+    /// from it by <see cref="BundleScopeClosure"/>, exactly as a verifier recomputes them.
+    /// </summary>
+    public async Task<ResolvedScope> ResolveAsync(BundleScope scope, long treeSize, DateOnly day, StreamMap? index, CancellationToken cancellationToken)
+    {
+        var resolved = await ResolveAsync(scope, treeSize, day, cancellationToken);
+        if (index is null || !scope.IsStreamScope)
+        {
+            return resolved;
+        }
+
+        IReadOnlyCollection<Guid> seeds = scope.Kind switch
+        {
+            BundleScope.ModelVersionKind => [.. resolved.Nodes.Where(n => n.DatasetId is not null).Select(n => n.DatasetId!.Value).Distinct()],
+            BundleScope.IrbProtocolKind => await reader.DatasetsCoveredByAsync(scope.ProtocolId!.Value, treeSize, cancellationToken),
+            _ => [],
+        };
+        var streams = BundleScopeClosure.Expected(scope, index.Find, seeds).Keys.Order().ToList();
+        return resolved with { Streams = streams };
+    }
+
+    private async Task<ResolvedScope> ResolveAsync(BundleScope scope, long treeSize, DateOnly day, CancellationToken cancellationToken)
     {
         switch (scope.Kind)
         {

@@ -68,6 +68,7 @@ public sealed class RoleMatrixTests(ApiFixture api) : IClassFixture<ApiFixture>
         ["GET /checkpoints/{treeSize:long}"] = 'R',
         ["GET /checkpoints/consistency-proof"] = 'R',
         ["GET /events/{position:long}/inclusion-proof"] = 'R',
+        ["GET /streams/{id:guid}/index-proof"] = 'R',
         ["POST /datasets/"] = 'D',
         ["POST /datasets/{id:guid}/versions"] = 'D',
         ["POST /datasets/{id:guid}/versions/{version:int}/quarantine"] = 'D',
