@@ -34,6 +34,7 @@ internal static class CliApplication
             Exporting.ExportCommand.Create(api, host),
             Verifying.VerifyCommand.Create(host),
             Verifying.ConsistencyCommand.Create(api, host),
+            Monitoring.MonitorCommand.Create(host),
         };
     }
 

@@ -22,20 +22,28 @@ internal static class VerificationReport
         }
 
         Fact(console, "Events", $"{result.EventCount:N0} in the bundle, {result.ProofsVerified:N0} proved in the checkpoint's tree");
+        var how = result.FormatVersion >= 2 ? "proved complete against the signed stream index" : "claimed complete by the exporter (format version 1)";
         if (result.Positions is { } positions)
         {
-            Fact(console, "Completeness", $"positions {positions.First:N0} to {positions.Last:N0} claimed complete");
+            Fact(console, "Completeness", $"positions {positions.First:N0} to {positions.Last:N0} {how}");
         }
         else if (result.Streams.Count > 0)
         {
-            Fact(console, "Completeness", $"{result.Streams.Count:N0} streams claimed complete");
+            Fact(console, "Completeness", $"{result.Streams.Count:N0} streams {how}");
+        }
+
+        foreach (var warning in result.Warnings)
+        {
+            console.MarkupLine($"[yellow]Warning:[/] {Markup.Escape(warning)}.");
         }
 
         if (result.IsValid)
         {
             console.MarkupLine(result.TrustedBundleKey
                 ? "[green]VALID[/] against the bundle's own key: every check passed, but only a trusted --key shows who signed it."
-                : "[green]VALID[/]: every event is, byte for byte, the event the ledger committed to under the signed checkpoint, and the manifest's claims hold.");
+                : result.FormatVersion >= 2
+                    ? "[green]VALID[/]: every event is, byte for byte, the event the ledger committed to under the signed checkpoint, and nothing of the scope is left out."
+                    : "[green]VALID[/]: every event is, byte for byte, the event the ledger committed to under the signed checkpoint, and the manifest's claims hold.");
             return;
         }
 
