@@ -209,8 +209,16 @@ executed="${executed:-0}" passed="${passed:-0}" failed="${failed:-0}"
 passed=$((passed + extra_passed))
 failed=$((failed + extra_failed))
 
+# Which tests failed, by name and reason, near the end where a truncated log still shows them.
+failures="$(trx_failures "$results")"
+
 # Stop and delete the cluster now, so nothing is printed after the summary line.
 cleanup
+
+if [ -n "$failures" ]; then
+  echo "Failed tests:"
+  printf '%s\n' "$failures"
+fi
 
 echo "Phases:"
 for i in "${!phase_names[@]}"; do

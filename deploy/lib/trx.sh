@@ -48,3 +48,32 @@ trx_counts_awk() {
       }
       END { printf "%d %d %d\n", executed, passed, failed }'
 }
+
+# trx_failures DIR   prints one line per failed test in DIR/**/*.trx: its name and the first line of
+#                    its error message (python3), or its name alone (grep/sed). Nothing when none failed.
+trx_failures() {
+  local dir="$1"
+  if command -v python3 >/dev/null 2>&1; then
+    python3 - "$dir" 2>/dev/null <<'PY' && return 0
+import glob, os, sys
+import xml.etree.ElementTree as ET
+for path in sorted(glob.glob(os.path.join(sys.argv[1], "**", "*.trx"), recursive=True)):
+    try:
+        root = ET.parse(path).getroot()
+    except ET.ParseError:
+        continue
+    for r in root.iter():
+        if r.tag.rsplit("}", 1)[-1] != "UnitTestResult" or r.get("outcome") in ("Passed", "NotExecuted", None):
+            continue
+        message = ""
+        for m in r.iter():
+            if m.tag.rsplit("}", 1)[-1] == "Message" and m.text:
+                message = m.text.strip().splitlines()[0][:300]
+                break
+        print(f"  {r.get('testName')}: {message}" if message else f"  {r.get('testName')}")
+PY
+  fi
+  find "$dir" -type f -name '*.trx' -print0 2>/dev/null | xargs -0 -r cat 2>/dev/null | tr '\n\r\t' '   ' |
+    grep -o '<UnitTestResult [^>]*outcome="\(Failed\|Error\|Timeout\|Aborted\)"[^>]*>' |
+    sed -n 's/.* testName="\([^"]*\)".*/  \1/p' || true
+}

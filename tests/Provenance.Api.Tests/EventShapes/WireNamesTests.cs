@@ -13,7 +13,7 @@ public sealed class WireNamesTests
 {
     private static readonly HashSet<string> Catalog = EventCatalog.All.Select(e => e.Name).ToHashSet(StringComparer.Ordinal);
 
-    public static TheoryData<string> VerifierNames() => [.. LedgerEventTypes.All, .. StreamKind.All.Select(k => k.FirstEventType)];
+    public static TheoryData<string> VerifierNames() => [.. LedgerEventTypes.All.Union(StreamKind.All.Select(k => k.FirstEventType), StringComparer.Ordinal)];
 
     [Theory]
     [MemberData(nameof(VerifierNames))]
