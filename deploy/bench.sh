@@ -6,9 +6,12 @@
 #   1. single-event appends through the event store (1, 8, 32 writers) against plain single-row
 #      INSERT transactions of the same payload; 100-event appends against plain 100-row INSERTs of
 #      the same rows into a bare copy of the events table;
+#      and single-event appends at 32 writers with the stream index following the log, and without;
 #   2. generates a deterministic scenario (--seed, --events; default 1,000,000 events) and loads
 #      it through the event store's own append path and inline projections;
-#   3. rebuilds every projection from the whole log;
+#   3. rebuilds every projection from the whole log; catches the Merkle tree and the stream index up
+#      with the whole log (against reading it alone), signs checkpoints with their index update after
+#      new appends, and measures map proofs;
 #   4. starts the API on 127.0.0.1 (shipped logging: one JSON line per request, to a file) and
 #      waits until every projection and the Merkle tree have caught up;
 #   5. the lineage query of the flagship model version (1,000 dataset versions, derivation depth
@@ -33,13 +36,13 @@ source "$repo/deploy/lib/postgres.sh"
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1 MSBUILDDISABLENODEREUSE=1
 
 events=1000000 seed=20261122 chains=100 depth=10 warmup=30 iterations=500 write=1 tiny="" append_seconds=10 append_writers="1,8,32"
-batch_writers="1,4" http_warmup=20 http_seconds=20
+batch_writers="1,4" http_warmup=20 http_seconds=20 index_writers=32 index_repeat=3
 while [ $# -gt 0 ]; do
   case "$1" in
     --events) events="$2"; shift 2 ;;
     --seed) seed="$2"; shift 2 ;;
     --tiny) tiny=1; events=3000; chains=5; depth=3; warmup=3; iterations=20; write=""; append_seconds=1; append_writers="1,4"
-      batch_writers="1"; http_warmup=1; http_seconds=2; shift ;;
+      batch_writers="1"; http_warmup=1; http_seconds=2; index_writers=4; index_repeat=1; shift ;;
     --no-write) write=""; shift ;;
     *) echo "usage: bash deploy/bench.sh [--events N] [--seed S] [--tiny] [--no-write]" >&2; exit 2 ;;
   esac
@@ -103,12 +106,21 @@ dotnet "$bench" appends --connection "$(pg_role_connection_string provenance_ben
   --migrations-connection "$(pg_role_connection_string provenance_bench_appends provenance_owner)" \
   --writers "$append_writers" --batch-writers "$batch_writers" --seconds "$append_seconds" 2>&1 | collect
 
+step "Appends with the stream index on and off ($index_writers writers, ${append_seconds} s each, $index_repeat turns)"
+pg_ensure_roles_and_db provenance_bench_index
+dotnet "$bench" index-appends --connection "$(pg_role_connection_string provenance_bench_index provenance_app)" \
+  --migrations-connection "$(pg_role_connection_string provenance_bench_index provenance_owner)" \
+  --writers "$index_writers" --seconds "$append_seconds" --repeat "$index_repeat" 2>&1 | collect
+
 step "Loading a scenario of $events events (seed $seed)"
 dotnet "$bench" load --connection "$app_cs" --migrations-connection "$owner_cs" --events "$events" --seed "$seed" \
   --chains "$chains" --depth "$depth" 2>&1 | collect
 
 step "Rebuilding every projection from the log"
 dotnet "$bench" rebuild --connection "$app_cs" --migrations-connection "$owner_cs" 2>&1 | collect
+
+step "The stream index: catching up with the whole log, signing checkpoints, proof sizes"
+dotnet "$bench" stream-index --connection "$app_cs" --migrations-connection "$owner_cs" ${tiny:+--rounds 2 --appends 50} 2>&1 | collect
 
 start_api() { # extra environment assignments for the API
   api_port="$(pg_free_port)"
@@ -202,10 +214,14 @@ table="$work/table.md"
   for w in ${batch_writers//,/ }; do
     echo "| Batched appends, 100 events per append, $w writer(s) | $(printf '%.0f' "$(result "batched.w$w.events_per_s")") events/s = $(result "batched.w$w.ratio")× plain 100-row INSERTs of the same rows into a bare copy of the events table ($(printf '%.0f' "$(result "batched_plain.w$w.rows_per_s")") rows/s) | ≥ 50,000 events/s |"
   done
+  echo "| Single-event appends, $index_writers writers, the stream index following the log (off: the Merkle tree alone) | $(printf '%.0f' "$(result "index_appends.w$index_writers.on_per_s")") events/s = $(result "index_appends.w$index_writers.ratio")× the same with the index off ($(printf '%.0f' "$(result "index_appends.w$index_writers.off_per_s")")/s) | ≥ 0.9× |"
   echo "| Scenario load through the append path | $(result load.events) events in $(result load.appends) appends ($(result load.transactions) transactions): $(printf '%.0f' "$(result load.events_per_s)") events/s | minutes for 1M |"
   for p in lineage catalog; do
     echo "| Rebuild of the $p projection from the $(result load.events)-event log | $(printf '%.0f' "$(result "rebuild.$p.log_events_per_s")") log events/s ($(result "rebuild.$p.events") events of its types applied); reading the whole log alone: $(printf '%.0f' "$(result read.events_per_s)") events/s | ≥ 50,000 events/s |"
   done
+  echo "| The integrator catching up with the $(result index.log_events)-event log: Merkle tree and stream index ($(result index.streams) streams) | $(printf '%.0f' "$(result index.integrator_per_s)") events/s; the index alone $(printf '%.0f' "$(result index.catch_up_per_s)") events/s = $(result index.catch_up_ratio)× reading the log as it reads it ($(printf '%.0f' "$(result index.read_per_s)") events/s) | ≥ 20,000 events/s |"
+  echo "| Signing a checkpoint of the $(result index.checkpoint_tree_size)-event ledger after new appends, with the stream index update | median $(result index.checkpoint_ms_median) ms, slowest $(result index.checkpoint_ms_max) ms | ≤ 1 s |"
+  echo "| A stream index map proof ($(result index.streams) streams, $(result index.proof_hashes) hashes) | median $(result index.proof_bytes_median) bytes, largest $(result index.proof_bytes_max) bytes | ≤ 2 KB |"
   for mode in "lineage:log at rest" "lineage_moving:log moving, $(result lineage_moving.writes) unrelated appends meanwhile" "lineage_cold:answer reuse off, every answer computed"; do
     key="${mode%%:*}"
     echo "| Lineage ($((chains * depth)) dataset versions, depth $depth, $(result load.events)-event ledger), ${mode#*:} | p50 $(result "$key.p50_ms") ms, p95 $(result "$key.p95_ms") ms, p99 $(result "$key.p99_ms") ms ($(result "$key.bytes") bytes) | p95 ≤ 20 ms |"

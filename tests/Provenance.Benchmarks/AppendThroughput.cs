@@ -129,7 +129,7 @@ internal static class AppendThroughput
     private static double GroupFactor(AppendStatistics before, AppendStatistics after) =>
         (after.Appends - before.Appends) / (double)Math.Max(1, after.Transactions - before.Transactions);
 
-    private static DatasetRegistered Event(Guid id) => new(
+    internal static DatasetRegistered Event(Guid id) => new(
         id, "Benchmark registration", "A registration appended by the throughput benchmark.", "Benchmark steward", "Benchmark Health",
         Modality.StructuredEhr, new DateOnly(2020, 1, 1), new DateOnly(2023, 12, 31), 1_000, 100, "benchmark", DateTimeOffset.UtcNow);
 
@@ -149,7 +149,7 @@ internal static class AppendThroughput
     }
 
     /// <summary>Runs <paramref name="writers"/> loops of <paramref name="write"/> for a while; returns completed writes per second.</summary>
-    private static async Task<double> RunWritersAsync(int writers, long seconds, Func<Task> write)
+    internal static async Task<double> RunWritersAsync(int writers, long seconds, Func<Task> write)
     {
         // A short warm-up opens the pool's connections and compiles the paths.
         using (var warm = new CancellationTokenSource(TimeSpan.FromSeconds(1)))

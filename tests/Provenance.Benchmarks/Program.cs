@@ -8,6 +8,8 @@ using Provenance.Benchmarks;
 //   appends  --connection CS [--migrations-connection CS] [--writers 1,8,32] [--seconds S]   (on a database of its own)
 //   rebuild  --connection CS [--migrations-connection CS]   (every projection, from the whole log)
 //   export   --url URL   (signs a checkpoint, downloads the whole ledger's bundle, verifies it offline; PROVENANCE_API_KEY)
+//   index-appends --connection CS [--migrations-connection CS] [--writers 32] [--seconds S]   (stream index on and off; a database of its own)
+//   stream-index  --connection CS [--migrations-connection CS] [--rounds R] [--appends N]   (on a loaded scenario: catch-up, signing, proof sizes)
 var command = args.FirstOrDefault();
 var options = Arguments.Parse(args.Skip(1));
 try
@@ -20,6 +22,8 @@ try
         "appends" => await AppendThroughput.RunAsync(options),
         "rebuild" => await ProjectionRebuild.RunAsync(options),
         "export" => await ExportVerification.RunAsync(options),
+        "index-appends" => await StreamIndexCost.AppendsAsync(options),
+        "stream-index" => await StreamIndexCost.ScenarioAsync(options),
         _ => Usage(),
     };
 }
@@ -31,6 +35,6 @@ catch (ArgumentException e)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Provenance.Benchmarks load|lineage|verify-synthetic|appends|rebuild|export [--option value ...] (see Program.cs)");
+    Console.Error.WriteLine("usage: Provenance.Benchmarks load|lineage|verify-synthetic|appends|rebuild|export|index-appends|stream-index [--option value ...] (see Program.cs)");
     return 2;
 }
