@@ -182,7 +182,8 @@ PROVENANCE_API_KEY="$admin_key" wrk -t1 -c64 -d"${http_seconds}s" --latency -s "
 [ "$(result http.failed)" = "0" ] || { echo "Some HTTP appends failed ($(result http.failed))." >&2; exit 1; }
 mark_rss http
 step "Exporting the whole ledger as one audit bundle, and verifying it offline"
-PROVENANCE_API_KEY="$admin_key" dotnet "$bench" export --url "$api_url" 2>&1 | collect
+PROVENANCE_API_KEY="$admin_key" dotnet "$bench" export --url "$api_url" 2>&1 | collect ||
+  { echo "The export failed; the API's log ends:" >&2; tail -n 60 "$work/api.log" >&2; exit 1; }
 mark_rss export
 stop_api
 step "Lineage again, with answer reuse turned off"

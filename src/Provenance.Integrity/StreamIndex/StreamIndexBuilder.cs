@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Text.Json;
 
 namespace Provenance.Integrity.StreamIndex;
@@ -145,13 +144,15 @@ public sealed class StreamIndexBuilder
         return state;
     }
 
-    /// <summary>A stream's entry as it is being built, with its key and its leaf hash cached until it changes.</summary>
+    /// <summary>A stream's entry as it is being built, with its leaf hash cached until it changes. Kept small.</summary>
     private sealed class State(Guid stream)
     {
-        private readonly byte[] _key = StreamIndexHashing.Key(stream);
-        private readonly List<StreamReference> _referrers = [];
-        private readonly HashSet<Guid> _referrerIds = [];
-        private StreamIndexEntry? _entry;
+        // Referrers are checked for duplicates by scanning while few, by a set past this many.
+        private const int SetFrom = 16;
+
+        private readonly StreamMap.Leaf _key = StreamMap.Leaf.KeyOf(StreamIndexHashing.Key(stream));
+        private List<StreamReference>? _referrers;
+        private HashSet<Guid>? _referrerIds;
         private byte[]? _leaf;
 
         public string? Type { get; set; }
@@ -160,11 +161,12 @@ public sealed class StreamIndexBuilder
 
         public long LastPosition { get; set; }
 
-        public void Changed() => (_entry, _leaf) = (null, null);
+        public void Changed() => _leaf = null;
 
         public void AddReferrer(StreamReference reference)
         {
-            if (!_referrerIds.Add(reference.Stream))
+            _referrers ??= [];
+            if (_referrerIds is not null ? !_referrerIds.Add(reference.Stream) : _referrers.Exists(r => r.Stream == reference.Stream))
             {
                 return;
             }
@@ -172,18 +174,23 @@ public sealed class StreamIndexBuilder
             var text = reference.Stream.ToString("D");
             var at = _referrers.FindIndex(r => string.CompareOrdinal(r.Stream.ToString("D"), text) > 0);
             _referrers.Insert(at < 0 ? _referrers.Count : at, reference);
+            if (_referrerIds is null && _referrers.Count >= SetFrom)
+            {
+                _referrerIds = [.. _referrers.Select(r => r.Stream)];
+            }
+
             Changed();
         }
 
-        public StreamIndexEntry Entry() => _entry ??= new StreamIndexEntry(stream, Type, LastVersion, LastPosition, [.. _referrers]);
+        public StreamIndexEntry Entry() => new(stream, Type, LastVersion, LastPosition, _referrers is null ? [] : [.. _referrers]);
 
+        // The leaf hash is kept until the stream changes; the entry is made again for each map, which
+        // holds it: a ledger's builder holds hundreds of thousands of these.
         public StreamMap.Leaf ToLeaf()
         {
             var entry = Entry();
-            _leaf ??= StreamIndexHashing.Leaf(_key, entry.Hash());
-            return new StreamMap.Leaf(
-                BinaryPrimitives.ReadUInt64BigEndian(_key), BinaryPrimitives.ReadUInt64BigEndian(_key.AsSpan(8)),
-                BinaryPrimitives.ReadUInt64BigEndian(_key.AsSpan(16)), BinaryPrimitives.ReadUInt64BigEndian(_key.AsSpan(24)), _key, _leaf, entry);
+            _leaf ??= StreamIndexHashing.Leaf(_key.KeyBytes(), entry.Hash());
+            return _key with { Hash = _leaf, Entry = entry };
         }
     }
 }

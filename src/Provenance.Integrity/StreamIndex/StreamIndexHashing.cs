@@ -43,6 +43,16 @@ public static class StreamIndexHashing
         return SHA256.HashData(input);
     }
 
+    /// <summary>Writes the inner node of <paramref name="left"/> and <paramref name="right"/> to <paramref name="destination"/> (32 bytes).</summary>
+    internal static void Node(ReadOnlySpan<byte> left, ReadOnlySpan<byte> right, Span<byte> destination)
+    {
+        Span<byte> input = stackalloc byte[1 + (2 * HashSize)];
+        input[0] = 0x03;
+        left.CopyTo(input[1..]);
+        right.CopyTo(input[(1 + HashSize)..]);
+        SHA256.HashData(input, destination);
+    }
+
     /// <summary>Bit <paramref name="index"/> of a key, from the most significant bit of its first byte (0: go left).</summary>
     public static int Bit(ReadOnlySpan<byte> key, int index) => (key[index >> 3] >> (7 - (index & 7))) & 1;
 }

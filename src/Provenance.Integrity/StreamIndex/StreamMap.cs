@@ -12,25 +12,27 @@ public sealed class StreamMap
 {
     private const int Empty = -1;
 
+    // Compact, for a ledger of a few hundred thousand streams: the leaves sorted by key, and the
+    // inner nodes (n - 1 that part keys, plus one per level where all of a subtree's keys go the
+    // same way) as two flat arrays (children, then 32-byte hashes), no object per node.
     private readonly Leaf[] _leaves;
-    private readonly List<(int Left, int Right)> _nodes = [];
-    private readonly List<byte[]> _nodeHashes = [];
+    private int[] _children;
+    private byte[] _nodeHashes;
     private readonly int _root;
-    private readonly Dictionary<Guid, int> _byStream;
+    private int _nodeCount;
 
     internal StreamMap(long treeSize, Leaf[] leaves)
     {
         TreeSize = treeSize;
         Array.Sort(leaves, static (a, b) => a.CompareTo(b));
         _leaves = leaves;
-        _byStream = new Dictionary<Guid, int>(leaves.Length);
-        for (var i = 0; i < leaves.Length; i++)
-        {
-            _byStream[leaves[i].Entry.Stream] = i;
-        }
-
+        var inner = Math.Max(1, leaves.Length + (leaves.Length / 2));
+        _children = new int[2 * inner];
+        _nodeHashes = new byte[StreamIndexHashing.HashSize * inner];
         _root = Build(0, leaves.Length, 0);
-        Root = HashOf(_root);
+        Array.Resize(ref _children, 2 * _nodeCount);
+        Array.Resize(ref _nodeHashes, StreamIndexHashing.HashSize * _nodeCount);
+        Root = HashOf(_root).ToArray();
     }
 
     /// <summary>The tree size (the log position) the index is at.</summary>
@@ -46,7 +48,24 @@ public sealed class StreamMap
     public IEnumerable<Guid> AllStreams => _leaves.Select(l => l.Entry.Stream);
 
     /// <summary>A stream's entry, or null when the map holds no such stream.</summary>
-    public StreamIndexEntry? Find(Guid stream) => _byStream.TryGetValue(stream, out var i) ? _leaves[i].Entry : null;
+    public StreamIndexEntry? Find(Guid stream)
+    {
+        var key = Leaf.KeyOf(StreamIndexHashing.Key(stream));
+        var (lo, hi) = (0, _leaves.Length - 1);
+        while (lo <= hi)
+        {
+            var mid = lo + ((hi - lo) / 2);
+            var order = _leaves[mid].CompareTo(key);
+            if (order == 0)
+            {
+                return _leaves[mid].Entry;
+            }
+
+            (lo, hi) = order < 0 ? (mid + 1, hi) : (lo, mid - 1);
+        }
+
+        return null;
+    }
 
     /// <summary>Proves a stream's entry against <see cref="Root"/>, or its absence.</summary>
     public StreamIndexProof Prove(Guid stream)
@@ -57,9 +76,9 @@ public sealed class StreamMap
         var depth = 0;
         while (node >= 0)
         {
-            var (left, right) = _nodes[node];
+            var (left, right) = (_children[2 * node], _children[(2 * node) + 1]);
             var (next, sibling) = StreamIndexHashing.Bit(key, depth) == 0 ? (left, right) : (right, left);
-            siblings.Add(HashOf(sibling));
+            siblings.Add(HashOf(sibling).ToArray());
             node = next;
             depth++;
         }
@@ -73,16 +92,16 @@ public sealed class StreamMap
         var leaf = _leaves[LeafIndex(node)];
         return leaf.Entry.Stream == stream
             ? new StreamIndexProof(stream, leaf.Entry, null, siblings)
-            : new StreamIndexProof(stream, null, new StreamIndexNeighbor(leaf.Key, leaf.Entry.Hash()), siblings);
+            : new StreamIndexProof(stream, null, new StreamIndexNeighbor(leaf.KeyBytes(), leaf.Entry.Hash()), siblings);
     }
 
     // A reference is an inner node (>= 0), a leaf (<= -2: -2 - its index) or the empty subtree (-1).
     private static int LeafIndex(int reference) => -2 - reference;
 
-    private byte[] HashOf(int reference) => reference switch
+    private ReadOnlySpan<byte> HashOf(int reference) => reference switch
     {
-        Empty => new byte[StreamIndexHashing.HashSize],
-        >= 0 => _nodeHashes[reference],
+        Empty => StreamIndexHashing.Empty,
+        >= 0 => _nodeHashes.AsSpan(reference * StreamIndexHashing.HashSize, StreamIndexHashing.HashSize),
         _ => _leaves[LeafIndex(reference)].Hash,
     };
 
@@ -104,7 +123,7 @@ public sealed class StreamMap
         while (from < to)
         {
             var probe = from + ((to - from) / 2);
-            if (StreamIndexHashing.Bit(_leaves[probe].Key, depth) == 0)
+            if (_leaves[probe].Bit(depth) == 0)
             {
                 from = probe + 1;
             }
@@ -116,15 +135,44 @@ public sealed class StreamMap
 
         var left = Build(lo, from, depth + 1);
         var right = Build(from, hi, depth + 1);
-        _nodes.Add((left, right));
-        _nodeHashes.Add(StreamIndexHashing.Node(HashOf(left), HashOf(right)));
-        return _nodes.Count - 1;
+        var node = _nodeCount++;
+        if (2 * _nodeCount > _children.Length)
+        {
+            Array.Resize(ref _children, 2 * _children.Length);
+            Array.Resize(ref _nodeHashes, 2 * _nodeHashes.Length);
+        }
+
+        (_children[2 * node], _children[(2 * node) + 1]) = (left, right);
+        StreamIndexHashing.Node(HashOf(left), HashOf(right), _nodeHashes.AsSpan(node * StreamIndexHashing.HashSize, StreamIndexHashing.HashSize));
+        return node;
     }
 
-    /// <summary>A stream's leaf: its key (also as four big-endian words, for sorting), its leaf hash and its entry.</summary>
-    internal readonly record struct Leaf(ulong K0, ulong K1, ulong K2, ulong K3, byte[] Key, byte[] Hash, StreamIndexEntry Entry)
+    /// <summary>A stream's leaf: its key as four big-endian words, its leaf hash and its entry.</summary>
+    internal readonly record struct Leaf(ulong K0, ulong K1, ulong K2, ulong K3, byte[] Hash, StreamIndexEntry Entry)
     {
+        /// <summary>A key's four words, as a leaf without hash or entry (for searching).</summary>
+        public static Leaf KeyOf(ReadOnlySpan<byte> key) => new(
+            System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(key), System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(key[8..]),
+            System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(key[16..]), System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(key[24..]), null!, null!);
+
         public int CompareTo(Leaf other) =>
             K0 != other.K0 ? K0.CompareTo(other.K0) : K1 != other.K1 ? K1.CompareTo(other.K1) : K2 != other.K2 ? K2.CompareTo(other.K2) : K3.CompareTo(other.K3);
+
+        /// <summary>Bit <paramref name="index"/> of the key, from the most significant bit of its first byte.</summary>
+        public int Bit(int index)
+        {
+            var word = (index >> 6) switch { 0 => K0, 1 => K1, 2 => K2, _ => K3 };
+            return (int)((word >> (63 - (index & 63))) & 1);
+        }
+
+        public byte[] KeyBytes()
+        {
+            var key = new byte[StreamIndexHashing.HashSize];
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(key, K0);
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(key.AsSpan(8), K1);
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(key.AsSpan(16), K2);
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(key.AsSpan(24), K3);
+            return key;
+        }
     }
 }

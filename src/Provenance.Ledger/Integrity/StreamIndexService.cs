@@ -13,7 +13,9 @@ namespace Provenance.Ledger.Integrity;
 /// </summary>
 internal sealed partial class StreamIndexService(PostgresEventStore store, ILogger<StreamIndexService> logger) : IDisposable
 {
-    private const int MapsKept = 3;
+    // Only the latest map (about 15 MB for 140,000 streams): the service runs in a 512 MB container
+    // beside exports of a million events. A proof or export at an older size replays the log (2 s per million events).
+    private const int MapsKept = 1;
 
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly LinkedList<StreamMap> _maps = [];
