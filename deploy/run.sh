@@ -23,6 +23,12 @@
 # this script prints the demo keys and how to stop. `source .local/demo-keys.env` puts them in your shell ($STEWARD_KEY,
 # $IRB_REVIEWER_KEY, $REGULATOR_KEY, $ADMIN_KEY) for the README tour.
 #
+# Witness (#17): a demo witness with its own key (<repo>/.local/witness/witness.key, made on first
+# use; its verifier key in witness.pub) and state (<repo>/.local/witness/state) listens on
+# ${PROVENANCE_WITNESS_URL:-http://127.0.0.1:5081} once the API is up, witnessing the API's log; the API
+# submits every checkpoint to it (Provenance__Witnessing__*), so the tour's checkpoints carry its
+# cosignature. PROVENANCE_WITNESS=0 runs without it.
+#
 # PROVENANCE_RUN_DRY=1: do everything up to, but not including, `dotnet run` (prints the
 # environment it would use, with passwords masked, then exits, stopping the cluster if it
 # started it). For checking the database part without the API.
@@ -40,6 +46,13 @@ started_here=""
 cleanup() {
   if [ -n "${keys_printer:-}" ]; then
     kill "$keys_printer" 2>/dev/null || true
+  fi
+  if [ -n "${witness_starter:-}" ]; then
+    kill "$witness_starter" 2>/dev/null || true
+  fi
+  if [ -f "${witness_pid_file:-}" ]; then
+    kill "$(cat "$witness_pid_file")" 2>/dev/null || true
+    rm -f "$witness_pid_file"
   fi
   if [ -n "$started_here" ]; then
     started_here=""
@@ -91,6 +104,23 @@ urls="${ASPNETCORE_URLS:-http://127.0.0.1:5080}"
 export Provenance__Auth__BootstrapKeyFile="${Provenance__Auth__BootstrapKeyFile:-$repo/.local/bootstrap-admin.key}"
 export Provenance__Seed__KeysFile="${Provenance__Seed__KeysFile:-$repo/.local/demo-keys.env}"
 
+witness_url="${PROVENANCE_WITNESS_URL:-http://127.0.0.1:5081}"
+witness_dir="$repo/.local/witness"
+cli_dll="$repo/src/Provenance.Cli/bin/Release/net10.0/provenance.dll"
+if [ "${PROVENANCE_WITNESS:-1}" != "0" ] && [ "${PROVENANCE_RUN_DRY:-}" != "1" ]; then
+  dotnet build src/Provenance.Cli -c Release -v quiet -nologo >/dev/null
+  mkdir -p "$witness_dir"
+  if [ ! -f "$witness_dir/witness.key" ]; then
+    dotnet "$cli_dll" witness keygen --name demo-witness.provenance.local --out "$witness_dir/witness.key" >"$witness_dir/witness.pub"
+    echo "Made the demo witness's key: $witness_dir/witness.key (verifier key in witness.pub)."
+  fi
+  export Provenance__Witnessing__Witnesses__0__Url="$witness_url"
+  Provenance__Witnessing__Witnesses__0__Key="$(head -n 1 "$witness_dir/witness.pub")"
+  export Provenance__Witnessing__Witnesses__0__Key
+  # The witness starts after the API (it needs the API's public key): retry it often meanwhile.
+  export Provenance__Witnessing__MaxRetryAfter="${Provenance__Witnessing__MaxRetryAfter:-00:00:05}"
+fi
+
 if [ "${PROVENANCE_RUN_DRY:-}" = "1" ]; then
   mask() { sed -E 's/(Password=)[^;]*/\1*****/g'; }
   echo "PROVENANCE_RUN_DRY=1: not starting the API. It would run with:"
@@ -137,5 +167,22 @@ started_at="$(date +%s)"
   done
 ) &
 keys_printer=$!
+if [ -n "${Provenance__Witnessing__Witnesses__0__Url:-}" ] && [ "${PROVENANCE_WITNESS:-1}" != "0" ]; then
+  # The demo witness: once the API answers, it witnesses the API's log under the API's published key.
+  witness_pid_file="$witness_dir/witness.pid"
+  (
+    for _ in $(seq 1 600); do
+      if log_key="$(curl -fsS "$urls/checkpoints/public-key" 2>/dev/null | sed -n 's/.*"verifierKey":"\([^"]*\)".*/\1/p')" && [ -n "$log_key" ]; then
+        dotnet "$cli_dll" witness serve --key "$witness_dir/witness.key" --state "$witness_dir/state" --log "$log_key" --urls "$witness_url" \
+          >>"$witness_dir/witness.log" 2>&1 &
+        echo $! >"$witness_pid_file"
+        printf 'The demo witness listens on %s (log: %s); checkpoints are cosigned by %s.\n' "$witness_url" "$witness_dir/witness.log" "$(cut -d+ -f1 "$witness_dir/witness.pub")"
+        exit 0
+      fi
+      sleep 1
+    done
+  ) &
+  witness_starter=$!
+fi
 # Not exec: the EXIT trap has to stop the cluster after the API exits.
 dotnet run --project src/Provenance.Api -c Release -- --urls "$urls" "$@"

@@ -35,6 +35,7 @@ internal static class CliApplication
             Verifying.VerifyCommand.Create(host),
             Verifying.ConsistencyCommand.Create(api, host),
             Monitoring.MonitorCommand.Create(host),
+            Witnessing.WitnessCommand.Create(host),
         };
     }
 

@@ -27,6 +27,9 @@ public static class EventStoreTables
     /// <summary>Signed checkpoints of the Merkle tree, one per tree size, never changed.</summary>
     public const string Checkpoints = "checkpoints";
 
+    /// <summary>Witnesses' cosignatures of the checkpoints (#17), never changed.</summary>
+    public const string CheckpointCosignatures = "checkpoint_cosignatures";
+
     /// <summary>Where each projection stands in the log.</summary>
     public const string ProjectionCheckpoints = "projection_checkpoints";
 
@@ -35,5 +38,5 @@ public static class EventStoreTables
 
     /// <summary>The tables that make up the ledger itself (its read models aside).</summary>
     public static IReadOnlyList<string> Ledger { get; } =
-        [Events, Streams, LogHead, IdempotencyKeys, MerkleSubtrees, MerkleTreeHead, Checkpoints, SchemaMigrations];
+        [Events, Streams, LogHead, IdempotencyKeys, MerkleSubtrees, MerkleTreeHead, Checkpoints, CheckpointCosignatures, SchemaMigrations];
 }

@@ -61,6 +61,7 @@ public static class LedgerServices
     public static IServiceCollection AddLedgerBackgroundWork(this IServiceCollection services)
     {
         services.AddHostedService<BackgroundWork>();
+        services.AddHostedService(sp => sp.GetRequiredService<Integrity.Witnessing.WitnessPublisher>());
         return services;
     }
 
@@ -167,6 +168,12 @@ public static class LedgerServices
         services.AddSingleton<SigningKey>();
         services.AddSingleton<CheckpointService>();
         services.AddSingleton<IntegrityFollower>();
+
+        // #17: witnesses cosign the checkpoints.
+        services.AddOptions<Integrity.Witnessing.WitnessingOptions>().Bind(configuration.GetSection(Integrity.Witnessing.WitnessingOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<Integrity.Witnessing.WitnessingOptions>, Integrity.Witnessing.WitnessingOptionsValidator>();
+        services.AddSingleton<Integrity.Witnessing.CheckpointSignal>();
+        services.AddSingleton<Integrity.Witnessing.WitnessPublisher>();
     }
 
     private static void AddExports(this IServiceCollection services)

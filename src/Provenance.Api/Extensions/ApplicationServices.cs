@@ -55,9 +55,11 @@ internal static class ApplicationServices
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.AddSingleton<DatabaseHealthCheck>();
         services.AddSingleton<BackgroundHealthCheck>();
+        services.AddSingleton<WitnessHealthCheck>();
         services.AddHealthChecks()
             .Add(new HealthCheckRegistration("database", sp => sp.GetRequiredService<DatabaseHealthCheck>(), failureStatus: null, tags: ["ready"]))
-            .Add(new HealthCheckRegistration("background", sp => sp.GetRequiredService<BackgroundHealthCheck>(), failureStatus: null, tags: ["ready"]));
+            .Add(new HealthCheckRegistration("background", sp => sp.GetRequiredService<BackgroundHealthCheck>(), failureStatus: null, tags: ["ready"]))
+            .Add(new HealthCheckRegistration("witnesses", sp => sp.GetRequiredService<WitnessHealthCheck>(), failureStatus: null, tags: ["ready"]));
         services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "Provenance ledger API";

@@ -24,7 +24,7 @@ internal static class MonitorCommand
     {
         var bundle = new Argument<string>("bundle")
         {
-            Description = "A time-range audit bundle from the log's first event (provenance export --kind time-range --from 2000-01-01T00:00:00Z --to <now>)",
+            Description = "A time-range audit bundle from the log's first event (provenance export --from 2000-01-01T00:00:00Z --to <now> --out FILE.zip)",
         };
         var key = new Option<string?>("--key")
         {

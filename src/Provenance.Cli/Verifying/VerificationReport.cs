@@ -32,6 +32,14 @@ internal static class VerificationReport
             Fact(console, "Completeness", $"{result.Streams.Count:N0} streams {how}");
         }
 
+        if (result.Witnesses is { } witnesses)
+        {
+            var signed = witnesses.Cosigned.Select(c => $"{c.Witness.Name} (at {c.Cosignature.Time:yyyy-MM-dd HH:mm:ss}Z)").ToList();
+            Fact(console, "Witnesses", signed.Count == 0
+                ? "no given witness cosigned the checkpoint"
+                : $"cosigned by {string.Join(", ", signed)}" + (witnesses.Missing.Count > 0 ? $"; not by {string.Join(", ", witnesses.Missing.Select(w => w.Name))}" : ""));
+        }
+
         foreach (var warning in result.Warnings)
         {
             console.MarkupLine($"[yellow]Warning:[/] {Markup.Escape(warning)}.");

@@ -1,14 +1,16 @@
 using System.CommandLine;
 using Provenance.Integrity.Bundles;
 using Provenance.Integrity.Checkpoints;
+using Provenance.Integrity.Witnessing;
 using Spectre.Console;
 
 namespace Provenance.Cli.Verifying;
 
 /// <summary>
-/// <c>provenance verify &lt;bundle&gt; [--key &lt;verifier key or file&gt;]</c>: checks an audit bundle
-/// (a directory or a ZIP archive) offline, as docs/audit-bundle-format.md specifies. It needs no
-/// API: no <c>--api</c>, no network.
+/// <c>provenance verify &lt;bundle&gt; [--key &lt;verifier key or file&gt;] [--witness &lt;key or file&gt;]… [--quorum k]</c>:
+/// checks an audit bundle (a directory or a ZIP archive) offline, as docs/audit-bundle-format.md
+/// specifies, and (#17) that at least k of the given witnesses cosigned its checkpoint. It needs
+/// no API: no <c>--api</c>, no network.
 /// </summary>
 internal static class VerifyCommand
 {
@@ -23,10 +25,22 @@ internal static class VerifyCommand
             Description = "The log's verifier key (name+keyid+key), or a file holding it; without it, the bundle's own public-key.txt is trusted",
             HelpName = "key-or-file",
         };
-        var command = new Command("verify", "Verify an audit bundle offline: the checkpoint's signature, every event's inclusion proof, the manifest's hashes and claims")
+        var witnesses = new Option<string[]>("--witness")
+        {
+            Description = "A witness's verifier key (name+keyid+key, type 0x04), or a file holding it; repeat for more. Its cosignature of the checkpoint is checked",
+            HelpName = "key-or-file",
+        };
+        var quorum = new Option<int?>("--quorum")
+        {
+            Description = "How many of the --witness keys must have cosigned the checkpoint (default: all of them)",
+            HelpName = "k",
+        };
+        var command = new Command("verify", "Verify an audit bundle offline: the checkpoint's signature (and witnesses' cosignatures), every event's inclusion proof, the manifest's hashes and claims")
         {
             bundle,
             key,
+            witnesses,
+            quorum,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -44,12 +58,31 @@ internal static class VerifyCommand
                 return ExitCodes.UsageOrConnectionError;
             }
 
-            return await VerifyAsync(path, trusted, host, cancellationToken).ConfigureAwait(false);
+            var witnessKeys = new List<WitnessKey>();
+            foreach (var text in parseResult.GetValue(witnesses) ?? [])
+            {
+                if (!TryReadWitnessKey(text, host, out var witnessKey))
+                {
+                    return ExitCodes.UsageOrConnectionError;
+                }
+
+                witnessKeys.Add(witnessKey!);
+            }
+
+            var required = parseResult.GetValue(quorum) ?? witnessKeys.Count;
+            if (required < 0 || required > witnessKeys.Count)
+            {
+                host.Error.WriteError($"--quorum must be between 0 and the number of --witness keys ({witnessKeys.Count}).");
+                return ExitCodes.UsageOrConnectionError;
+            }
+
+            var verifier = new AuditBundleVerifier(trusted) { Witnesses = witnessKeys, Quorum = required };
+            return await VerifyAsync(path, trusted, verifier, host, cancellationToken).ConfigureAwait(false);
         });
         return command;
     }
 
-    private static async Task<int> VerifyAsync(string path, VerifierKey? trusted, CliHost host, CancellationToken cancellationToken)
+    private static async Task<int> VerifyAsync(string path, VerifierKey? trusted, AuditBundleVerifier verifier, CliHost host, CancellationToken cancellationToken)
     {
         var kind = Directory.Exists(path) ? "directory" : "ZIP archive";
         host.Out.WriteLine($"Verifying the audit bundle {path} ({kind}), offline.");
@@ -66,7 +99,7 @@ internal static class VerifyCommand
         try
         {
             var result = await VerifyProgress.RunAsync(host.Out, progress =>
-                new AuditBundleVerifier(trusted) { Progress = progress }.VerifyAsync(path, cancellationToken)).ConfigureAwait(false);
+                new AuditBundleVerifier(trusted) { Progress = progress, Witnesses = verifier.Witnesses, Quorum = verifier.Quorum }.VerifyAsync(path, cancellationToken)).ConfigureAwait(false);
             VerificationReport.Write(host.Out, result);
             return result.IsValid ? ExitCodes.Success : ExitCodes.BundleInvalid;
         }
@@ -88,6 +121,22 @@ internal static class VerifyCommand
     }
 
     /// <summary>The key as given, or else read from the file it names (its first line).</summary>
+    internal static bool TryReadWitnessKey(string text, CliHost host, out WitnessKey? key)
+    {
+        key = null;
+        var fromFile = File.Exists(text);
+        var candidate = fromFile ? File.ReadLines(text).FirstOrDefault()?.Trim() ?? "" : text.Trim();
+        if (WitnessKey.TryParse(candidate, out key))
+        {
+            return true;
+        }
+
+        host.Error.WriteError(fromFile
+            ? $"--witness: the first line of '{text}' is not a witness's verifier key (name+keyid+base64 of type 0x04)."
+            : $"--witness: '{text}' is not a witness's verifier key (name+keyid+base64 of type 0x04), nor a file holding one.");
+        return false;
+    }
+
     internal static bool TryReadKey(string text, CliHost host, out VerifierKey? key)
     {
         key = null;

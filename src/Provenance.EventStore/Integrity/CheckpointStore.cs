@@ -16,6 +16,14 @@ public sealed record StoredCheckpoint(long TreeSize, byte[] RootHash, string Not
 /// <param name="KeyId">The signing key's identifier.</param>
 public sealed record CheckpointSignature(string Note, string KeyId);
 
+/// <summary>A witness's cosignature of a stored checkpoint (#17): its signature line, as the witness answered it.</summary>
+/// <param name="TreeSize">The checkpoint's tree size.</param>
+/// <param name="Witness">The witness's key name.</param>
+/// <param name="KeyId">The witness's key ID, 8 lowercase hex digits.</param>
+/// <param name="CosignedAt">When the witness says it cosigned (the cosignature's timestamp).</param>
+/// <param name="Line">The signature line, ending in a newline.</param>
+public sealed record StoredCosignature(long TreeSize, string Witness, string KeyId, DateTimeOffset CosignedAt, string Line);
+
 /// <summary>
 /// The log's signed checkpoints (<c>checkpoints</c>, written only through <c>record_checkpoint</c>):
 /// read them, and store a new one at most once per tree size. Before storing, the root is checked
@@ -31,6 +39,9 @@ public sealed class CheckpointStore
     private readonly string _bySize;
     private readonly string _lockHead;
     private readonly string _record;
+    private readonly string _recordCosignature;
+    private readonly string _cosignatures;
+    private readonly string _latestCosigned;
 
     /// <summary>A store of the checkpoints in <paramref name="options"/>' schema.</summary>
     public CheckpointStore(NpgsqlDataSource dataSource, EventStoreOptions options)
@@ -45,6 +56,58 @@ public sealed class CheckpointStore
         _bySize = $"SELECT {columns} FROM {schema}.{EventStoreTables.Checkpoints} WHERE tree_size = @size";
         _lockHead = $"SELECT size, root FROM {schema}.lock_merkle_tree_head()";
         _record = $"SELECT {schema}.record_checkpoint(@size, @root, @note, @key_id)";
+        _recordCosignature = $"SELECT {schema}.record_cosignature(@size, @witness, @key_id, @cosigned_at, @line)";
+        _cosignatures = $"SELECT tree_size, witness, key_id, cosigned_at, line FROM {schema}.{EventStoreTables.CheckpointCosignatures} WHERE tree_size = @size ORDER BY witness, key_id";
+        _latestCosigned = $"SELECT max(tree_size) FROM {schema}.{EventStoreTables.CheckpointCosignatures} WHERE witness = @witness AND key_id = @key_id";
+    }
+
+    /// <summary>Stores a witness's cosignature of the checkpoint of <paramref name="treeSize"/>; false when that witness key's is already stored.</summary>
+    public async Task<bool> RecordCosignatureAsync(long treeSize, string witness, string keyId, DateTimeOffset cosignedAt, string line, CancellationToken cancellationToken = default)
+    {
+        var command = _dataSource.CreateCommand(_recordCosignature);
+        await using (command.ConfigureAwait(false))
+        {
+            command.Parameters.Add(new NpgsqlParameter<long>("size", treeSize));
+            command.Parameters.Add(new NpgsqlParameter<string>("witness", witness));
+            command.Parameters.Add(new NpgsqlParameter<string>("key_id", keyId));
+            command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("cosigned_at", cosignedAt.ToUniversalTime()));
+            command.Parameters.Add(new NpgsqlParameter<string>("line", line));
+            return (bool)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        }
+    }
+
+    /// <summary>The cosignatures stored for the checkpoint of <paramref name="treeSize"/>, by witness.</summary>
+    public async Task<IReadOnlyList<StoredCosignature>> GetCosignaturesAsync(long treeSize, CancellationToken cancellationToken = default)
+    {
+        var command = _dataSource.CreateCommand(_cosignatures);
+        await using (command.ConfigureAwait(false))
+        {
+            command.Parameters.Add(new NpgsqlParameter<long>("size", treeSize));
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                var cosignatures = new List<StoredCosignature>();
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    cosignatures.Add(new StoredCosignature(reader.GetInt64(0), reader.GetString(1), reader.GetString(2),
+                        reader.GetFieldValue<DateTimeOffset>(3), reader.GetString(4)));
+                }
+
+                return cosignatures;
+            }
+        }
+    }
+
+    /// <summary>The largest tree size a witness key has cosigned here, or null.</summary>
+    public async Task<long?> GetLatestCosignedSizeAsync(string witness, string keyId, CancellationToken cancellationToken = default)
+    {
+        var command = _dataSource.CreateCommand(_latestCosigned);
+        await using (command.ConfigureAwait(false))
+        {
+            command.Parameters.Add(new NpgsqlParameter<string>("witness", witness));
+            command.Parameters.Add(new NpgsqlParameter<string>("key_id", keyId));
+            return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long size ? size : null;
+        }
     }
 
     /// <summary>The checkpoint of the largest tree size, or null when none is stored.</summary>

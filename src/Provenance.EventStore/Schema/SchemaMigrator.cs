@@ -157,6 +157,7 @@ public sealed class SchemaMigrator
         "record_checkpoint(bigint, bytea, text, text)",
         "merkle_root_at(bigint)",
         "lock_merkle_tree_head()",
+        "record_cosignature(bigint, text, text, timestamptz, text)",
     ];
 
     private static string SqlLiteral(string value) => "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";

@@ -39,6 +39,7 @@ public sealed partial class AuditBundleVerifier
             return null;
         }
 
+        CheckWitnesses(note, result);
         result.Origin = checkpoint.Origin;
         result.TreeSize = checkpoint.TreeSize;
         result.RootHash = Convert.ToBase64String(checkpoint.RootHash.Span);
@@ -53,6 +54,38 @@ public sealed partial class AuditBundleVerifier
         }
 
         return checkpoint;
+    }
+
+    // #17: the witnesses' cosignatures of the checkpoint, against the keys the caller trusts, and the quorum.
+    private void CheckWitnesses(string note, BundleVerificationResult result)
+    {
+        if (Witnesses.Count == 0 && Quorum == 0)
+        {
+            return;
+        }
+
+        Witnessing.WitnessCheck check;
+        try
+        {
+            check = Witnessing.CosignedNote.Check(note, Witnesses);
+        }
+        catch (CheckpointVerificationException)
+        {
+            return; // the note is malformed: reported by the signature check
+        }
+
+        result.Witnesses = check;
+        foreach (var (witness, reason) in check.Forged)
+        {
+            result.Fail(AuditBundleFiles.Checkpoint, null, $"witness {witness.Name}+{witness.KeyId:x8}: {reason}");
+        }
+
+        if (!check.Meets(Quorum))
+        {
+            var signed = check.Cosigned.Count == 0 ? "none of them" : string.Join(", ", check.Cosigned.Select(c => c.Witness.Name));
+            result.Fail(AuditBundleFiles.Checkpoint, null,
+                $"the checkpoint is cosigned by {check.Cosigned.Count} of the {Witnesses.Count} given witnesses ({signed}); the quorum is {Quorum}");
+        }
     }
 
     private static Checkpoint? Verify(string note, VerifierKey? key, BundleVerificationResult result)

@@ -37,6 +37,12 @@ public sealed partial class AuditBundleVerifier
         _trustedKey = trustedKey;
     }
 
+    /// <summary>Witnesses whose cosignatures of the checkpoint to check (#17; C2SP tlog-cosignature/v1).</summary>
+    public IReadOnlyList<Witnessing.WitnessKey> Witnesses { get; init; } = [];
+
+    /// <summary>How many of <see cref="Witnesses"/> must have cosigned the checkpoint; 0 to only report which did.</summary>
+    public int Quorum { get; init; }
+
     /// <summary>How many failures a result lists (all are counted). At least 1.</summary>
     public int MaxFailures { get; init; } = DefaultMaxFailures;
 

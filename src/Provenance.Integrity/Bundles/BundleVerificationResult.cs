@@ -110,6 +110,9 @@ public sealed class BundleVerificationResult
     /// <summary>The bundle's format version (1 or 2), as its manifest states it.</summary>
     public int FormatVersion { get; internal set; }
 
+    /// <summary>What the checkpoint's cosignatures show for the witnesses the verifier was given (#17), or null when it was given none.</summary>
+    public Witnessing.WitnessCheck? Witnesses { get; internal set; }
+
     /// <summary>What holds but limits what the bundle proves (a version 1 bundle's completeness is its exporter's claim).</summary>
     public IReadOnlyList<string> Warnings => _warnings;
 

@@ -36,6 +36,8 @@ internal sealed class AuditExporter(
             : !database.Value.ReadOnly
                 ? (await checkpoints.CheckpointLogHeadAsync(cancellationToken)).Checkpoint
                 : await checkpoints.GetLatestAsync(cancellationToken) ?? throw new NotFoundException("No checkpoint has been signed yet. POST /checkpoints signs one.");
+        // #17: the bundle carries the witnesses' cosignatures; a checkpoint signed just now gets a moment to collect them.
+        checkpoint = await checkpoints.PublishedAsync(checkpoint, cancellationToken);
         var last = await store.ReadRawEventAsync(checkpoint.TreeSize, cancellationToken)
             ?? throw new InvalidOperationException($"The checkpoint covers {checkpoint.TreeSize} events, but the log is shorter.");
         var day = DateOnly.FromDateTime(last.RecordedAt.UtcDateTime);

@@ -17,12 +17,65 @@ internal sealed partial class CheckpointService(
     PostgresEventStore store,
     MerkleIntegrator integrator,
     SigningKey signingKey,
+    Witnessing.CheckpointSignal signal,
+    IOptions<Witnessing.WitnessingOptions> witnessing,
+    TimeProvider clock,
     IOptions<IntegrityOptions> options,
     ILogger<CheckpointService> logger)
 {
-    public Task<StoredCheckpoint?> GetLatestAsync(CancellationToken cancellationToken) => checkpoints.GetLatestAsync(cancellationToken);
+    /// <summary>The latest checkpoint, its note carrying every witness cosignature stored for it (#17).</summary>
+    public async Task<StoredCheckpoint?> GetLatestAsync(CancellationToken cancellationToken) =>
+        await CosignedAsync(await checkpoints.GetLatestAsync(cancellationToken), cancellationToken);
 
-    public Task<StoredCheckpoint?> GetAsync(long treeSize, CancellationToken cancellationToken) => checkpoints.GetAsync(treeSize, cancellationToken);
+    /// <summary>The checkpoint of <paramref name="treeSize"/>, its note carrying every witness cosignature stored for it (#17).</summary>
+    public async Task<StoredCheckpoint?> GetAsync(long treeSize, CancellationToken cancellationToken) =>
+        await CosignedAsync(await checkpoints.GetAsync(treeSize, cancellationToken), cancellationToken);
+
+    /// <summary>The cosignatures stored for the checkpoint of <paramref name="treeSize"/>.</summary>
+    public Task<IReadOnlyList<StoredCosignature>> CosignaturesAsync(long treeSize, CancellationToken cancellationToken) =>
+        checkpoints.GetCosignaturesAsync(treeSize, cancellationToken);
+
+    /// <summary>
+    /// The checkpoint with its witnesses' cosignatures, waiting (up to the witnesses' timeout) while
+    /// fewer than the quorum have cosigned: what an export proves against, so a bundle of a checkpoint
+    /// signed for it still carries the cosignatures. Without witnesses, at once.
+    /// </summary>
+    public async Task<StoredCheckpoint> PublishedAsync(StoredCheckpoint checkpoint, CancellationToken cancellationToken)
+    {
+        var policy = witnessing.Value;
+        var configured = policy.Parsed().Select(w => (w.Key.Name, w.Key.KeyId.ToString("x8", System.Globalization.CultureInfo.InvariantCulture))).ToHashSet();
+        var deadline = clock.GetUtcNow() + policy.Timeout;
+        while (true)
+        {
+            var cosignatures = await checkpoints.GetCosignaturesAsync(checkpoint.TreeSize, cancellationToken);
+            if (cosignatures.Count(c => configured.Contains((c.Witness, c.KeyId))) >= policy.EffectiveQuorum || clock.GetUtcNow() >= deadline)
+            {
+                return cosignatures.Count == 0 ? checkpoint : checkpoint with { Note = checkpoint.Note[..NoteEnd(checkpoint.Note)] + string.Concat(cosignatures.Select(c => c.Line)) };
+            }
+
+            signal.Signed();
+            await Task.Delay(TimeSpan.FromMilliseconds(100), clock, cancellationToken);
+        }
+    }
+
+    // The note as the log signed it: its text, the blank line and the log's own signature line (the first).
+    private static int NoteEnd(string note)
+    {
+        var blank = note.LastIndexOf("\n\n", StringComparison.Ordinal);
+        return note.IndexOf('\n', blank + 2) + 1;
+    }
+
+    // A cosignature signs the note's text, so its line goes after the log's own signature line.
+    private async Task<StoredCheckpoint?> CosignedAsync(StoredCheckpoint? checkpoint, CancellationToken cancellationToken)
+    {
+        if (checkpoint is null)
+        {
+            return null;
+        }
+
+        var cosignatures = await checkpoints.GetCosignaturesAsync(checkpoint.TreeSize, cancellationToken);
+        return cosignatures.Count == 0 ? checkpoint : checkpoint with { Note = checkpoint.Note + string.Concat(cosignatures.Select(c => c.Line)) };
+    }
 
     /// <summary>Integrates the log up to its head as of now, then checkpoints the tree head. Created is false when that size already had one.</summary>
     public async Task<(StoredCheckpoint Checkpoint, bool Created)> CheckpointLogHeadAsync(CancellationToken cancellationToken)
@@ -62,6 +115,7 @@ internal sealed partial class CheckpointService(
         if (created)
         {
             LogSigned(logger, checkpoint.TreeSize, keyId);
+            signal.Signed();
         }
 
         return (checkpoint, created);

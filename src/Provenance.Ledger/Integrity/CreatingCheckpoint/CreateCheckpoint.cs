@@ -9,11 +9,18 @@ internal sealed record CreateCheckpointCommand : IRequest<CheckpointCreated>;
 /// <summary>The checkpoint, and whether this request signed it (false: that tree size already had one).</summary>
 internal sealed record CheckpointCreated(CheckpointView Checkpoint, bool Created);
 
-internal sealed class HandleCreateCheckpoint(CheckpointService checkpoints) : IRequestHandler<CreateCheckpointCommand, CheckpointCreated>
+internal sealed class HandleCreateCheckpoint(CheckpointService checkpoints, Microsoft.Extensions.Options.IOptions<Witnessing.WitnessingOptions> policy)
+    : IRequestHandler<CreateCheckpointCommand, CheckpointCreated>
 {
     public async Task<CheckpointCreated> Handle(CreateCheckpointCommand request, CancellationToken cancellationToken)
     {
         var (checkpoint, created) = await checkpoints.CheckpointLogHeadAsync(cancellationToken);
-        return new CheckpointCreated(CheckpointView.From(checkpoint), created);
+        // An existing checkpoint may have been cosigned already; a new one has no cosignature yet.
+        if (!created && await checkpoints.GetAsync(checkpoint.TreeSize, cancellationToken) is { } stored)
+        {
+            checkpoint = stored;
+        }
+
+        return new CheckpointCreated(CheckpointView.From(checkpoint, await checkpoints.CosignaturesAsync(checkpoint.TreeSize, cancellationToken), policy.Value), created);
     }
 }

@@ -12,16 +12,30 @@ namespace Provenance.Ledger.Integrity.GettingCheckpoints;
 /// <param name="KeyId">The signing key's ID, eight hex digits, as in GET /checkpoints/public-key.</param>
 /// <param name="SignedAt">When the service signed it.</param>
 /// <param name="StreamIndexRoot">The root of the stream index at the tree size (#16), base64, as the note's extension line states it; null for a checkpoint signed before the index existed.</param>
-public sealed record CheckpointView(long TreeSize, string RootHash, string Note, string KeyId, DateTimeOffset SignedAt, string? StreamIndexRoot)
+/// <param name="Cosignatures">The witnesses that cosigned it (#17); their signature lines follow the log's in <paramref name="Note"/>.</param>
+/// <param name="Published">Whether as many of the configured witnesses as the policy's quorum have cosigned it (always true with no witnesses configured).</param>
+public sealed record CheckpointView(
+    long TreeSize, string RootHash, string Note, string KeyId, DateTimeOffset SignedAt, string? StreamIndexRoot, IReadOnlyList<CosignatureView> Cosignatures, bool Published)
 {
-    internal static CheckpointView From(StoredCheckpoint checkpoint) =>
-        new(checkpoint.TreeSize, Convert.ToBase64String(checkpoint.RootHash), checkpoint.Note, checkpoint.KeyId, checkpoint.SignedAt,
-            StreamIndexRootOf(checkpoint) is { } root ? Convert.ToBase64String(root) : null);
+    internal static CheckpointView From(StoredCheckpoint checkpoint, IReadOnlyList<StoredCosignature> cosignatures, Witnessing.WitnessingOptions policy)
+    {
+        var configured = policy.Parsed().Select(w => (w.Key.Name, KeyId: w.Key.KeyId.ToString("x8", System.Globalization.CultureInfo.InvariantCulture))).ToHashSet();
+        var counted = cosignatures.Count(c => configured.Contains((c.Witness, c.KeyId)));
+        return new(checkpoint.TreeSize, Convert.ToBase64String(checkpoint.RootHash), checkpoint.Note, checkpoint.KeyId, checkpoint.SignedAt,
+            StreamIndexRootOf(checkpoint) is { } root ? Convert.ToBase64String(root) : null,
+            [.. cosignatures.Select(c => new CosignatureView(c.Witness, c.KeyId, c.CosignedAt))], counted >= policy.EffectiveQuorum);
+    }
 
     /// <summary>The stream index root a stored checkpoint's note carries, or null.</summary>
     internal static byte[]? StreamIndexRootOf(StoredCheckpoint checkpoint) =>
         Provenance.Integrity.StreamIndex.StreamIndexCheckpoint.Root(Provenance.Integrity.Checkpoints.Checkpoint.FromTrustedNote(checkpoint.Note));
 }
+
+/// <summary>A witness's cosignature of a checkpoint (C2SP tlog-cosignature/v1).</summary>
+/// <param name="Witness">The witness's key name.</param>
+/// <param name="KeyId">Its key ID, eight hex digits.</param>
+/// <param name="CosignedAt">When it cosigned, as its signature states.</param>
+public sealed record CosignatureView(string Witness, string KeyId, DateTimeOffset CosignedAt);
 
 /// <summary>The public key that verifies this service's checkpoints.</summary>
 /// <param name="Origin">The log's origin: the first line of every checkpoint and the key's name.</param>
@@ -49,18 +63,25 @@ internal sealed class GetCheckpointValidator : IValidator<GetCheckpointQuery>
     }
 }
 
-internal sealed class HandleGetLatestCheckpoint(CheckpointService checkpoints) : IRequestHandler<GetLatestCheckpointQuery, CheckpointView>
+internal sealed class HandleGetLatestCheckpoint(CheckpointService checkpoints, Microsoft.Extensions.Options.IOptions<Witnessing.WitnessingOptions> policy)
+    : IRequestHandler<GetLatestCheckpointQuery, CheckpointView>
 {
-    public async Task<CheckpointView> Handle(GetLatestCheckpointQuery request, CancellationToken cancellationToken) =>
-        CheckpointView.From(await checkpoints.GetLatestAsync(cancellationToken)
-            ?? throw new NotFoundException("No checkpoint has been signed yet. POST /checkpoints signs one."));
+    public async Task<CheckpointView> Handle(GetLatestCheckpointQuery request, CancellationToken cancellationToken)
+    {
+        var checkpoint = await checkpoints.GetLatestAsync(cancellationToken) ?? throw new NotFoundException("No checkpoint has been signed yet. POST /checkpoints signs one.");
+        return CheckpointView.From(checkpoint, await checkpoints.CosignaturesAsync(checkpoint.TreeSize, cancellationToken), policy.Value);
+    }
 }
 
-internal sealed class HandleGetCheckpoint(CheckpointService checkpoints) : IRequestHandler<GetCheckpointQuery, CheckpointView>
+internal sealed class HandleGetCheckpoint(CheckpointService checkpoints, Microsoft.Extensions.Options.IOptions<Witnessing.WitnessingOptions> policy)
+    : IRequestHandler<GetCheckpointQuery, CheckpointView>
 {
-    public async Task<CheckpointView> Handle(GetCheckpointQuery request, CancellationToken cancellationToken) =>
-        CheckpointView.From(await checkpoints.GetAsync(request.TreeSize, cancellationToken)
-            ?? throw new NotFoundException($"No checkpoint is stored for the tree size {request.TreeSize}."));
+    public async Task<CheckpointView> Handle(GetCheckpointQuery request, CancellationToken cancellationToken)
+    {
+        var checkpoint = await checkpoints.GetAsync(request.TreeSize, cancellationToken)
+            ?? throw new NotFoundException($"No checkpoint is stored for the tree size {request.TreeSize}.");
+        return CheckpointView.From(checkpoint, await checkpoints.CosignaturesAsync(checkpoint.TreeSize, cancellationToken), policy.Value);
+    }
 }
 
 internal sealed class HandleGetPublicKey(SigningKey signingKey, Microsoft.Extensions.Options.IOptions<IntegrityOptions> options)
