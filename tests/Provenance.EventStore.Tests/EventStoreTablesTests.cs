@@ -29,7 +29,7 @@ public sealed class EventStoreTablesTests(EventStoreFixture db) : IClassFixture<
             }
         }
 
-        Assert.Equal(9, Constants().Count);
+        Assert.Equal(10, Constants().Count);
         Assert.All(Constants(), name => Assert.Contains(name, tables));
     }
 

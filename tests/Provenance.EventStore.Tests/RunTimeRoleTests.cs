@@ -26,6 +26,7 @@ public sealed class RunTimeRoleTests(EventStoreFixture db) : IClassFixture<Event
         ["merkle_subtrees"] = "hash",
         ["merkle_tree_head"] = "size",
         ["checkpoints"] = "note",
+        ["checkpoint_cosignatures"] = "line",
         ["schema_migrations"] = "name",
     };
 
@@ -144,7 +145,7 @@ public sealed class RunTimeRoleTests(EventStoreFixture db) : IClassFixture<Event
         await using var command = new NpgsqlCommand(
             "SELECT p.proname, p.prosecdef, pg_get_userbyid(p.proowner), coalesce(array_to_string(p.proconfig, ','), '') " +
             "FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace " +
-            "WHERE n.nspname = 'provenance' AND p.proname IN ('append_batch', 'integrate_leaves', 'record_checkpoint', 'merkle_root_at', 'lock_merkle_tree_head') ORDER BY 1", app);
+            "WHERE n.nspname = 'provenance' AND p.proname IN ('append_batch', 'integrate_leaves', 'record_checkpoint', 'merkle_root_at', 'lock_merkle_tree_head', 'record_cosignature') ORDER BY 1", app);
         await using var reader = await command.ExecuteReaderAsync();
         var functions = new List<string>();
         while (await reader.ReadAsync())
@@ -155,7 +156,29 @@ public sealed class RunTimeRoleTests(EventStoreFixture db) : IClassFixture<Event
             Assert.Equal("search_path=pg_catalog, pg_temp", reader.GetString(3));
         }
 
-        Assert.Equal(["append_batch", "integrate_leaves", "lock_merkle_tree_head", "merkle_root_at", "record_checkpoint"], functions);
+        Assert.Equal(["append_batch", "integrate_leaves", "lock_merkle_tree_head", "merkle_root_at", "record_checkpoint", "record_cosignature"], functions);
+    }
+
+    [Fact]
+    public async Task A_cosignature_is_stored_once_for_a_stored_checkpoint_and_only_as_its_witness_line()
+    {
+        await TreeTesting.AppendAsync(db.Store, 2);
+        using var integrator = new MerkleIntegrator(db.AppDataSource, db.Store, db.Options);
+        var head = await integrator.CatchUpAsync(long.MaxValue);
+        await RecordCheckpointAsync(head.Size, head.RootHash, $"ledger\n{head.Size}\n{Convert.ToBase64String(head.RootHash)}\n\n— sig\n");
+        var store = new CheckpointStore(db.AppDataSource, db.Options);
+        const string line = "\u2014 w1.example AAAAAA==\n";
+
+        foreach (var (size, witness, text) in new[] { (head.Size + 100, "w1.example", line), (head.Size, "w2.example", line), (head.Size, "w1.example", "w1.example AAAAAA==\n") })
+        {
+            var error = await Assert.ThrowsAsync<PostgresException>(() => store.RecordCosignatureAsync(size, witness, "0a1b2c3d", DateTimeOffset.UtcNow, text));
+            Assert.Equal(PostgresErrorCodes.InvalidParameterValue, error.SqlState);
+        }
+
+        Assert.True(await store.RecordCosignatureAsync(head.Size, "w1.example", "0a1b2c3d", DateTimeOffset.UtcNow, line));
+        Assert.False(await store.RecordCosignatureAsync(head.Size, "w1.example", "0a1b2c3d", DateTimeOffset.UtcNow, "\u2014 w1.example BBBBBB==\n"));
+        Assert.Equal(line, Assert.Single(await store.GetCosignaturesAsync(head.Size)).Line);
+        Assert.Equal(head.Size, await store.GetLatestCosignedSizeAsync("w1.example", "0a1b2c3d"));
     }
 
     private async Task RecordCheckpointAsync(long size, byte[] root, string note)

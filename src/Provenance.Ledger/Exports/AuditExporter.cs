@@ -57,6 +57,9 @@ internal sealed class AuditExporter(
             };
         }
 
+        // The header holds the proofs; the map (tens of MB) is not needed past here.
+        map = null;
+
         await using var writer = await AuditBundleWriter.CreateAsync(directory, header, cancellationToken);
         var events = resolved.Positions is { } span
             ? store.ReadAllRawAsync(span.First - 1, checked((int)(span.Last - span.First + 1)), cancellationToken)

@@ -13,12 +13,12 @@ namespace Provenance.Ledger.Integrity;
 /// </summary>
 internal sealed partial class StreamIndexService(PostgresEventStore store, ILogger<StreamIndexService> logger) : IDisposable
 {
-    // Only the latest map (about 15 MB for 140,000 streams): the service runs in a 512 MB container
-    // beside exports of a million events. A proof or export at an older size replays the log (2 s per million events).
-    private const int MapsKept = 1;
 
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly LinkedList<StreamMap> _maps = [];
+    // The latest map (about 28 MB for 140,000 streams) is kept only weakly: reused while memory
+    // allows, given back when the collector needs it (a million-event export in a 512 MB container),
+    // then built again from the index in memory (about 0.3 s). Older sizes replay the log.
+    private readonly WeakReference<StreamMap?> _latest = new(null);
     private readonly StreamIndexBuilder _index = new();
 
     /// <summary>Where the index stands: the tree size it was last caught up to.</summary>
@@ -47,7 +47,7 @@ internal sealed partial class StreamIndexService(PostgresEventStore store, ILogg
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            if (_maps.FirstOrDefault(m => m.TreeSize == treeSize) is { } kept)
+            if (_latest.TryGetTarget(out var kept) && kept.TreeSize == treeSize)
             {
                 return kept;
             }
@@ -68,12 +68,7 @@ internal sealed partial class StreamIndexService(PostgresEventStore store, ILogg
                 LogRebuilt(logger, treeSize, map.Count, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             }
 
-            _maps.AddFirst(map);
-            while (_maps.Count > MapsKept)
-            {
-                _maps.RemoveLast();
-            }
-
+            _latest.SetTarget(map);
             return map;
         }
         finally

@@ -15,6 +15,9 @@ public sealed class MerkleTreeImmutabilityTests(EventStoreFixture db) : IClassFi
         "UPDATE provenance.checkpoints SET note = 'forged'",
         "DELETE FROM provenance.checkpoints",
         "TRUNCATE provenance.checkpoints",
+        "UPDATE provenance.checkpoint_cosignatures SET line = 'forged'",
+        "DELETE FROM provenance.checkpoint_cosignatures",
+        "TRUNCATE provenance.checkpoint_cosignatures",
         "DELETE FROM provenance.merkle_tree_head",
         "TRUNCATE provenance.merkle_tree_head",
     };
@@ -72,5 +75,10 @@ public sealed class MerkleTreeImmutabilityTests(EventStoreFixture db) : IClassFi
         checkpoint.Parameters.Add(new NpgsqlParameter<long>("size", head.Size));
         checkpoint.Parameters.Add(new NpgsqlParameter<byte[]>("root", head.RootHash));
         await checkpoint.ExecuteNonQueryAsync();
+        await using var cosignature = new NpgsqlCommand(
+            "INSERT INTO provenance.checkpoint_cosignatures (tree_size, witness, key_id, cosigned_at, line) " +
+            "VALUES (@size, 'w1.example', '0a1b2c3d', now(), E'\\u2014 w1.example seed\\n') ON CONFLICT DO NOTHING", owner);
+        cosignature.Parameters.Add(new NpgsqlParameter<long>("size", head.Size));
+        await cosignature.ExecuteNonQueryAsync();
     }
 }

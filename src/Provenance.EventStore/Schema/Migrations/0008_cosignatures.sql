@@ -3,7 +3,9 @@
 -- stays as the log signed it, and readers append the lines. Rows are only ever added, through
 -- record_cosignature (the run-time role has no direct write), and never changed.
 CREATE TABLE {schema}.checkpoint_cosignatures (
-    tree_size    bigint      NOT NULL REFERENCES {schema}.checkpoints (tree_size),
+    -- No foreign key: record_cosignature checks the checkpoint exists, and a foreign key would make
+    -- TRUNCATE of checkpoints fail on the reference before the append-only trigger refuses it.
+    tree_size    bigint      NOT NULL,
     witness      text        NOT NULL CHECK (length(witness) > 0),
     key_id       text        NOT NULL CHECK (key_id ~ '^[0-9a-f]{8}$'),
     cosigned_at  timestamptz NOT NULL,
