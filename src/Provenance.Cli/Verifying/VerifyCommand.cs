@@ -61,7 +61,7 @@ internal static class VerifyCommand
             var witnessKeys = new List<WitnessKey>();
             foreach (var text in parseResult.GetValue(witnesses) ?? [])
             {
-                if (!TryReadWitnessKey(text, host, out var witnessKey))
+                if (!TryReadKey(text, "--witness", "a witness's verifier key (name+keyid+base64 of type 0x04)", WitnessKey.Parse, host, out var witnessKey))
                 {
                     return ExitCodes.UsageOrConnectionError;
                 }
@@ -76,13 +76,13 @@ internal static class VerifyCommand
                 return ExitCodes.UsageOrConnectionError;
             }
 
-            var verifier = new AuditBundleVerifier(trusted) { Witnesses = witnessKeys, Quorum = required };
-            return await VerifyAsync(path, trusted, verifier, host, cancellationToken).ConfigureAwait(false);
+            return await VerifyAsync(path, trusted, witnessKeys, required, host, cancellationToken).ConfigureAwait(false);
         });
         return command;
     }
 
-    private static async Task<int> VerifyAsync(string path, VerifierKey? trusted, AuditBundleVerifier verifier, CliHost host, CancellationToken cancellationToken)
+    private static async Task<int> VerifyAsync(
+        string path, VerifierKey? trusted, IReadOnlyList<WitnessKey> witnesses, int quorum, CliHost host, CancellationToken cancellationToken)
     {
         var kind = Directory.Exists(path) ? "directory" : "ZIP archive";
         host.Out.WriteLine($"Verifying the audit bundle {path} ({kind}), offline.");
@@ -99,7 +99,7 @@ internal static class VerifyCommand
         try
         {
             var result = await VerifyProgress.RunAsync(host.Out, progress =>
-                new AuditBundleVerifier(trusted) { Progress = progress, Witnesses = verifier.Witnesses, Quorum = verifier.Quorum }.VerifyAsync(path, cancellationToken)).ConfigureAwait(false);
+                new AuditBundleVerifier(trusted) { Progress = progress, Witnesses = witnesses, Quorum = quorum }.VerifyAsync(path, cancellationToken)).ConfigureAwait(false);
             VerificationReport.Write(host.Out, result);
             return result.IsValid ? ExitCodes.Success : ExitCodes.BundleInvalid;
         }
@@ -120,43 +120,31 @@ internal static class VerifyCommand
         }
     }
 
-    /// <summary>The key as given, or else read from the file it names (its first line).</summary>
-    internal static bool TryReadWitnessKey(string text, CliHost host, out WitnessKey? key)
-    {
-        key = null;
-        var fromFile = File.Exists(text);
-        var candidate = fromFile ? File.ReadLines(text).FirstOrDefault()?.Trim() ?? "" : text.Trim();
-        if (WitnessKey.TryParse(candidate, out key))
-        {
-            return true;
-        }
+    /// <summary>The log's verifier key given to <c>--key</c>, as text or in a file (its first line).</summary>
+    internal static bool TryReadKey(string text, CliHost host, out VerifierKey? key) =>
+        TryReadKey(text, "--key", "a verifier key (name+keyid+key)", VerifierKey.Parse, host, out key);
 
-        host.Error.WriteError(fromFile
-            ? $"--witness: the first line of '{text}' is not a witness's verifier key (name+keyid+base64 of type 0x04)."
-            : $"--witness: '{text}' is not a witness's verifier key (name+keyid+base64 of type 0x04), nor a file holding one.");
-        return false;
-    }
-
-    internal static bool TryReadKey(string text, CliHost host, out VerifierKey? key)
+    /// <summary>A key given to <paramref name="option"/> as text or in a file (its first line), read by <paramref name="parse"/>; an error naming the option otherwise.</summary>
+    internal static bool TryReadKey<TKey>(string text, string option, string what, Func<string, TKey> parse, CliHost host, out TKey? key)
+        where TKey : class
     {
         key = null;
         var fromFile = File.Exists(text);
         try
         {
-            var candidate = fromFile ? File.ReadLines(text).FirstOrDefault()?.Trim() ?? "" : text.Trim();
-            key = VerifierKey.Parse(candidate);
+            key = parse(fromFile ? File.ReadLines(text).FirstOrDefault()?.Trim() ?? "" : text.Trim());
             return true;
         }
         catch (FormatException e)
         {
             host.Error.WriteError(fromFile
-                ? $"--key: the file '{text}' does not start with a verifier key (name+keyid+key): {e.Message}"
-                : $"--key is neither a verifier key (name+keyid+key) nor a file holding one: {e.Message}");
+                ? $"{option}: the file '{text}' does not start with {what}: {e.Message}"
+                : $"{option} is neither {what} nor a file holding one: {e.Message}");
             return false;
         }
         catch (IOException e)
         {
-            host.Error.WriteError($"--key: the file '{text}' could not be read: {e.Message}");
+            host.Error.WriteError($"{option}: the file '{text}' could not be read: {e.Message}");
             return false;
         }
     }

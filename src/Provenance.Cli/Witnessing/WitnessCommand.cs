@@ -99,7 +99,7 @@ internal static class WitnessCommand
             var verifierKeys = new List<VerifierKey>();
             foreach (var text in parseResult.GetRequiredValue(logs))
             {
-                if (!VerifyCommand.TryReadKey(text, host, out var logKey))
+                if (!VerifyCommand.TryReadKey(text, "--log", "a log's verifier key (name+keyid+key)", VerifierKey.Parse, host, out var logKey))
                 {
                     signer.Dispose();
                     return ExitCodes.UsageOrConnectionError;

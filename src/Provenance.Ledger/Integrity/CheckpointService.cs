@@ -31,10 +31,6 @@ internal sealed partial class CheckpointService(
     public async Task<StoredCheckpoint?> GetAsync(long treeSize, CancellationToken cancellationToken) =>
         await CosignedAsync(await checkpoints.GetAsync(treeSize, cancellationToken), cancellationToken);
 
-    /// <summary>The cosignatures stored for the checkpoint of <paramref name="treeSize"/>.</summary>
-    public Task<IReadOnlyList<StoredCosignature>> CosignaturesAsync(long treeSize, CancellationToken cancellationToken) =>
-        checkpoints.GetCosignaturesAsync(treeSize, cancellationToken);
-
     /// <summary>
     /// The checkpoint with its witnesses' cosignatures, waiting (up to the witnesses' timeout) while
     /// fewer than the quorum have cosigned: what an export proves against, so a bundle of a checkpoint
@@ -43,26 +39,17 @@ internal sealed partial class CheckpointService(
     public async Task<StoredCheckpoint> PublishedAsync(StoredCheckpoint checkpoint, CancellationToken cancellationToken)
     {
         var policy = witnessing.Value;
-        var configured = policy.Parsed().Select(w => (w.Key.Name, w.Key.KeyId.ToString("x8", System.Globalization.CultureInfo.InvariantCulture))).ToHashSet();
         var deadline = clock.GetUtcNow() + policy.Timeout;
         while (true)
         {
-            var cosignatures = await checkpoints.GetCosignaturesAsync(checkpoint.TreeSize, cancellationToken);
-            if (cosignatures.Count(c => configured.Contains((c.Witness, c.KeyId))) >= policy.EffectiveQuorum || clock.GetUtcNow() >= deadline)
+            var current = await GetAsync(checkpoint.TreeSize, cancellationToken) ?? checkpoint;
+            if (policy.IsPublished(current.Note) || clock.GetUtcNow() >= deadline)
             {
-                return cosignatures.Count == 0 ? checkpoint : checkpoint with { Note = checkpoint.Note[..NoteEnd(checkpoint.Note)] + string.Concat(cosignatures.Select(c => c.Line)) };
+                return current;
             }
 
-            signal.Signed();
             await Task.Delay(TimeSpan.FromMilliseconds(100), clock, cancellationToken);
         }
-    }
-
-    // The note as the log signed it: its text, the blank line and the log's own signature line (the first).
-    private static int NoteEnd(string note)
-    {
-        var blank = note.LastIndexOf("\n\n", StringComparison.Ordinal);
-        return note.IndexOf('\n', blank + 2) + 1;
     }
 
     // A cosignature signs the note's text, so its line goes after the log's own signature line.

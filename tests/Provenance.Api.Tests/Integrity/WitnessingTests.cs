@@ -5,6 +5,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using Provenance.Api.Tests.Exports;
 using Provenance.Integrity.Bundles;
@@ -106,6 +107,10 @@ public sealed class WitnessingTests(ApiFixture api) : IClassFixture<ApiFixture>,
         await Eventually.HoldsAsync(async () => (await anonymous.GetStringAsync("/health/ready")) == "Degraded", "readiness reports the witness that does not answer");
         var ready = await anonymous.GetAsync("/health/ready");
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        // Degraded because of the witness, not of anything else readiness checks.
+        var witnesses = await WitnessHealthAsync(ledger);
+        Assert.Equal(HealthStatus.Degraded, witnesses.Status);
+        Assert.Contains("witness down.witness.test has not cosigned", witnesses.Description, StringComparison.Ordinal);
         Assert.Contains(api.Logs.Entries, e => e.Message.Contains("down.witness.test", StringComparison.Ordinal) && e.Message.Contains("did not cosign", StringComparison.Ordinal));
 
         // It comes back: the checkpoint is cosigned, published, and readiness is healthy again.
@@ -113,7 +118,11 @@ public sealed class WitnessingTests(ApiFixture api) : IClassFixture<ApiFixture>,
         await using var witness = await StartWitnessAsync(witnessKey, url, logKey, "back");
         await Eventually.ReturnsAsync(() => client.GetFromJsonAsync<JsonElement>($"/checkpoints/{size}"), c => c.GetProperty("published").GetBoolean(), "the witness cosigned once back");
         await Eventually.HoldsAsync(async () => (await anonymous.GetStringAsync("/health/ready")) == "Healthy", "readiness is healthy again");
+        Assert.Equal(HealthStatus.Healthy, (await WitnessHealthAsync(ledger)).Status);
     }
+
+    private static Task<HealthCheckResult> WitnessHealthAsync(WebApplicationFactory<Program> ledger) =>
+        ((IHealthCheck)ledger.Services.GetService(typeof(Provenance.Api.Infrastructure.Health.WitnessHealthCheck))!).CheckHealthAsync(new HealthCheckContext());
 
     public void Dispose() => _work.Delete(recursive: true);
 

@@ -21,6 +21,6 @@ internal sealed class HandleCreateCheckpoint(CheckpointService checkpoints, Micr
             checkpoint = stored;
         }
 
-        return new CheckpointCreated(CheckpointView.From(checkpoint, await checkpoints.CosignaturesAsync(checkpoint.TreeSize, cancellationToken), policy.Value), created);
+        return new CheckpointCreated(CheckpointView.From(checkpoint, policy.Value), created);
     }
 }

@@ -17,14 +17,13 @@ namespace Provenance.Ledger.Integrity.GettingCheckpoints;
 public sealed record CheckpointView(
     long TreeSize, string RootHash, string Note, string KeyId, DateTimeOffset SignedAt, string? StreamIndexRoot, IReadOnlyList<CosignatureView> Cosignatures, bool Published)
 {
-    internal static CheckpointView From(StoredCheckpoint checkpoint, IReadOnlyList<StoredCosignature> cosignatures, Witnessing.WitnessingOptions policy)
-    {
-        var configured = policy.Parsed().Select(w => (w.Key.Name, KeyId: w.Key.KeyId.ToString("x8", System.Globalization.CultureInfo.InvariantCulture))).ToHashSet();
-        var counted = cosignatures.Count(c => configured.Contains((c.Witness, c.KeyId)));
-        return new(checkpoint.TreeSize, Convert.ToBase64String(checkpoint.RootHash), checkpoint.Note, checkpoint.KeyId, checkpoint.SignedAt,
+    /// <summary>The view of a checkpoint whose note carries its cosignature lines (as <see cref="CheckpointService"/> reads it): they are read from the note.</summary>
+    internal static CheckpointView From(StoredCheckpoint checkpoint, Witnessing.WitnessingOptions policy) =>
+        new(checkpoint.TreeSize, Convert.ToBase64String(checkpoint.RootHash), checkpoint.Note, checkpoint.KeyId, checkpoint.SignedAt,
             StreamIndexRootOf(checkpoint) is { } root ? Convert.ToBase64String(root) : null,
-            [.. cosignatures.Select(c => new CosignatureView(c.Witness, c.KeyId, c.CosignedAt))], counted >= policy.EffectiveQuorum);
-    }
+            [.. Provenance.Integrity.Witnessing.CosignedNote.Cosignatures(checkpoint.Note)
+                .Select(c => new CosignatureView(c.Name, c.KeyId.ToString("x8", System.Globalization.CultureInfo.InvariantCulture), c.Time))],
+            policy.IsPublished(checkpoint.Note));
 
     /// <summary>The stream index root a stored checkpoint's note carries, or null.</summary>
     internal static byte[]? StreamIndexRootOf(StoredCheckpoint checkpoint) =>
@@ -69,7 +68,7 @@ internal sealed class HandleGetLatestCheckpoint(CheckpointService checkpoints, M
     public async Task<CheckpointView> Handle(GetLatestCheckpointQuery request, CancellationToken cancellationToken)
     {
         var checkpoint = await checkpoints.GetLatestAsync(cancellationToken) ?? throw new NotFoundException("No checkpoint has been signed yet. POST /checkpoints signs one.");
-        return CheckpointView.From(checkpoint, await checkpoints.CosignaturesAsync(checkpoint.TreeSize, cancellationToken), policy.Value);
+        return CheckpointView.From(checkpoint, policy.Value);
     }
 }
 
@@ -80,7 +79,7 @@ internal sealed class HandleGetCheckpoint(CheckpointService checkpoints, Microso
     {
         var checkpoint = await checkpoints.GetAsync(request.TreeSize, cancellationToken)
             ?? throw new NotFoundException($"No checkpoint is stored for the tree size {request.TreeSize}.");
-        return CheckpointView.From(checkpoint, await checkpoints.CosignaturesAsync(checkpoint.TreeSize, cancellationToken), policy.Value);
+        return CheckpointView.From(checkpoint, policy.Value);
     }
 }
 

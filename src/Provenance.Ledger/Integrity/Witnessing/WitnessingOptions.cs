@@ -39,12 +39,17 @@ internal sealed class WitnessingOptions
     /// <summary>A witness that has not cosigned for this long while submissions fail is reported by /health/ready.</summary>
     public TimeSpan ReportAfter { get; set; } = TimeSpan.FromMinutes(2);
 
-    /// <summary>The witnesses' keys, parsed (valid once the options validated).</summary>
+    private IReadOnlyList<(Uri Url, WitnessKey Key)>? _parsed;
+
+    /// <summary>The witnesses' URLs and keys, parsed once (valid once the options validated; they don't change after binding).</summary>
     public IReadOnlyList<(Uri Url, WitnessKey Key)> Parsed() =>
-        [.. Witnesses.Select(w => (new Uri(w.Url!.TrimEnd('/') + "/"), WitnessKey.Parse(w.Key!)))];
+        _parsed ??= [.. Witnesses.Select(w => (new Uri(w.Url!.TrimEnd('/') + "/"), WitnessKey.Parse(w.Key!)))];
 
     /// <summary>The quorum in force.</summary>
     public int EffectiveQuorum => Quorum ?? Witnesses.Count;
+
+    /// <summary>Whether the configured witnesses' valid cosignatures in <paramref name="signedNote"/> meet the quorum: the checkpoint is published.</summary>
+    public bool IsPublished(string signedNote) => CosignedNote.Check(signedNote, Parsed().Select(w => w.Key)).Meets(EffectiveQuorum);
 }
 
 /// <summary>Checks the witnesses at start-up: each with an absolute http(s) URL and a cosignature/v1 key, no key twice, a quorum they can meet.</summary>
