@@ -128,6 +128,7 @@ public static class LedgerServices
         services.AddScoped<LedgerWriter>();
         services.AddScoped<Aggregates>();
         services.AddScoped<ClearanceFactsLoader>();
+        services.AddScoped<Models.ReviewingChangeControl.ChangeControlReviewer>();
     }
 
     private static void AddStreamReads(this IServiceCollection services, IConfiguration configuration)

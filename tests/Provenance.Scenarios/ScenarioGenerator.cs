@@ -385,7 +385,8 @@ public sealed class ScenarioGenerator
                 model.State = model.State.Apply(e);
             }
 
-            var released = ManageModel.Release(model.State, new ModelVersionReleased(model.Id, version, "validated on held-out sites", "model-owner", startedAt.AddDays(5)));
+            var released = ManageModel.Release(model.State, new ModelVersionReleased(model.Id, version, "validated on held-out sites", "model-owner", startedAt.AddDays(5)),
+                ChangeControlReview.NotADevice, null).Single();
             model.State = model.State.Apply(released);
             appends.Add(Emit(model, [.. events, released], StreamTypes.Model, applied: true));
         }

@@ -1,12 +1,18 @@
 using Provenance.Api.Access;
+using Provenance.Api.Models.AuthorizingChangeControlPlan;
 using Provenance.Api.Models.ChangingModelVersion;
+using Provenance.Api.Models.EvaluatingPerformance;
 using Provenance.Api.Models.GettingEvents;
 using Provenance.Api.Models.GettingModel;
 using Provenance.Api.Models.GettingModelVersion;
 using Provenance.Api.Models.GettingTrainingRun;
 using Provenance.Api.Models.ListingModels;
+using Provenance.Api.Models.RecordingModelCardFacts;
+using Provenance.Api.Models.RecordingMonitoringFinding;
+using Provenance.Api.Models.RecordingRegulatoryStatus;
 using Provenance.Api.Models.RecordingTrainingRun;
 using Provenance.Api.Models.RegisteringModel;
+using Provenance.Api.Models.ReviewingChangeControl;
 
 namespace Provenance.Api.Models;
 
@@ -26,6 +32,14 @@ internal static class ModelsApi
         reads.MapGetModelEvents();
         writes.MapRecordTrainingRun();
         writes.MapChangeModelVersion();
+
+        // #18: the model's regulatory facts and evidence.
+        writes.MapRecordRegulatoryStatus();
+        writes.MapAuthorizeChangeControlPlan();
+        writes.MapRecordPerformanceEvaluation();
+        writes.MapRecordMonitoringFinding();
+        writes.MapRecordModelCardFacts();
+        reads.MapGetChangeControl();
         return app;
     }
 }

@@ -51,9 +51,20 @@ public static class ManageModel
             }
         }
 
+        var day = DateOnly.FromDateTime(run.StartedAt.UtcDateTime);
+        if (model.RegulatoryStatusOn(day) is { Status: RegulatoryStatusKind.NonDeviceCds })
+        {
+            // #18: the non-device CDS claim's criterion 1 would stop being true.
+            foreach (var dataset in run.Inputs.Select(i => facts.Datasets.GetValueOrDefault(i.DatasetId)).OfType<Dataset>().Distinct()
+                         .Where(d => ManageRegulatory.IsImageOrSignal(d.Modality)))
+            {
+                violations.Add(new("inputs", "cds-criterion-1-not-met",
+                    $"{model.Registration.Name} is recorded as non-device CDS, and {dataset.Name} is {Names.Of(dataset.Modality)}: training on medical images or signals fails criterion 1. Record a new regulatory status first."));
+            }
+        }
+
         RuleViolationException.ThrowIfAny(violations);
 
-        var day = DateOnly.FromDateTime(run.StartedAt.UtcDateTime);
         var findings = run.Inputs
             .SelectMany(input => ClearanceRules.Evaluate(input.ToRef(), day, model.Registration.Commercial, facts).Findings)
             .Distinct()
@@ -82,16 +93,41 @@ public static class ManageModel
         ];
     }
 
-    public static ModelVersionReleased Release(Model model, ModelVersionReleased released)
+    /// <summary>
+    /// Releases a model version that is in training. For a marketed device (#18), the
+    /// <paramref name="review"/> of the change against the authorization and its PCCP must find
+    /// nothing — unless an administrator overrides, which is recorded with the findings.
+    /// </summary>
+    public static IReadOnlyList<object> Release(Model model, ModelVersionReleased released, ChangeControlReview review, ClearanceOverride? releaseOverride)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(released);
+        ArgumentNullException.ThrowIfNull(review);
         var version = model.Version(released.ModelVersion);
         RuleViolationException.ThrowIfAny(
             version is null ? [new RuleViolation("modelVersion", "no-training-run", $"Model version {released.ModelVersion} has no training run to release.")]
             : version.Status != ModelVersionStatus.Training ? [new RuleViolation("modelVersion", "model-version-closed", $"Model version {released.ModelVersion} is already {Names.Of(version.Status)}.")]
             : []);
-        return released;
+        if (review.Within)
+        {
+            return [released];
+        }
+
+        if (releaseOverride is null)
+        {
+            throw new RuleViolationException(review.Findings.Select(f => new RuleViolation("modelVersion", f.Code, f.Message)).ToList());
+        }
+
+        if (!releaseOverride.ByAdministrator)
+        {
+            throw new RuleViolationException([new RuleViolation("override", "override-not-permitted", "Only an administrator may override change-control findings.")]);
+        }
+
+        return
+        [
+            released,
+            new ModelReleaseOverridden(model.Id, released.ModelVersion, review.Findings, releaseOverride.Justification, releaseOverride.OverriddenBy, released.ReleasedAt),
+        ];
     }
 
     public static ModelVersionWithdrawn Withdraw(Model model, ModelVersionWithdrawn withdrawn)

@@ -29,10 +29,10 @@ internal sealed class Scenario
     public static DateTimeOffset At(DateOnly day) => new(day.ToDateTime(new TimeOnly(9, 0)), TimeSpan.Zero);
 
     /// <summary>A dataset with one version, an approved Safe Harbor decision and a training license; no IRB yet.</summary>
-    public Guid Dataset(string name = "EHR", IReadOnlyList<DatasetVersionRef>? parents = null)
+    public Guid Dataset(string name = "EHR", IReadOnlyList<DatasetVersionRef>? parents = null, string institution = "Lakeshore", Modality modality = Modality.StructuredEhr)
     {
         var id = Guid.NewGuid();
-        var dataset = Domain.Datasets.Dataset.Create(new DatasetRegistered(id, name, "", "steward", "Lakeshore", Modality.StructuredEhr,
+        var dataset = Domain.Datasets.Dataset.Create(new DatasetRegistered(id, name, "", "steward", institution, modality,
             Day(2020, 1, 1), Day(2023, 12, 31), 1000, 100, "steward", Start));
         _datasets[id] = dataset;
         AddVersion(id, parents);

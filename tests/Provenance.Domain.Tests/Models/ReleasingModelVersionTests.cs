@@ -23,13 +23,13 @@ public sealed class ReleasingModelVersionTests
     {
         var released = Released();
 
-        Assert.Same(released, ManageModel.Release(Trained(), released));
+        Assert.Same(released, Assert.Single(ManageModel.Release(Trained(), released, ChangeControlReview.NotADevice, null)));
     }
 
     [Fact]
     public void A_version_without_a_training_run_cannot_be_released()
     {
-        var violation = Refused.Single(() => ManageModel.Release(Trained(), Released("2.0")));
+        var violation = Refused.Single(() => ManageModel.Release(Trained(), Released("2.0"), ChangeControlReview.NotADevice, null));
 
         Assert.Equal(("modelVersion", "no-training-run"), (violation.Field, violation.Code));
     }
@@ -37,7 +37,7 @@ public sealed class ReleasingModelVersionTests
     [Fact]
     public void A_released_version_cannot_be_released_again()
     {
-        var violation = Refused.Single(() => ManageModel.Release(Trained(Released()), Released()));
+        var violation = Refused.Single(() => ManageModel.Release(Trained(Released()), Released(), ChangeControlReview.NotADevice, null));
 
         Assert.Equal(("modelVersion", "model-version-closed"), (violation.Field, violation.Code));
     }
@@ -45,7 +45,7 @@ public sealed class ReleasingModelVersionTests
     [Fact]
     public void A_withdrawn_version_cannot_be_released()
     {
-        var violation = Refused.Single(() => ManageModel.Release(Trained(Withdrawn()), Released()));
+        var violation = Refused.Single(() => ManageModel.Release(Trained(Withdrawn()), Released(), ChangeControlReview.NotADevice, null));
 
         Assert.Equal("model-version-closed", violation.Code);
         Assert.Contains("already withdrawn", violation.Reason, StringComparison.Ordinal);

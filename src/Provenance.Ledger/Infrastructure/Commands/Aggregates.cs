@@ -41,6 +41,10 @@ internal sealed class Aggregates(PostgresEventStore store, StreamStates states)
     public async Task<HashSet<Guid>> ExistingDatasetIdsAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken) =>
         (await store.GetStreamsAsync(ids, cancellationToken)).Where(s => s.StreamType == StreamTypes.Dataset).Select(s => s.StreamId).ToHashSet();
 
+    /// <summary>Which of <paramref name="ids"/> are streams of <paramref name="streamType"/>: one read of the streams table.</summary>
+    public async Task<HashSet<Guid>> StreamsOfTypeAsync(IReadOnlyCollection<Guid> ids, string streamType, CancellationToken cancellationToken) =>
+        (await store.GetStreamsAsync(ids, cancellationToken)).Where(s => s.StreamType == streamType).Select(s => s.StreamId).ToHashSet();
+
     /// <summary>Throws the 404 when <paramref name="id"/> is not a dataset; reads only its header.</summary>
     public async Task EnsureDatasetAsync(Guid id, CancellationToken cancellationToken)
     {

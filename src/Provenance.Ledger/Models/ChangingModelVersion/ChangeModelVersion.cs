@@ -6,15 +6,24 @@ using Provenance.Ledger.Infrastructure.Validation;
 
 namespace Provenance.Ledger.Models.ChangingModelVersion;
 
-/// <summary>The body of a release (optional <c>notes</c>) or a withdrawal (a <c>reason</c>) of a model version.</summary>
-public sealed record ModelVersionChangeRequest([property: OptionalMember] string? Notes, [property: OptionalMember] string? Reason);
+/// <summary>
+/// The body of a release (optional <c>notes</c>; for a marketed device, the <c>modifications</c> it
+/// makes that the data does not show, and an administrator's <c>override</c> of change-control
+/// findings) or of a withdrawal (a <c>reason</c>) of a model version.
+/// </summary>
+public sealed record ModelVersionChangeRequest(
+    [property: OptionalMember] string? Notes,
+    [property: OptionalMember] string? Reason,
+    [property: OptionalMember, EnumValues(typeof(ModificationKind))] IReadOnlyList<string?>? Modifications = null,
+    [property: OptionalMember] RecordingTrainingRun.OverrideRequest? Override = null);
 
 /// <summary>Release a model version (or, with <see cref="Withdraw"/>, withdraw it), as sent.</summary>
 internal sealed record ChangeModelVersionCommand(Guid ModelId, string ModelVersion, bool Withdraw, Precondition? IfMatch, ModelVersionChangeRequest Body)
     : ICommand<ChangeModelVersionCommand.Valid>, IModelWrite
 {
     /// <summary>The change, checked: the notes of a release or the reason of a withdrawal.</summary>
-    internal sealed record Valid(Guid ModelId, string ModelVersion, bool Withdraw, Precondition? IfMatch, string Text);
+    internal sealed record Valid(
+        Guid ModelId, string ModelVersion, bool Withdraw, Precondition? IfMatch, string Text, IReadOnlyList<ModificationKind> Modifications, string? OverrideJustification);
 }
 
 internal sealed class ChangeModelVersionParser : ICommandParser<ChangeModelVersionCommand, ChangeModelVersionCommand.Valid>
@@ -23,22 +32,29 @@ internal sealed class ChangeModelVersionParser : ICommandParser<ChangeModelVersi
     {
         var modelVersion = ModelVersionName.Parse(errors, "modelVersion", command.ModelVersion);
         string text;
+        IReadOnlyList<ModificationKind> modifications = [];
+        string? justification = null;
+        var body = command.Body;
         if (command.Withdraw)
         {
-            text = errors.Text("reason", command.Body.Reason, maxLength: 2000, multiline: true);
-            NotHere(errors, "notes", command.Body.Notes, "a release");
+            text = errors.Text("reason", body.Reason, maxLength: 2000, multiline: true);
+            NotHere(errors, "notes", body.Notes, "a release");
+            NotHere(errors, "modifications", body.Modifications, "a release");
+            NotHere(errors, "override", body.Override, "a release");
         }
         else
         {
-            text = errors.Text("notes", command.Body.Notes, maxLength: 4000, required: false, multiline: true);
-            NotHere(errors, "reason", command.Body.Reason, "a withdrawal");
+            text = errors.Text("notes", body.Notes, maxLength: 4000, required: false, multiline: true);
+            NotHere(errors, "reason", body.Reason, "a withdrawal");
+            modifications = errors.OneOfEach<ModificationKind>("modifications", body.Modifications, required: false);
+            justification = body.Override is { } o ? errors.Text("override.justification", o.Justification, maxLength: 4000, multiline: true) : null;
         }
 
-        return new(command.ModelId, modelVersion, command.Withdraw, command.IfMatch, text);
+        return new(command.ModelId, modelVersion, command.Withdraw, command.IfMatch, text, modifications, justification);
     }
 
     // #6: a field that would be silently dropped is refused, as an unknown one is.
-    private static void NotHere(FieldErrors errors, string field, string? value, string belongsTo)
+    private static void NotHere(FieldErrors errors, string field, object? value, string belongsTo)
     {
         if (value is not null)
         {
@@ -47,19 +63,36 @@ internal sealed class ChangeModelVersionParser : ICommandParser<ChangeModelVersi
     }
 }
 
-internal sealed class HandleChangeModelVersion(Aggregates aggregates, LedgerWriter ledger, RequestContext context, TimeProvider clock)
+internal sealed class HandleChangeModelVersion(
+    Aggregates aggregates, ReviewingChangeControl.ChangeControlReviewer reviewer, LedgerWriter ledger, RequestContext context, TimeProvider clock)
     : ICommandHandler<ChangeModelVersionCommand.Valid>
 {
     public async Task<CommandResult> HandleAsync(ChangeModelVersionCommand.Valid command, CancellationToken cancellationToken)
     {
-        var (modelId, modelVersion, withdraw, ifMatch, text) = command;
+        var (modelId, modelVersion, withdraw, ifMatch, text, modifications, justification) = command;
         var (model, version) = await aggregates.ModelAsync(modelId, cancellationToken);
         // The precondition first (#14): a stale If-Match is 412, whatever the rules would say.
         var expected = Precondition.Check(ifMatch, version);
-        object change = withdraw
-            ? ManageModel.Withdraw(model, new ModelVersionWithdrawn(modelId, modelVersion, text, context.ActorId, clock.GetUtcNow()))
-            : ManageModel.Release(model, new ModelVersionReleased(modelId, modelVersion, text, context.ActorId, clock.GetUtcNow()));
-        return await ledger.AppendAsync(modelId, StreamTypes.Model, expected, [change],
+        var now = clock.GetUtcNow();
+        IReadOnlyList<object> changes;
+        if (withdraw)
+        {
+            changes = [ManageModel.Withdraw(model, new ModelVersionWithdrawn(modelId, modelVersion, text, context.ActorId, now))];
+        }
+        else
+        {
+            var releaseOverride = justification is null ? null : new ClearanceOverride(justification, context.ActorId, context.Has(Domain.Access.Role.Admin));
+            if (releaseOverride is { ByAdministrator: true })
+            {
+                context.ActAs(Domain.Access.Role.Admin);
+            }
+
+            // #18: a marketed device's version is released only within its authorization or PCCP.
+            var review = await reviewer.ReviewAsync(model, modelVersion, DateOnly.FromDateTime(now.UtcDateTime), modifications, cancellationToken);
+            changes = ManageModel.Release(model, new ModelVersionReleased(modelId, modelVersion, text, context.ActorId, now), review, releaseOverride);
+        }
+
+        return await ledger.AppendAsync(modelId, StreamTypes.Model, expected, changes,
             $"/models/{modelId}/versions/{Uri.EscapeDataString(modelVersion)}", cancellationToken);
     }
 }
