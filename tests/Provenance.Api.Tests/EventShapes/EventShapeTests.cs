@@ -35,6 +35,10 @@ public sealed class EventShapeTests
     private static readonly Guid ExemptProtocolId = Guid.Parse("01920000-0000-7000-8000-000000000402");
     private static readonly Guid ModelId = Guid.Parse("01920000-0000-7000-8000-000000000501");
     private static readonly Guid RunId = Guid.Parse("01920000-0000-7000-8000-000000000502");
+    private static readonly Guid RegulatoryRecordId = Guid.Parse("01920000-0000-7000-8000-000000000503");
+    private static readonly Guid PlanId = Guid.Parse("01920000-0000-7000-8000-000000000504");
+    private static readonly Guid EvaluationId = Guid.Parse("01920000-0000-7000-8000-000000000505");
+    private static readonly Guid FindingId = Guid.Parse("01920000-0000-7000-8000-000000000506");
     private static readonly Guid ApiKeyId = Guid.Parse("01920000-0000-7000-8000-000000000601");
     private static readonly DateTimeOffset At = new(2026, 1, 15, 14, 30, 0, TimeSpan.Zero);
     private static readonly DateTimeOffset RunStartedAt = new(2026, 1, 12, 9, 0, 0, TimeSpan.Zero);
@@ -56,6 +60,17 @@ public sealed class EventShapeTests
         new("notes/progress-notes.jsonl.zst", 9_114_502_877, "80cbd9ad5841905bbe2169dad37712b55c6d575b86be95b2d60607081f9bb0ee"),
         new("notes/radiology-reports.jsonl.zst", 1_204_996_318, "0b018ced5d1a1f0e393a06df437903818c89506340e7d15c4ea85dc46f9b384b"),
     ];
+
+    private static readonly ModelCardFacts ModelCard = new(
+        "ai-governance@northstar.example", "Commercial", "United States",
+        "Flags chest CT studies with suspected pulmonary nodules so radiologists read them first.", ["radiology", "triage", "pulmonary nodules"],
+        "Runs on each chest CT as it arrives; flagged studies move up the worklist. It does not diagnose.", "Radiologists",
+        "Read flagged studies first; the flag is shown beside the study, never in the report.", "Adults 18 and older having chest CT",
+        "Pediatric CT; CT angiography; studies with contrast timing outside the protocol", "Misses some nodules under 6 mm; not validated on photon-counting CT",
+        "Sensitivity is lower on low-dose screening CT", "Moderate: a missed flag delays reading but does not remove the study from the worklist",
+        "A triage flag and a heat map", "3D convolutional neural network", null, "Input: DICOM chest CT; output: a flag and a heat map",
+        "Site-balanced sampling; subgroup review by sex, age band and scanner vendor", "Quarterly drift review; retraining under the PCCP", "SOC 2 Type II hosting",
+        "Company-funded", "Radiologists and patient advocates at two sites", "None yet");
 
     private static readonly IrbTerms ProtocolTerms = new(new DateOnly(2026, 1, 10), [PermittedUse.Research, PermittedUse.ModelTraining], [Id, NotesId]);
 
@@ -190,6 +205,42 @@ public sealed class EventShapeTests
             "Trained on Mercy structured EHR v1, which holds 214 subjects who withdrew consent effective 2026-01-10; superseded by 1.1.0, trained on v2.",
             "mlops-chen", At),
 
+        [typeof(RegulatoryStatusRecorded)] = new RegulatoryStatusRecorded(
+            ModelId, RegulatoryRecordId, RegulatoryStatusKind.MarketedDevice, new DateOnly(2026, 3, 2), null,
+            new DeviceAuthorization(DeviceClass.ClassIi, MarketingPathway.PremarketNotification, "K253017", "QIH", new DateOnly(2026, 2, 27),
+                "Radiological computer-assisted triage of chest CT studies with suspected pulmonary nodules 6 mm or larger, for adults 18 and older.", "1.0.0"),
+            "FDA 510(k) clearance letter of 2026-02-27, with an authorized PCCP.",
+            new EuRegulatoryFacts(AiActRiskCategory.High, MdrClass.ClassIia), "regulatory-affairs-kim", At),
+
+        [typeof(ChangeControlPlanAuthorized)] = new ChangeControlPlanAuthorized(
+            ModelId, PlanId, "K253017", new DateOnly(2026, 2, 27),
+            [
+                new PlannedModification(ModificationKind.RetrainingOnNewData, "Periodic retraining on new studies from the contributing sites.", [], [], [], 20_000),
+                new PlannedModification(ModificationKind.AddingInstitution, "Adding studies from the listed partner hospital.", ["Lakeshore Community Hospital"], [], [], 5_000),
+            ],
+            new DataManagementPractices([ProtocolId], [DuaId], "Consensus read of two fellowship-trained thoracic radiologists, blinded to the model output."),
+            [new AcceptanceCriterion("sensitivity", "adults 18+, nodules >= 6 mm", 0.90, ThresholdDirection.AtLeast)],
+            "regulatory-affairs-kim", At),
+
+        [typeof(ModelReleaseOverridden)] = new ModelReleaseOverridden(
+            ModelId, "1.2.0",
+            [new ChangeControlFinding("pccp-modality-not-allowed", "Mercy chest MRI v1 is imaging-mri, a modality the plan of K253017 does not allow (allowed: imaging-ct).")],
+            "The FDA agreed in a pre-submission meeting on 2026-05-04 that the MRI-derived labels do not change the device's inputs; a new 510(k) is filed.",
+            "admin-ortiz", At),
+
+        [typeof(PerformanceEvaluated)] = new PerformanceEvaluated(
+            ModelId, EvaluationId, "1.0.0", "sensitivity", 0.93, 0.91, 0.95, new EvaluationData(NotesId, 1, Manifest.Fingerprint(NotesFiles)),
+            EvaluationSource.External, true, "adults 18+, nodules >= 6 mm", new AcceptanceCriterion("sensitivity", "adults 18+, nodules >= 6 mm", 0.90, ThresholdDirection.AtLeast),
+            true, "Lakeshore clinical validation team", new DateOnly(2026, 1, 20), "validation-lead-park", At),
+
+        [typeof(MonitoringFindingRecorded)] = new MonitoringFindingRecorded(
+            ModelId, FindingId, "1.0.0", MonitoringFindingKind.PerformanceDrift, FindingSeverity.Moderate,
+            "Sensitivity on low-dose screening CT fell from 0.93 to 0.87 over 90 days after a scanner protocol change at one site.",
+            "Site notified; low-dose studies routed to standard reading; retraining on post-change studies scheduled under the PCCP.",
+            new DateOnly(2026, 6, 15), "postmarket-lee", At),
+
+        [typeof(ModelCardFactsRecorded)] = new ModelCardFactsRecorded(ModelId, "1.0.0", ModelCard, "mlops-chen", At),
+
         [typeof(ApiKeyIssued)] = new ApiKeyIssued(
             ApiKeyId, "dana.whitfield@mercy.example", [Role.Steward], "Mercy Regional Health",
             "5d7f0c2c4bd5a1a0f6d1e3c4b7a8f9e0d1c2b3a4f5e6d7c8b9a0f1e2d3c4b5a6", new DateTimeOffset(2026, 4, 15, 14, 30, 0, TimeSpan.Zero),
@@ -207,6 +258,16 @@ public sealed class EventShapeTests
     /// </summary>
     public static IReadOnlyList<(Type Type, string Variant, object Example)> Variants { get; } =
     [
+        (typeof(RegulatoryStatusRecorded), "non-device-cds", new RegulatoryStatusRecorded(
+            ModelId, RegulatoryRecordId, RegulatoryStatusKind.NonDeviceCds, new DateOnly(2026, 1, 15),
+            [
+                new CdsCriterionAttestation(1, "Reads structured EHR fields and notes only; no image, IVD signal or physiological waveform."),
+                new CdsCriterionAttestation(2, "Displays the patient's own record and published guidelines."),
+                new CdsCriterionAttestation(3, "Suggests a discharge summary draft to the attending clinician."),
+                new CdsCriterionAttestation(4, "Every sentence links to the notes it came from, so the clinician can check the basis."),
+            ],
+            null, null, null, "regulatory-affairs-kim", At)),
+
         (typeof(DeidentificationDecided), "expert-determination", new DeidentificationDecided(
             NotesId, 1, ExpertDecisionId, DeidentificationMethod.ExpertDetermination, null,
             new ExpertDeterminationDetails(
