@@ -129,6 +129,8 @@ public static class LedgerServices
         services.AddScoped<Aggregates>();
         services.AddScoped<ClearanceFactsLoader>();
         services.AddScoped<Models.ReviewingChangeControl.ChangeControlReviewer>();
+        services.AddScoped<Models.Disclosing.ModelDossier.Loader>();
+        services.AddScoped<Models.Disclosing.ModelDocuments>();
     }
 
     private static void AddStreamReads(this IServiceCollection services, IConfiguration configuration)

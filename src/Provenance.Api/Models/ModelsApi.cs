@@ -1,6 +1,7 @@
 using Provenance.Api.Access;
 using Provenance.Api.Models.AuthorizingChangeControlPlan;
 using Provenance.Api.Models.ChangingModelVersion;
+using Provenance.Api.Models.Disclosing;
 using Provenance.Api.Models.EvaluatingPerformance;
 using Provenance.Api.Models.GettingEvents;
 using Provenance.Api.Models.GettingModel;
@@ -40,6 +41,7 @@ internal static class ModelsApi
         writes.MapRecordMonitoringFinding();
         writes.MapRecordModelCardFacts();
         reads.MapGetChangeControl();
+        reads.MapGetModelDocuments();
         return app;
     }
 }

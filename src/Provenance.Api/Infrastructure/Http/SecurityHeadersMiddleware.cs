@@ -29,7 +29,11 @@ internal sealed class SecurityHeadersMiddleware(RequestDelegate next)
             headers.XContentTypeOptions = "nosniff";
             headers.XFrameOptions = "DENY";
             headers["Referrer-Policy"] = "no-referrer";
-            headers.ContentSecurityPolicy = context.Request.Path.StartsWithSegments(ExplorerHosting.Path) ? ExplorerContentSecurityPolicy : ContentSecurityPolicy;
+            // #18: a page the API renders itself (the model card, the disclosure) sets its own, as strict.
+            if (string.IsNullOrEmpty(headers.ContentSecurityPolicy))
+            {
+                headers.ContentSecurityPolicy = context.Request.Path.StartsWithSegments(ExplorerHosting.Path) ? ExplorerContentSecurityPolicy : ContentSecurityPolicy;
+            }
             headers["Cross-Origin-Resource-Policy"] = "same-origin";
             if (context.User.Identity?.IsAuthenticated == true || context.Request.Headers.ContainsKey(HeaderNames.Authorization) ||
                 context.Request.Headers.ContainsKey(Access.ApiKeyAuthenticationHandler.Header))

@@ -25,8 +25,9 @@ public sealed record PlannedModificationRequest(
 public sealed record DataManagementRequest(IReadOnlyList<Guid>? IrbProtocolIds, IReadOnlyList<Guid>? LicenseIds, string? ReferenceStandard);
 
 /// <summary>A performance acceptance criterion (also an evaluation's threshold).</summary>
+/// <remarks>A plan's criterion names its metric and population; an evaluation's threshold may leave them out (they are the evaluation's).</remarks>
 public sealed record AcceptanceCriterionRequest(
-    string? Metric, [property: OptionalMember] string? Population, double? Threshold, [property: EnumValues(typeof(ThresholdDirection))] string? Direction);
+    [property: OptionalMember] string? Metric, [property: OptionalMember] string? Population, double? Threshold, [property: EnumValues(typeof(ThresholdDirection))] string? Direction);
 
 /// <summary>Record a PCCP's authorization, as sent.</summary>
 internal sealed record AuthorizeChangeControlPlanCommand(Guid ModelId, Precondition? IfMatch, AuthorizeChangeControlPlanRequest Body)
@@ -78,7 +79,7 @@ internal sealed class AuthorizeChangeControlPlanParser : ICommandParser<Authoriz
         {
             for (var i = 0; i < body.AcceptanceCriteria.Count; i++)
             {
-                criteria.Add(Criterion(errors, $"acceptanceCriteria[{i}]", body.AcceptanceCriteria[i], populationRequired: true)!);
+                criteria.Add(Criterion(errors, $"acceptanceCriteria[{i}]", body.AcceptanceCriteria[i], ofPlan: true)!);
             }
         }
 
@@ -86,8 +87,8 @@ internal sealed class AuthorizeChangeControlPlanParser : ICommandParser<Authoriz
             errors.Required("authorizedOn", body.AuthorizedOn), modifications, practices, criteria);
     }
 
-    /// <summary>An acceptance criterion, as a plan or an evaluation states it.</summary>
-    internal static AcceptanceCriterion? Criterion(FieldErrors errors, string field, AcceptanceCriterionRequest? criterion, bool populationRequired)
+    /// <summary>An acceptance criterion, as a plan states it (metric and population required) or an evaluation does (they default to the evaluation's).</summary>
+    internal static AcceptanceCriterion? Criterion(FieldErrors errors, string field, AcceptanceCriterionRequest? criterion, bool ofPlan)
     {
         if (errors.Present(field, criterion) is null)
         {
@@ -101,8 +102,8 @@ internal sealed class AuthorizeChangeControlPlanParser : ICommandParser<Authoriz
         }
 
         return new AcceptanceCriterion(
-            errors.Text($"{field}.metric", criterion.Metric, maxLength: 200),
-            populationRequired ? errors.Text($"{field}.population", criterion.Population, maxLength: 500) : Infrastructure.Validation.Parse.Trimmed(criterion.Population),
+            errors.Text($"{field}.metric", criterion.Metric, maxLength: 200, required: ofPlan),
+            errors.Text($"{field}.population", criterion.Population, maxLength: 500, required: ofPlan),
             threshold, errors.OneOf<ThresholdDirection>($"{field}.direction", criterion.Direction));
     }
 

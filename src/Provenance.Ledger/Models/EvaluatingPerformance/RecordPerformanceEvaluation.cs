@@ -49,7 +49,7 @@ internal sealed class RecordPerformanceEvaluationParser : ICommandParser<RecordP
         var data = errors.Present("data", body.Data);
         var metric = errors.Text("metric", body.Metric, maxLength: 200);
         var population = errors.Text("population", body.Population, maxLength: 500);
-        var acceptance = body.Acceptance is null ? null : AuthorizeChangeControlPlanParser.Criterion(errors, "acceptance", body.Acceptance, populationRequired: false);
+        var acceptance = body.Acceptance is null ? null : AuthorizeChangeControlPlanParser.Criterion(errors, "acceptance", body.Acceptance, ofPlan: false);
         if (acceptance is not null && acceptance.Metric.Length > 0 && !string.Equals(acceptance.Metric, metric, StringComparison.OrdinalIgnoreCase))
         {
             errors.Add("acceptance.metric", $"must be the evaluated metric ({metric})");
