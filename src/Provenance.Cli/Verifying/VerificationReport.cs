@@ -32,6 +32,12 @@ internal static class VerificationReport
             Fact(console, "Completeness", $"{result.Streams.Count:N0} streams {how}");
         }
 
+        if (result.CitationsVerified > 0)
+        {
+            // #18: the model card's and the disclosure's answers rest on proved events of the bundle.
+            Fact(console, "Documents", $"model-card.xml and disclosure.json: {result.CitationsVerified:N0} cited positions, each a proved event of the bundle");
+        }
+
         if (result.Witnesses is { } witnesses)
         {
             var signed = witnesses.Cosigned.Select(c => $"{c.Witness.Name} (at {c.Cosignature.Time:yyyy-MM-dd HH:mm:ss}Z)").ToList();

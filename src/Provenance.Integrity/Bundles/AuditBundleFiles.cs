@@ -36,6 +36,15 @@ public static class AuditBundleFiles
     /// <summary>The lineage and its findings, for people.</summary>
     public const string Report = "report.html";
 
+    /// <summary>#18, a model-version bundle of version 2: the CHAI Applied Model Card v0.2 of the version.</summary>
+    public const string ModelCard = "model-card.xml";
+
+    /// <summary>#18, a model-version bundle of version 2: the procurement disclosure, every statement citing positions.</summary>
+    public const string Disclosure = "disclosure.json";
+
+    /// <summary>The scope documents a version 2 model-version bundle carries (both or neither), after the other files in a ZIP.</summary>
+    public static IReadOnlyList<string> Documents { get; } = [ModelCard, Disclosure];
+
     /// <summary>Every file of a version 1 bundle, in the order a ZIP of the bundle stores them (the specification's layout table).</summary>
     public static IReadOnlyList<string> All { get; } = [Manifest, Checkpoint, PublicKey, Events, Proofs, Prov, Report];
 
@@ -45,9 +54,11 @@ public static class AuditBundleFiles
     /// <summary>The files the manifest of a version 1 bundle lists (all but itself), sorted by path as it lists them.</summary>
     public static IReadOnlyList<string> Listed { get; } = [.. All.Where(f => f != Manifest).Order(StringComparer.Ordinal)];
 
-    /// <summary>Every file of a bundle of <paramref name="version"/> (1 or 2).</summary>
-    public static IReadOnlyList<string> AllOf(int version) => version >= 2 ? All2 : All;
+    /// <summary>Every file of a bundle of <paramref name="version"/> (1 or 2), with the scope <see cref="Documents"/> when it carries them.</summary>
+    public static IReadOnlyList<string> AllOf(int version, bool withDocuments = false) =>
+        version >= 2 ? withDocuments ? [.. All2, .. Documents] : All2 : All;
 
     /// <summary>The files the manifest of a bundle of <paramref name="version"/> lists, sorted by path.</summary>
-    public static IReadOnlyList<string> ListedOf(int version) => [.. AllOf(version).Where(f => f != Manifest).Order(StringComparer.Ordinal)];
+    public static IReadOnlyList<string> ListedOf(int version, bool withDocuments = false) =>
+        [.. AllOf(version, withDocuments).Where(f => f != Manifest).Order(StringComparer.Ordinal)];
 }

@@ -17,7 +17,7 @@ public sealed partial class AuditBundleVerifier
     /// </summary>
     /// <returns>The position of each claimed stream's last event, when the pass read both files to their end.</returns>
     private async Task<IReadOnlyDictionary<Guid, long>?> CheckEventsAsync(
-        AuditBundleSource bundle, BundleManifest? manifest, Checkpoint? checkpoint, BundleVerificationResult result, CancellationToken cancellationToken)
+        AuditBundleSource bundle, BundleManifest? manifest, Checkpoint? checkpoint, HashSet<long>? proved, BundleVerificationResult result, CancellationToken cancellationToken)
     {
         if (!bundle.FileNames.Contains(AuditBundleFiles.Events, StringComparer.Ordinal) || !bundle.FileNames.Contains(AuditBundleFiles.Proofs, StringComparer.Ordinal))
         {
@@ -39,7 +39,7 @@ public sealed partial class AuditBundleVerifier
                 ProduceAsync(AuditBundleFiles.Events, eventsReader, EventBatch.Check, events.Writer, stop.Token),
                 ProduceAsync(AuditBundleFiles.Proofs, proofsReader, ProofBatch.Read, proofs.Writer, stop.Token),
             };
-            var pass = new EventPass(manifest, checkpoint, result, Progress);
+            var pass = new EventPass(manifest, checkpoint, result, Progress) { Proved = proved };
             var complete = false;
             try
             {

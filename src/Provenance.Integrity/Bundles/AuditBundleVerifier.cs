@@ -81,7 +81,15 @@ public sealed partial class AuditBundleVerifier
         // The format version says which files a bundle holds; without a manifest, the files say it.
         var version = manifest?.FormatVersion ?? (bundle.FileNames.Contains(AuditBundleFiles.Index, StringComparer.Ordinal) ? 2 : 1);
         result.FormatVersion = version;
-        CheckFileSet(bundle, version, result);
+        // #18: a model-version bundle of version 2 may carry the scope documents, both or neither.
+        var documents = version >= 2 && (manifest?.Files.Any(f => AuditBundleFiles.Documents.Contains(f.Path, StringComparer.Ordinal)) ??
+                                         bundle.FileNames.Any(n => AuditBundleFiles.Documents.Contains(n, StringComparer.Ordinal)));
+        CheckFileSet(bundle, version, documents, result);
+        if (documents && manifest is not null && manifest.Scope.Kind != BundleScope.ModelVersionKind)
+        {
+            result.Fail(AuditBundleFiles.Manifest, 1, $"only a model-version bundle carries {string.Join(" and ", AuditBundleFiles.Documents)}, and this one's scope is {manifest.Scope}");
+        }
+
         var files = new BundleVerificationResult(bundle.Location, result.MaxFailures);
         var hashing = Task.CompletedTask;
         if (manifest is not null)
@@ -92,13 +100,19 @@ public sealed partial class AuditBundleVerifier
             result.Positions = manifest.Positions;
 
             // prov.json can be as large as the events: hash the derived files alongside the event pass.
-            hashing = Task.Run(() => CheckListedFilesAsync(bundle, manifest, files, cancellationToken), cancellationToken);
+            hashing = Task.Run(() => CheckListedFilesAsync(bundle, manifest, documents, files, cancellationToken), cancellationToken);
         }
 
         try
         {
             var checkpoint = await ReadCheckpointAsync(bundle, manifest, result, cancellationToken).ConfigureAwait(false);
-            var lastPositions = await CheckEventsAsync(bundle, manifest, checkpoint, result, cancellationToken).ConfigureAwait(false);
+            var proved = documents ? new HashSet<long>() : null;
+            var lastPositions = await CheckEventsAsync(bundle, manifest, checkpoint, proved, result, cancellationToken).ConfigureAwait(false);
+            if (proved is not null)
+            {
+                await CheckDocumentsAsync(bundle, proved, lastPositions is not null && checkpoint is not null, result, cancellationToken).ConfigureAwait(false);
+            }
+
             if (manifest is { FormatVersion: >= 2 })
             {
                 await CheckProvedCompletenessAsync(bundle, manifest, checkpoint, lastPositions, result, cancellationToken).ConfigureAwait(false);
@@ -119,9 +133,9 @@ public sealed partial class AuditBundleVerifier
         return result;
     }
 
-    private static void CheckFileSet(AuditBundleSource bundle, int version, BundleVerificationResult result)
+    private static void CheckFileSet(AuditBundleSource bundle, int version, bool documents, BundleVerificationResult result)
     {
-        var files = AuditBundleFiles.AllOf(version);
+        var files = AuditBundleFiles.AllOf(version, documents);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var name in bundle.FileNames)
         {
@@ -173,14 +187,15 @@ public sealed partial class AuditBundleVerifier
     }
 
     /// <summary>The manifest lists exactly the other files of a bundle; the small ones are hashed here, the event files in their pass.</summary>
-    private static async Task CheckListedFilesAsync(AuditBundleSource bundle, BundleManifest manifest, BundleVerificationResult result, CancellationToken cancellationToken)
+    private static async Task CheckListedFilesAsync(
+        AuditBundleSource bundle, BundleManifest manifest, bool documents, BundleVerificationResult result, CancellationToken cancellationToken)
     {
-        foreach (var file in manifest.Files.Where(f => !AuditBundleFiles.ListedOf(manifest.FormatVersion).Contains(f.Path, StringComparer.Ordinal)))
+        foreach (var file in manifest.Files.Where(f => !AuditBundleFiles.ListedOf(manifest.FormatVersion, documents).Contains(f.Path, StringComparer.Ordinal)))
         {
             result.Fail(AuditBundleFiles.Manifest, 1, $"the manifest lists {file.Path}, which is not a file of an audit bundle");
         }
 
-        foreach (var name in AuditBundleFiles.ListedOf(manifest.FormatVersion))
+        foreach (var name in AuditBundleFiles.ListedOf(manifest.FormatVersion, documents))
         {
             var listed = manifest.Files.FirstOrDefault(f => f.Path == name);
             if (listed is null)

@@ -25,7 +25,13 @@ public sealed record AuditBundleHeader(BundleScope Scope, BundleCompleteness Com
     /// its inclusion proof (written to <c>edges.ndjson</c>).
     /// </summary>
     public IReadOnlyList<BundleEdge> Edges { get; init; } = [];
+
+    /// <summary>#18: a version 2 model-version bundle's scope documents (<c>model-card.xml</c>, <c>disclosure.json</c>), or null.</summary>
+    public ScopeDocuments? Documents { get; init; }
 }
+
+/// <summary>A model-version bundle's scope documents (#18), as the exporter rendered them: the model card's XML and the disclosure's JSON.</summary>
+public sealed record ScopeDocuments(byte[] ModelCardXml, byte[] DisclosureJson);
 
 /// <summary>
 /// Writes an audit bundle directory (docs/audit-bundle-format.md) one event at a time, in bounded
@@ -136,6 +142,11 @@ public sealed class AuditBundleWriter : IAsyncDisposable
             throw new ArgumentException("The checkpoint carries no stream index: a version 1 bundle has no index proofs or edges.", nameof(header));
         }
 
+        if (header.Documents is not null && (version < 2 || header.Scope.Kind != BundleScope.ModelVersionKind))
+        {
+            throw new ArgumentException("Only a version 2 model-version bundle carries scope documents (model-card.xml, disclosure.json).", nameof(header));
+        }
+
         var indexLines = indexRoot is null ? null : IndexLines(header, indexRoot);
         var edgeLines = indexRoot is null ? null : EdgeLines(header, checkpoint);
         var info = System.IO.Directory.CreateDirectory(directory);
@@ -225,6 +236,12 @@ public sealed class AuditBundleWriter : IAsyncDisposable
         }
 
         _files.Add(await WriteSmallFileAsync(Directory, AuditBundleFiles.Report, reportHtml, cancellationToken).ConfigureAwait(false));
+        if (_header.Documents is { } documents)
+        {
+            _files.Add(await WriteSmallFileAsync(Directory, AuditBundleFiles.ModelCard, documents.ModelCardXml, cancellationToken).ConfigureAwait(false));
+            _files.Add(await WriteSmallFileAsync(Directory, AuditBundleFiles.Disclosure, documents.DisclosureJson, cancellationToken).ConfigureAwait(false));
+        }
+
         var manifest = new BundleManifest(
             _version,
             _checkpoint.Origin, _checkpoint.TreeSize, _header.Scope, EventCount, _completeness.Claims(), _header.Completeness.Positions, _files);

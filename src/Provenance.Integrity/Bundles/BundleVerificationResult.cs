@@ -101,6 +101,9 @@ public sealed class BundleVerificationResult
     /// <summary>The events whose inclusion proof verified against the checkpoint's root.</summary>
     public long ProofsVerified { get; internal set; }
 
+    /// <summary>#18: how many citations of the scope documents (model card, disclosure) named a proved event of the bundle.</summary>
+    public long CitationsVerified { get; internal set; }
+
     /// <summary>The streams the manifest claims complete (checked against the events).</summary>
     public IReadOnlyList<StreamClaim> Streams { get; internal set; } = [];
 

@@ -33,6 +33,9 @@ internal sealed class EventPass
         _completeness = manifest is null ? null : CompletenessTracker.ForManifest(manifest.Streams, manifest.Positions);
     }
 
+    /// <summary>When set, collects the position of every event whose inclusion proof verified (for the scope documents' citations).</summary>
+    public HashSet<long>? Proved { get; init; }
+
     public async Task RunAsync(ChannelReader<Task<EventBatch>> events, ChannelReader<Task<ProofBatch>> proofs, CancellationToken cancellationToken)
     {
         EventBatch? eventBatch = null;
@@ -194,6 +197,7 @@ internal sealed class EventPass
         {
             case null:
                 _result.ProofsVerified++;
+                Proved?.Add(position);
                 break;
             case ProofFailure.ProofSizeInvalid:
                 _result.Fail(AuditBundleFiles.Proofs, proofLine,

@@ -28,7 +28,8 @@ public static class ZipBundle
         IReadOnlyList<string> files;
         using (var source = AuditBundleSource.FromDirectory(bundleDirectory))
         {
-            files = AuditBundleFiles.AllOf(source.FileNames.Contains(AuditBundleFiles.Index, StringComparer.Ordinal) ? 2 : 1);
+            files = AuditBundleFiles.AllOf(source.FileNames.Contains(AuditBundleFiles.Index, StringComparer.Ordinal) ? 2 : 1,
+                withDocuments: source.FileNames.Contains(AuditBundleFiles.Disclosure, StringComparer.Ordinal));
             var missing = files.Except(source.FileNames, StringComparer.Ordinal).ToList();
             var extra = source.FileNames.Except(files, StringComparer.Ordinal).ToList();
             if (missing.Count > 0 || extra.Count > 0)

@@ -21,7 +21,7 @@ public sealed record ExportSummary(string Scope, long TreeSize, long EventCount,
 /// </summary>
 internal sealed class AuditExporter(
     CheckpointService checkpoints, StreamIndexService streamIndex, SigningKey signingKey, PostgresEventStore store, ISubtreeHashSource subtrees,
-    ExportScopeResolver resolver, Microsoft.Extensions.Options.IOptions<Infrastructure.Database.DatabaseOptions> database)
+    ExportScopeResolver resolver, Models.Disclosing.ModelDocuments documents, Microsoft.Extensions.Options.IOptions<Infrastructure.Database.DatabaseOptions> database)
 {
     private const int ProofBatch = 1_000;
 
@@ -59,6 +59,12 @@ internal sealed class AuditExporter(
 
         // The header holds the proofs; the map (tens of MB) is not needed past here.
         map = null;
+        if (header.StreamIndex.Count > 0 && scope.Kind == BundleScope.ModelVersionKind)
+        {
+            // #18: the model card and the disclosure as the ledger stood at the checkpoint, "today" being the report's day.
+            var set = await documents.BuildAsync(scope.ModelId!.Value, scope.ModelVersion!, checkpoint.TreeSize, day, cancellationToken);
+            header = header with { Documents = new ScopeDocuments(set.ModelCardXml(), set.DisclosureJson()) };
+        }
 
         await using var writer = await AuditBundleWriter.CreateAsync(directory, header, cancellationToken);
         var events = resolved.Positions is { } span

@@ -1,5 +1,4 @@
 using System.Text;
-using System.Xml;
 using MediatR;
 using Microsoft.Net.Http.Headers;
 using Provenance.Ledger.Models.Disclosing;
@@ -37,13 +36,7 @@ internal static class GetModelDocumentsEndpoint
             return Html(context, DocumentHtml.ModelCard(documents.ModelCard));
         }
 
-        var xml = new StringBuilder();
-        await using (var writer = XmlWriter.Create(new StringWriter(xml), new XmlWriterSettings { Indent = true, Encoding = Encoding.UTF8, Async = true }))
-        {
-            await documents.ModelCard.SaveAsync(writer, cancellationToken);
-        }
-
-        return TypedResults.Text(xml.ToString().Replace("encoding=\"utf-16\"", "encoding=\"utf-8\"", StringComparison.Ordinal), XmlMediaType, Encoding.UTF8);
+        return TypedResults.Bytes(documents.ModelCardXml(), XmlMediaType);
     }
 
     public static async Task<IResult> Disclosure(Guid id, string modelVersion, DateTimeOffset? asOf, IMediator mediator, HttpContext context, CancellationToken cancellationToken)

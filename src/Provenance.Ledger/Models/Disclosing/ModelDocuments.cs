@@ -6,7 +6,26 @@ using Provenance.Ledger.Models.ReviewingChangeControl;
 namespace Provenance.Ledger.Models.Disclosing;
 
 /// <summary>A model version's disclosure and model card, built together from one dossier.</summary>
-public sealed record ModelDocumentSet(Disclosure Disclosure, XDocument ModelCard);
+public sealed record ModelDocumentSet(Disclosure Disclosure, XDocument ModelCard)
+{
+    /// <summary>The model card as UTF-8 XML (no byte order mark), indented: the bytes an API answer and a bundle carry.</summary>
+    public byte[] ModelCardXml()
+    {
+        using var stream = new MemoryStream();
+        using (var writer = System.Xml.XmlWriter.Create(stream, new System.Xml.XmlWriterSettings { Indent = true, Encoding = new System.Text.UTF8Encoding(false) }))
+        {
+            ModelCard.Save(writer);
+        }
+
+        stream.WriteByte((byte)'\n');
+        return stream.ToArray();
+    }
+
+    private static readonly System.Text.Json.JsonSerializerOptions Indented = new(Infrastructure.Json.ApiJson.Options) { WriteIndented = true };
+
+    /// <summary>The disclosure as the API's JSON, indented, with a final newline: the bytes a bundle carries.</summary>
+    public byte[] DisclosureJson() => [.. System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(Disclosure, Indented), (byte)'\n'];
+}
 
 /// <summary>
 /// Builds a model version's disclosure and model card (#18) at a log position, "today" being
