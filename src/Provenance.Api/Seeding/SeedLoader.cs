@@ -13,7 +13,8 @@ namespace Provenance.Api.Seeding;
 /// Loads the demo scenario once the server listens, through the public API itself, exactly as a
 /// steward's client would: each seed line is one HTTP request with a fixed Idempotency-Key, so
 /// restarting the service replays instead of duplicating. A line names the result with "ref";
-/// later lines use "{{ref}}" (the created id) or "{{ref.version}}" in their path or body. A line
+/// later lines use "{{ref}}" (the created id), "{{ref.version}}" or "{{ref.resource}}" (the last
+/// segment of its location: a license's or a decision's id) in their path or body. A line
 /// with "expect": N demonstrates a refusal: it must be answered with status N.
 /// </summary>
 internal sealed partial class SeedLoader(
@@ -127,6 +128,12 @@ internal sealed partial class SeedLoader(
         {
             var name = match.Groups["ref"].Value;
             var field = match.Groups["field"].Success ? match.Groups["field"].Value : "id";
+            // "{{ref.resource}}": the id a write created inside its stream (a license, a decision), the last segment of its location.
+            if (field == "resource" && refs.TryGetValue(name, out var written) && written["location"] is { } location)
+            {
+                return location.GetValue<string>().Split('/')[^1];
+            }
+
             if (!refs.TryGetValue(name, out var result) || result[field] is not { } value)
             {
                 throw new InvalidOperationException($"The seed line refers to '{{{{{match.Value}}}}}', which no earlier line defined.");

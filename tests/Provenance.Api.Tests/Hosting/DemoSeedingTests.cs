@@ -43,4 +43,43 @@ public sealed class DemoSeedingTests(ApiFixture api) : IClassFixture<ApiFixture>
         Assert.True(seededRuns > 0);
         Assert.All(models.EnumerateArray(), m => Assert.NotEqual(0, m.GetProperty("versions").GetArrayLength()));
     }
+
+    [Fact]
+    public async Task The_model_card_of_every_demo_model_version_validates_and_its_bundle_proves_every_citation_of_its_documents()
+    {
+        var seeds = Path.Combine(Repository.Root, "seeds");
+        var keysFile = Path.Combine(_work.FullName, "demo-keys-documents.env");
+        var (instance, address) = api.KestrelInstance(web =>
+        {
+            web.UseSetting("Provenance:Seed:Path", seeds);
+            web.UseSetting("Provenance:Seed:KeysFile", keysFile);
+        });
+        await using var _ = instance;
+        await Eventually.HoldsAsync(() => Task.FromResult(File.Exists(keysFile)), "the demo keys file to be written", TimeSpan.FromMinutes(2));
+        using var client = api.AdminClientOf(instance);
+        await Integrity.Checkpoints.SignAsync(client);
+        var key = Provenance.Integrity.Checkpoints.VerifierKey.Parse((await client.GetFromJsonAsync<JsonElement>("/checkpoints/public-key")).GetProperty("verifierKey").GetString()!);
+
+        var models = (await client.GetFromJsonAsync<JsonElement>("/models?limit=500")).GetProperty("items").EnumerateArray().ToList();
+        var checkedVersions = 0;
+        foreach (var model in models)
+        {
+            var id = model.GetProperty("id").GetGuid();
+            foreach (var version in model.GetProperty("versions").EnumerateArray().Select(v => v.GetString()!))
+            {
+                var xml = await client.GetStringAsync($"/models/{id}/versions/{version}/model-card");
+                Assert.Empty(Models.ModelCardSchema.Validate(xml));
+
+                var zip = Path.Combine(_work.FullName, $"{id}-{version}.zip");
+                await File.WriteAllBytesAsync(zip, await client.GetByteArrayAsync($"/audit-bundles?kind=model-version&modelId={id}&modelVersion={version}"));
+                var result = await new Provenance.Integrity.Bundles.AuditBundleVerifier(key).VerifyAsync(zip);
+                Assert.True(result.IsValid, $"{id} {version}: " + string.Join("\n", result.Failures));
+                Assert.True(result.CitationsVerified > 0, $"{id} {version}: no citation checked");
+                checkedVersions++;
+            }
+        }
+
+        // The demo's device model alone has three versions: one cleared, one inside its PCCP, one released by override.
+        Assert.True(checkedVersions >= 5, $"{checkedVersions} demo model versions");
+    }
 }

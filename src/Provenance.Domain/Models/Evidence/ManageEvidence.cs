@@ -59,7 +59,10 @@ public static class ManageEvidence
         return evaluation with { Met = evaluation.Acceptance?.IsMetBy(evaluation.Value) };
     }
 
-    /// <summary>Records a monitoring finding on a version that has been released.</summary>
+    /// <summary>
+    /// Records a monitoring finding on a version that has been released. The day observed is not
+    /// checked against the release's recording: a version may have been in use before its release reached the ledger.
+    /// </summary>
     public static MonitoringFindingRecorded RecordFinding(Model model, MonitoringFindingRecorded finding)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -68,8 +71,6 @@ public static class ManageEvidence
         {
             null => [new RuleViolation("modelVersion", "unknown-model-version", $"Model {model.Registration.Name} has no version {finding.ModelVersion}.")],
             { Release: null } => [new RuleViolation("modelVersion", "not-released", $"Version {finding.ModelVersion} was never released: post-market monitoring follows a release.")],
-            { Release: { } released } when finding.ObservedOn < DateOnly.FromDateTime(released.ReleasedAt.UtcDateTime) =>
-                [new RuleViolation("observedOn", "observed-before-release", $"Version {finding.ModelVersion} was released on {released.ReleasedAt:yyyy-MM-dd}, after {finding.ObservedOn:yyyy-MM-dd}.")],
             _ => [],
         });
         return finding;
