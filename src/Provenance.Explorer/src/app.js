@@ -1,12 +1,13 @@
 // The lineage explorer: signs in with an API key (kept for this browser tab only), lets a reviewer
 // pick a model version, draws its upstream lineage with each dataset version colored by its
-// clearance, shows a node's records and event history, the impact of a dataset version, and
-// downloads the audit bundle of the selection. Every request goes to the API with the key; the API
+// clearance, shows a node's records and event history, the impact of a dataset version, the
+// version's regulatory status, change-control checks, evidence and model card (#18), and
+// downloads the audit bundle, the model card and the disclosure of the selection. Every request goes to the API with the key; the API
 // decides what the key's roles may read, and the page offers only what those roles may do.
 
 const $ = (id) => document.getElementById(id);
 const keyStore = 'provenance.explorer.apiKey';
-const state = { key: sessionStorage.getItem(keyStore), me: null, graph: null, selected: null, lineage: null };
+const state = { key: sessionStorage.getItem(keyStore), me: null, graph: null, selected: null, lineage: null, documents: null };
 
 class ApiError extends Error {
   constructor(status, problem) {
@@ -177,9 +178,109 @@ async function showLineage() {
     const answer = await api(`/models/${model.modelId}/versions/${encodeURIComponent(model.version)}/lineage${asOfQuery()}`);
     draw(`Lineage of ${answer.modelName ?? 'model'} ${model.version}${$('as-of').value ? `, as of ${$('as-of').value}` : ''}`, answer);
     say('');
+    await showRegulatory(model);
   } catch (error) {
     say(error.message, true);
   }
+}
+
+// --- The model side (#18): status, change control, evidence, model card ------------------------
+
+function versionPath(model) {
+  return `/models/${model.modelId}/versions/${encodeURIComponent(model.version)}`;
+}
+
+function answers(disclosure, id) {
+  return disclosure.sections.find((s) => s.id === id)?.answers ?? [];
+}
+
+function statements(list) {
+  const result = element('ul');
+  for (const answer of list) {
+    const item = element('li', answer.text);
+    if (answer.citations.length) item.appendChild(element('span', ` (ledger positions ${answer.citations.join(', ')})`, 'cite'));
+    result.appendChild(item);
+  }
+  return result;
+}
+
+// The CHAI model card's sections as a definition list per section, read from the XML itself.
+function modelCard(xml) {
+  const card = new DOMParser().parseFromString(xml, 'application/xml').documentElement;
+  const words = (name) => name.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2');
+  const result = element('div');
+  result.id = 'model-card';
+  for (const section of card.children) {
+    if (section.localName === 'Signature') continue;
+    result.appendChild(element('h4', words(section.localName)));
+    const list = element('dl');
+    const leaves = [...section.querySelectorAll('*')].filter((e) => e.children.length === 0);
+    for (const leaf of leaves.length ? leaves : [section]) {
+      list.appendChild(element('dt', words(leaf.localName)));
+      list.appendChild(element('dd', leaf.textContent));
+    }
+    result.appendChild(list);
+  }
+  return result;
+}
+
+async function showRegulatory(model) {
+  const panel = $('regulatory');
+  $('model-panel').hidden = false;
+  panel.replaceChildren(element('p', 'Loading…', 'hint'));
+  try {
+    const [disclosure, review, card] = await Promise.all([
+      api(`${versionPath(model)}/disclosure${asOfQuery()}`),
+      api(`${versionPath(model)}/change-control`),
+      api(`${versionPath(model)}/model-card${asOfQuery()}`, 'application/xml').then((r) => r.text()),
+    ]);
+    state.documents = { model, disclosure, card };
+    panel.replaceChildren();
+    panel.appendChild(element('h3', 'Regulatory status'));
+    panel.appendChild(statements(answers(disclosure, 'fda-status').slice(0, 1)));
+    const checks = element('h3', review.applies ? (review.findings.length ? 'Change control: outside the authorization' : 'Change control: within the authorization') : 'Change control: not a marketed device',
+      review.applies && review.findings.length ? 'finding' : 'ok');
+    checks.id = 'change-control';
+    panel.appendChild(checks);
+    panel.appendChild(element('p', `Reviewed against ${review.basis}.`));
+    if (review.findings.length) {
+      const list = element('ul');
+      for (const finding of review.findings) list.appendChild(element('li', `${finding.code}: ${finding.message}`, 'finding'));
+      panel.appendChild(list);
+    }
+    panel.appendChild(statements(answers(disclosure, 'change-control').filter((a) => /override/.test(a.text))));
+    panel.appendChild(element('h3', 'Performance evaluations'));
+    panel.appendChild(statements(answers(disclosure, 'performance')));
+    panel.appendChild(element('h3', 'Post-market monitoring'));
+    panel.appendChild(statements(answers(disclosure, 'monitoring-findings')));
+    const details = element('details');
+    details.appendChild(element('summary', 'Model card (CHAI Applied Model Card v0.2)'));
+    details.appendChild(modelCard(card));
+    panel.appendChild(details);
+    $('download-card').disabled = false;
+    $('download-disclosure').disabled = false;
+  } catch (error) {
+    panel.replaceChildren(element('p', error.message, 'finding'));
+  }
+}
+
+function download(name, type, text) {
+  const link = element('a');
+  link.href = URL.createObjectURL(new Blob([text], { type }));
+  link.download = name;
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+}
+
+function downloadCard() {
+  const docs = state.documents;
+  if (docs) download(`model-card-${docs.model.modelId}-${docs.model.version}.xml`, 'application/xml', docs.card);
+}
+
+function downloadDisclosure() {
+  const docs = state.documents;
+  if (docs) download(`disclosure-${docs.model.modelId}-${docs.model.version}.json`, 'application/json', JSON.stringify(docs.disclosure, null, 2));
 }
 
 async function showImpact() {
@@ -274,6 +375,8 @@ $('sign-out').addEventListener('click', signOut);
 $('show-lineage').addEventListener('click', showLineage);
 $('show-impact').addEventListener('click', showImpact);
 $('download-bundle').addEventListener('click', downloadBundle);
+$('download-card').addEventListener('click', downloadCard);
+$('download-disclosure').addEventListener('click', downloadDisclosure);
 if (state.key) signIn(state.key);
 
 // For automation (the browser test, accessibility tools): the graph on screen.

@@ -151,6 +151,39 @@ await test('A regulator downloads the audit bundle of the model version on scree
   await page.waitForSelector('#message >> text=Downloaded an audit bundle');
 });
 
+await test('A reviewer sees a device version outside its PCCP with the findings, its model card, and downloads the card and the disclosure', async (page) => {
+  const models = await api('/models?limit=100', keys.IRB_REVIEWER_KEY);
+  const model = models.items.find((m) => m.versions.includes('1.2.0') && m.versions.includes('1.1.0'));
+  assert(model, 'the demo should hold a device model with versions 1.1.0 and 1.2.0');
+  const review = await api(`/models/${model.id}/versions/1.2.0/change-control`, keys.IRB_REVIEWER_KEY);
+  assert(review.applies && review.findings.length > 0, 'the demo device version 1.2.0 should lie outside its PCCP');
+
+  await signIn(page, keys.IRB_REVIEWER_KEY);
+  await page.selectOption('#model', { label: modelLabel(model, '1.2.0') });
+  await page.click('#show-lineage');
+  await page.waitForSelector('#change-control >> text=outside the authorization');
+  const panel = await page.textContent('#model-panel');
+  for (const finding of review.findings) assert(panel.includes(finding.message), `the panel does not give the finding ${finding.code}`);
+  assert(panel.includes('K241234'), 'the regulatory status (510(k) K241234) is not shown');
+  assert(/override/i.test(panel), 'the administrator\'s override of the findings is not shown');
+  assert((await page.textContent('#model-card')).includes(model.name), 'the model card does not name the model');
+
+  const [card] = await Promise.all([page.waitForEvent('download'), page.click('#download-card')]);
+  const cardPath = join(results, await card.suggestedFilename());
+  await card.saveAs(cardPath);
+  assert(readFileSync(cardPath, 'utf8').includes('<AppliedModelCard xmlns="https://mc.chai.org/v0.2/schema.xsd"'), 'the downloaded card is not a CHAI model card');
+  const [disclosure] = await Promise.all([page.waitForEvent('download'), page.click('#download-disclosure')]);
+  const disclosurePath = join(results, await disclosure.suggestedFilename());
+  await disclosure.saveAs(disclosurePath);
+  assert(JSON.parse(readFileSync(disclosurePath, 'utf8')).format === 'provenance-procurement-disclosure/1', 'the downloaded disclosure is not one');
+
+  // Inside the PCCP, the same panel says so.
+  await page.selectOption('#model', { label: modelLabel(model, '1.1.0') });
+  await page.click('#show-lineage');
+  await page.waitForSelector('#change-control >> text=within the authorization');
+  await page.screenshot({ path: join(results, 'explorer-model-side.png'), fullPage: true });
+});
+
 await test('An as-of date asks for the ledger as it stood then', async (page) => {
   await signIn(page, keys.REGULATOR_KEY);
   await page.waitForSelector('#workspace:not([hidden])');
