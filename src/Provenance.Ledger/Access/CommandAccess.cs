@@ -20,7 +20,10 @@ internal interface IDatasetRegistration
 /// <summary>An IRB protocol write: by an IRB reviewer or an administrator.</summary>
 internal interface IIrbWrite;
 
-/// <summary>A model write (registration, training run, release, withdrawal): by a steward of any institution, or an administrator.</summary>
+/// <summary>
+/// A model write (registration, training run, release, withdrawal; #18: regulatory status, PCCP,
+/// evaluation, monitoring finding, model card facts): by a steward of any institution, or an administrator.
+/// </summary>
 internal interface IModelWrite;
 
 /// <summary>Administration (API keys): administrators only.</summary>
@@ -49,7 +52,7 @@ internal sealed class AccessBehavior<TRequest, TResponse>(RequestContext context
                 ActAsOneOf("Only an IRB reviewer or an administrator may record IRB approvals and their changes.", Role.IrbReviewer, Role.Admin);
                 break;
             case IModelWrite:
-                ActAsOneOf("Only a steward or an administrator may record models and training runs.", Role.Steward, Role.Admin);
+                ActAsOneOf("Only a steward or an administrator may record models, their training runs and their regulatory facts.", Role.Steward, Role.Admin);
                 break;
             case IDatasetRegistration registration:
                 StewardOf(registration.SourceInstitution?.Trim());

@@ -51,6 +51,11 @@ internal static class ImportCommands
         new("record-training-run", ["modelId"], (l, b) => new RecordTrainingRunCommand(l.ModelId!.Value, null, Body<RecordTrainingRunRequest>(b))),
         new("release-model-version", ["modelId", "modelVersion"], (l, b) => new ChangeModelVersionCommand(l.ModelId!.Value, l.ModelVersion!, false, null, Body<ModelVersionChangeRequest>(b))),
         new("withdraw-model-version", ["modelId", "modelVersion"], (l, b) => new ChangeModelVersionCommand(l.ModelId!.Value, l.ModelVersion!, true, null, Body<ModelVersionChangeRequest>(b))),
+        new("record-regulatory-status", ["modelId"], (l, b) => new Models.RecordingRegulatoryStatus.RecordRegulatoryStatusCommand(l.ModelId!.Value, null, Body<Models.RecordingRegulatoryStatus.RecordRegulatoryStatusRequest>(b))),
+        new("authorize-change-control-plan", ["modelId"], (l, b) => new Models.AuthorizingChangeControlPlan.AuthorizeChangeControlPlanCommand(l.ModelId!.Value, null, Body<Models.AuthorizingChangeControlPlan.AuthorizeChangeControlPlanRequest>(b))),
+        new("record-performance-evaluation", ["modelId", "modelVersion"], (l, b) => new Models.EvaluatingPerformance.RecordPerformanceEvaluationCommand(l.ModelId!.Value, l.ModelVersion!, null, Body<Models.EvaluatingPerformance.RecordPerformanceEvaluationRequest>(b))),
+        new("record-monitoring-finding", ["modelId", "modelVersion"], (l, b) => new Models.RecordingMonitoringFinding.RecordMonitoringFindingCommand(l.ModelId!.Value, l.ModelVersion!, null, Body<Models.RecordingMonitoringFinding.RecordMonitoringFindingRequest>(b))),
+        new("record-model-card-facts", ["modelId", "modelVersion"], (l, b) => new Models.RecordingModelCardFacts.RecordModelCardFactsCommand(l.ModelId!.Value, l.ModelVersion!, null, Body<Models.RecordingModelCardFacts.RecordModelCardFactsRequest>(b))),
     ];
 
     public static IReadOnlyList<string> Names { get; } = All.Select(c => c.Name).ToList();

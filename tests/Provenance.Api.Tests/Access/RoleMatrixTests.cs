@@ -65,6 +65,9 @@ public sealed class RoleMatrixTests(ApiFixture api) : IClassFixture<ApiFixture>
         ["GET /models/{id:guid}/versions/{modelVersion}"] = 'R',
         ["GET /models/{id:guid}/training-runs/{runId:guid}"] = 'R',
         ["GET /models/{id:guid}/versions/{modelVersion}/lineage"] = 'R',
+        ["GET /models/{id:guid}/versions/{modelVersion}/change-control"] = 'R',
+        ["GET /models/{id:guid}/versions/{modelVersion}/model-card"] = 'R',
+        ["GET /models/{id:guid}/versions/{modelVersion}/disclosure"] = 'R',
         ["GET /checkpoints/{treeSize:long}"] = 'R',
         ["GET /checkpoints/consistency-proof"] = 'R',
         ["GET /events/{position:long}/inclusion-proof"] = 'R',
@@ -90,6 +93,11 @@ public sealed class RoleMatrixTests(ApiFixture api) : IClassFixture<ApiFixture>
         ["POST /models/{id:guid}/training-runs"] = 'M',
         ["POST /models/{id:guid}/versions/{modelVersion}/release"] = 'M',
         ["POST /models/{id:guid}/versions/{modelVersion}/withdrawal"] = 'M',
+        ["POST /models/{id:guid}/regulatory-status"] = 'M',
+        ["POST /models/{id:guid}/change-control-plans"] = 'M',
+        ["POST /models/{id:guid}/versions/{modelVersion}/evaluations"] = 'M',
+        ["POST /models/{id:guid}/versions/{modelVersion}/monitoring-findings"] = 'M',
+        ["PUT /models/{id:guid}/versions/{modelVersion}/model-card-facts"] = 'M',
         ["POST /imports"] = 'X',
         ["GET /audit-bundles"] = 'E',
         ["POST /checkpoints/"] = 'A',
@@ -195,7 +203,7 @@ public sealed class RoleMatrixTests(ApiFixture api) : IClassFixture<ApiFixture>
     private static HttpRequestMessage Request(string method, string path, string pattern)
     {
         var request = new HttpRequestMessage(new HttpMethod(method), path);
-        if (method == "POST")
+        if (method is "POST" or "PUT")
         {
             request.Content = pattern switch
             {

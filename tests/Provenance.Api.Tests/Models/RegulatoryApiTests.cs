@@ -166,4 +166,43 @@ public sealed class RegulatoryApiTests(ApiFixture api) : IClassFixture<ApiFixtur
             Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
         }
     }
+
+    [Fact]
+    public async Task A_plan_lists_protocols_that_exist_and_licenses_of_the_datasets_they_cover()
+    {
+        var ledger = await DeviceLedger.CreateAsync(api, withPlan: false);
+        var missingProtocol = Guid.NewGuid();
+        var before = await StreamVersionAsync(ledger.Model);
+
+        using var refused = await ledger.SendAsync($"/models/{ledger.Model}/change-control-plans", new
+        {
+            submissionNumber = "K240001", authorizedOn = "2024-03-30",
+            modifications = new[] { new { kind = "retraining-on-new-data", description = "d" } },
+            dataManagement = new { irbProtocolIds = new[] { ledger.Protocol, missingProtocol }, licenseIds = new[] { Guid.NewGuid() }, referenceStandard = "r" },
+            acceptanceCriteria = new[] { new { metric = "AUROC", population = "adults", threshold = 0.8, direction = "at-least" } },
+        });
+
+        var problem = await Problems.AssertAsync(refused, HttpStatusCode.UnprocessableEntity, "rule-violated");
+        Assert.Equal(["unknown-protocol", "unknown-license"], Codes(problem));
+        Assert.Contains(missingProtocol.ToString(), Problems.Reasons(problem, "dataManagement.irbProtocolIds")[0], StringComparison.Ordinal);
+        Assert.Equal(before, await StreamVersionAsync(ledger.Model));
+    }
+
+    [Fact]
+    public async Task A_cds_criterion_is_one_of_the_four_and_attested_once_and_a_device_block_belongs_to_a_device()
+    {
+        var ledger = await DeviceLedger.CreateAsync(api, withPlan: false);
+
+        using var refused = await ledger.SendAsync($"/models/{ledger.Model}/regulatory-status", new
+        {
+            status = "non-device-cds", effectiveFrom = "2024-04-01",
+            cdsCriteria = new[] { new { criterion = 5, justification = "j" }, new { criterion = 2, justification = "j" }, new { criterion = 2, justification = "again" } },
+            device = new { @class = "class-ii", pathway = "exempt", productCode = "QIH", decisionDate = "2024-03-30", indicationsForUse = "x", authorizedVersion = "1.0" },
+        });
+
+        var problem = await Problems.AssertAsync(refused, HttpStatusCode.UnprocessableEntity, "validation-failed");
+        Assert.Contains("must be 1, 2, 3 or 4", Problems.Reasons(problem, "cdsCriteria[0].criterion")[0], StringComparison.Ordinal);
+        Assert.Contains("attested twice", Problems.Reasons(problem, "cdsCriteria[2].criterion")[0], StringComparison.Ordinal);
+        Assert.Contains("belongs to a marketed-device status", Problems.Reasons(problem, "device")[0], StringComparison.Ordinal);
+    }
 }

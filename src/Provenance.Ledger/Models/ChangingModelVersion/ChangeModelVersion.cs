@@ -32,9 +32,10 @@ internal sealed class ChangeModelVersionParser : ICommandParser<ChangeModelVersi
     {
         var modelVersion = ModelVersionName.Parse(errors, "modelVersion", command.ModelVersion);
         string text;
-        IReadOnlyList<ModificationKind> modifications = [];
-        string? justification = null;
         var body = command.Body;
+        // Each member sent is checked on its own, then against the change it belongs to.
+        var modifications = errors.OneOfEach<ModificationKind>("modifications", body.Modifications, required: false);
+        var justification = body.Override is { } o ? errors.Text("override.justification", o.Justification, maxLength: 4000, multiline: true) : null;
         if (command.Withdraw)
         {
             text = errors.Text("reason", body.Reason, maxLength: 2000, multiline: true);
@@ -46,8 +47,6 @@ internal sealed class ChangeModelVersionParser : ICommandParser<ChangeModelVersi
         {
             text = errors.Text("notes", body.Notes, maxLength: 4000, required: false, multiline: true);
             NotHere(errors, "reason", body.Reason, "a withdrawal");
-            modifications = errors.OneOfEach<ModificationKind>("modifications", body.Modifications, required: false);
-            justification = body.Override is { } o ? errors.Text("override.justification", o.Justification, maxLength: 4000, multiline: true) : null;
         }
 
         return new(command.ModelId, modelVersion, command.Withdraw, command.IfMatch, text, modifications, justification);

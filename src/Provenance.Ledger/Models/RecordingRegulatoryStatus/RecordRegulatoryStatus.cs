@@ -50,32 +50,27 @@ internal sealed partial class RecordRegulatoryStatusParser : ICommandParser<Reco
         var body = command.Body;
         var status = errors.OneOf<RegulatoryStatusKind>("status", body.Status);
         var effectiveFrom = errors.Required("effectiveFrom", body.EffectiveFrom);
-        IReadOnlyList<CdsCriterionAttestation>? criteria = null;
-        DeviceAuthorization? device = null;
-        string? basis = null;
-        if (status == RegulatoryStatusKind.NonDeviceCds)
-        {
-            criteria = Criteria(errors, body.CdsCriteria);
-            basis = errors.OptionalText("basis", body.Basis, maxLength: 4000, multiline: true);
-        }
-        else
+        // Every member sent is checked on its own, then against the status it belongs to.
+        var criteria = body.CdsCriteria is null ? null : Criteria(errors, body.CdsCriteria);
+        var device = body.Device is null ? null : Device(errors, body.Device);
+        var basis = errors.OptionalText("basis", body.Basis, maxLength: 4000, multiline: true);
+        if (status != RegulatoryStatusKind.NonDeviceCds)
         {
             NotHere(errors, "cdsCriteria", body.CdsCriteria, "a non-device-cds status");
         }
 
         if (status == RegulatoryStatusKind.MarketedDevice)
         {
-            device = Device(errors, errors.Present("device", body.Device));
-            basis = errors.OptionalText("basis", body.Basis, maxLength: 4000, multiline: true);
+            errors.Present("device", body.Device);
         }
         else
         {
             NotHere(errors, "device", body.Device, "a marketed-device status");
         }
 
-        if (status is RegulatoryStatusKind.NotADevice or RegulatoryStatusKind.EnforcementDiscretion)
+        if (status is RegulatoryStatusKind.NotADevice or RegulatoryStatusKind.EnforcementDiscretion && basis is null && body.Status is not null)
         {
-            basis = errors.Text("basis", body.Basis, maxLength: 4000, multiline: true);
+            errors.Add("basis", $"is required for a {Names.Of(status)} status: say why");
         }
 
         EuRegulatoryFacts? eu = body.Eu is { } e
@@ -85,12 +80,12 @@ internal sealed partial class RecordRegulatoryStatusParser : ICommandParser<Reco
         return new(command.ModelId, command.IfMatch, status, effectiveFrom, criteria, device, basis, eu);
     }
 
-    private static List<CdsCriterionAttestation> Criteria(FieldErrors errors, IReadOnlyList<CdsCriterionRequest>? items)
+    private static List<CdsCriterionAttestation> Criteria(FieldErrors errors, IReadOnlyList<CdsCriterionRequest> items)
     {
         var criteria = new List<CdsCriterionAttestation>();
-        for (var i = 0; i < (items?.Count ?? 0); i++)
+        for (var i = 0; i < items.Count; i++)
         {
-            var criterion = errors.Required($"cdsCriteria[{i}].criterion", items![i]?.Criterion);
+            var criterion = errors.Required($"cdsCriteria[{i}].criterion", items[i]?.Criterion);
             if (items[i]?.Criterion is not null && criterion is < 1 or > 4)
             {
                 errors.Add($"cdsCriteria[{i}].criterion", "must be 1, 2, 3 or 4 (the criteria of FD&C Act 520(o)(1)(E))");
@@ -106,13 +101,8 @@ internal sealed partial class RecordRegulatoryStatusParser : ICommandParser<Reco
         return criteria;
     }
 
-    private static DeviceAuthorization? Device(FieldErrors errors, DeviceAuthorizationRequest? device)
+    private static DeviceAuthorization Device(FieldErrors errors, DeviceAuthorizationRequest device)
     {
-        if (device is null)
-        {
-            return null;
-        }
-
         var pathway = errors.OneOf<MarketingPathway>("device.pathway", device.Pathway);
         string? number = null;
         if (pathway == MarketingPathway.Exempt)
