@@ -206,21 +206,7 @@ public sealed class CompletenessProofTests(ApiFixture api) : IClassFixture<ApiFi
         Assert.Contains(failures, f => f.Contains($"stream {dataset} is claimed complete from version 1 to 1; the stream index proves it has versions 1 to 3", StringComparison.Ordinal));
     }
 
-    private async Task<BundleTampering> UnpackAsync(string path)
-    {
-        await Checkpoints.SignAsync(api.Client);
-        using var response = await api.Client.GetAsync(path);
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-        var zip = Path.Combine(_work.FullName, $"{Guid.NewGuid():N}.zip");
-        await File.WriteAllBytesAsync(zip, await response.Content.ReadAsByteArrayAsync());
-        return BundleTampering.Unpack(zip, Path.Combine(_work.FullName, Guid.NewGuid().ToString("N")));
-    }
+    private Task<BundleTampering> UnpackAsync(string path) => ExportedBundles.UnpackAsync(api, path, _work);
 
-    private Task<BundleVerificationResult> VerifyAsync(BundleTampering bundle) => VerifyAsync(bundle.Directory);
-
-    private async Task<BundleVerificationResult> VerifyAsync(string directory)
-    {
-        var key = await api.Client.GetFromJsonAsync<JsonElement>("/checkpoints/public-key");
-        return await new AuditBundleVerifier(VerifierKey.Parse(key.GetProperty("verifierKey").GetString()!)) { MaxFailures = 50 }.VerifyAsync(directory);
-    }
+    private Task<BundleVerificationResult> VerifyAsync(BundleTampering bundle) => ExportedBundles.VerifyAsync(api, bundle.Directory);
 }

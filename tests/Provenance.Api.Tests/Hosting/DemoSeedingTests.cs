@@ -16,27 +16,34 @@ public sealed class DemoSeedingTests(ApiFixture api) : IClassFixture<ApiFixture>
 
     public void Dispose() => _work.Delete(recursive: true);
 
+    private static string Seeds => Path.Combine(Repository.Root, "seeds");
+
+    /// <summary>An instance loading the demo seeds, once its keys file is written: every seed line is in the ledger.</summary>
+    private async Task<(Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program> Instance, Uri Address, string KeysFile)> SeededAsync(string keysFileName)
+    {
+        var keysFile = Path.Combine(_work.FullName, keysFileName);
+        var (instance, address) = api.KestrelInstance(web =>
+        {
+            web.UseSetting("Provenance:Seed:Path", Seeds);
+            web.UseSetting("Provenance:Seed:KeysFile", keysFile);
+        });
+        await Eventually.HoldsAsync(() => Task.FromResult(File.Exists(keysFile)), "the demo keys file to be written", TimeSpan.FromMinutes(2));
+        return (instance, address, keysFile);
+    }
+
     [Fact]
     public async Task Bug_14_the_demo_keys_file_appears_only_once_every_seed_line_is_in_the_ledger()
     {
-        var seeds = Path.Combine(Repository.Root, "seeds");
-        var keysFile = Path.Combine(_work.FullName, "demo-keys.env");
-        var (instance, address) = api.KestrelInstance(web =>
-        {
-            web.UseSetting("Provenance:Seed:Path", seeds);
-            web.UseSetting("Provenance:Seed:KeysFile", keysFile);
-        });
+        var (instance, address, keysFile) = await SeededAsync("demo-keys.env");
         await using var _ = instance;
-
-        await Eventually.HoldsAsync(() => Task.FromResult(File.Exists(keysFile)), "the demo keys file to be written", TimeSpan.FromMinutes(2));
 
         // At the moment the file exists, everything the seeds record is there.
         var regulator = File.ReadAllLines(keysFile).Select(l => l.Split(['=', ' '], 4)).Single(p => p[0] == "export" && p[1] == "REGULATOR_KEY")[2];
         using var client = new HttpClient { BaseAddress = address };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("ApiKey", regulator);
-        var seededModels = Directory.EnumerateFiles(seeds, "*.ndjson").SelectMany(File.ReadLines)
+        var seededModels = Directory.EnumerateFiles(Seeds, "*.ndjson").SelectMany(File.ReadLines)
             .Count(l => l.Contains("\"path\": \"/models\"", StringComparison.Ordinal));
-        var seededRuns = Directory.EnumerateFiles(seeds, "*.ndjson").SelectMany(File.ReadLines)
+        var seededRuns = Directory.EnumerateFiles(Seeds, "*.ndjson").SelectMany(File.ReadLines)
             .Count(l => l.Contains("/training-runs\"", StringComparison.Ordinal) && !l.Contains("\"expect\"", StringComparison.Ordinal));
         var models = (await client.GetFromJsonAsync<JsonElement>("/models?limit=500")).GetProperty("items");
         Assert.Equal(seededModels, models.GetArrayLength());
@@ -47,15 +54,8 @@ public sealed class DemoSeedingTests(ApiFixture api) : IClassFixture<ApiFixture>
     [Fact]
     public async Task The_model_card_of_every_demo_model_version_validates_and_its_bundle_proves_every_citation_of_its_documents()
     {
-        var seeds = Path.Combine(Repository.Root, "seeds");
-        var keysFile = Path.Combine(_work.FullName, "demo-keys-documents.env");
-        var (instance, address) = api.KestrelInstance(web =>
-        {
-            web.UseSetting("Provenance:Seed:Path", seeds);
-            web.UseSetting("Provenance:Seed:KeysFile", keysFile);
-        });
+        var (instance, _, _) = await SeededAsync("demo-keys-documents.env");
         await using var _ = instance;
-        await Eventually.HoldsAsync(() => Task.FromResult(File.Exists(keysFile)), "the demo keys file to be written", TimeSpan.FromMinutes(2));
         using var client = api.AdminClientOf(instance);
         await Integrity.Checkpoints.SignAsync(client);
         var key = Provenance.Integrity.Checkpoints.VerifierKey.Parse((await client.GetFromJsonAsync<JsonElement>("/checkpoints/public-key")).GetProperty("verifierKey").GetString()!);

@@ -72,20 +72,8 @@ public sealed class ModelDocumentsBundleTests(ApiFixture api) : IClassFixture<Ap
         Assert.Contains("Bibliography has no", failure.Reason, StringComparison.Ordinal);
     }
 
-    private async Task<BundleTampering> UnpackAsync(Guid model)
-    {
-        await Checkpoints.SignAsync(api.Client);
-        var path = $"/audit-bundles?kind=model-version&modelId={model}&modelVersion=1.0";
-        using var response = await api.Client.GetAsync(path);
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-        var zip = Path.Combine(_work.FullName, $"{Guid.NewGuid():N}.zip");
-        await File.WriteAllBytesAsync(zip, await response.Content.ReadAsByteArrayAsync());
-        return BundleTampering.Unpack(zip, Path.Combine(_work.FullName, Guid.NewGuid().ToString("N")));
-    }
+    private Task<BundleTampering> UnpackAsync(Guid model) =>
+        ExportedBundles.UnpackAsync(api, $"/audit-bundles?kind=model-version&modelId={model}&modelVersion=1.0", _work);
 
-    private async Task<BundleVerificationResult> VerifyAsync(BundleTampering bundle)
-    {
-        var key = await api.Client.GetFromJsonAsync<JsonElement>("/checkpoints/public-key");
-        return await new AuditBundleVerifier(VerifierKey.Parse(key.GetProperty("verifierKey").GetString()!)) { MaxFailures = 50 }.VerifyAsync(bundle.Directory);
-    }
+    private Task<BundleVerificationResult> VerifyAsync(BundleTampering bundle) => ExportedBundles.VerifyAsync(api, bundle.Directory);
 }

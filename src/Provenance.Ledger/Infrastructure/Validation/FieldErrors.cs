@@ -243,6 +243,18 @@ internal sealed class FieldErrors
         return values;
     }
 
+    /// <summary>
+    /// #6: a member sent where it does not apply (a withdrawal's release notes, a device block on a
+    /// non-device status) is refused, as an unknown one is, rather than silently dropped.
+    /// </summary>
+    public void NotHere(string field, object? value, string belongsTo)
+    {
+        if (value is not null)
+        {
+            Add(field, $"belongs to {belongsTo}, not here");
+        }
+    }
+
     /// <summary>An absolute URI. Returns it trimmed.</summary>
     public string AbsoluteUri(string field, string? value, int maxLength = 2000)
     {

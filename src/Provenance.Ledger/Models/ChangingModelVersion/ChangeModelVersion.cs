@@ -39,27 +39,19 @@ internal sealed class ChangeModelVersionParser : ICommandParser<ChangeModelVersi
         if (command.Withdraw)
         {
             text = errors.Text("reason", body.Reason, maxLength: 2000, multiline: true);
-            NotHere(errors, "notes", body.Notes, "a release");
-            NotHere(errors, "modifications", body.Modifications, "a release");
-            NotHere(errors, "override", body.Override, "a release");
+            errors.NotHere("notes", body.Notes, "a release");
+            errors.NotHere("modifications", body.Modifications, "a release");
+            errors.NotHere("override", body.Override, "a release");
         }
         else
         {
             text = errors.Text("notes", body.Notes, maxLength: 4000, required: false, multiline: true);
-            NotHere(errors, "reason", body.Reason, "a withdrawal");
+            errors.NotHere("reason", body.Reason, "a withdrawal");
         }
 
         return new(command.ModelId, modelVersion, command.Withdraw, command.IfMatch, text, modifications, justification);
     }
 
-    // #6: a field that would be silently dropped is refused, as an unknown one is.
-    private static void NotHere(FieldErrors errors, string field, object? value, string belongsTo)
-    {
-        if (value is not null)
-        {
-            errors.Add(field, $"belongs to {belongsTo}, not here");
-        }
-    }
 }
 
 internal sealed class HandleChangeModelVersion(

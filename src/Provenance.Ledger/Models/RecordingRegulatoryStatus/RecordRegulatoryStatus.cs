@@ -56,7 +56,7 @@ internal sealed partial class RecordRegulatoryStatusParser : ICommandParser<Reco
         var basis = errors.OptionalText("basis", body.Basis, maxLength: 4000, multiline: true);
         if (status != RegulatoryStatusKind.NonDeviceCds)
         {
-            NotHere(errors, "cdsCriteria", body.CdsCriteria, "a non-device-cds status");
+            errors.NotHere("cdsCriteria", body.CdsCriteria, "a non-device-cds status");
         }
 
         if (status == RegulatoryStatusKind.MarketedDevice)
@@ -65,7 +65,7 @@ internal sealed partial class RecordRegulatoryStatusParser : ICommandParser<Reco
         }
         else
         {
-            NotHere(errors, "device", body.Device, "a marketed-device status");
+            errors.NotHere("device", body.Device, "a marketed-device status");
         }
 
         if (status is RegulatoryStatusKind.NotADevice or RegulatoryStatusKind.EnforcementDiscretion && basis is null && body.Status is not null)
@@ -107,7 +107,7 @@ internal sealed partial class RecordRegulatoryStatusParser : ICommandParser<Reco
         string? number = null;
         if (pathway == MarketingPathway.Exempt)
         {
-            NotHere(errors, "device.submissionNumber", device.SubmissionNumber, "a 510(k), De Novo or PMA authorization");
+            errors.NotHere("device.submissionNumber", device.SubmissionNumber, "a 510(k), De Novo or PMA authorization");
         }
         else
         {
@@ -137,13 +137,6 @@ internal sealed partial class RecordRegulatoryStatusParser : ICommandParser<Reco
             ModelVersionName.Parse(errors, "device.authorizedVersion", device.AuthorizedVersion));
     }
 
-    private static void NotHere(FieldErrors errors, string field, object? value, string belongsTo)
-    {
-        if (value is not null)
-        {
-            errors.Add(field, $"belongs to {belongsTo}, not here");
-        }
-    }
 
     [GeneratedRegex("^K[0-9]{6}$")]
     private static partial Regex Premarket();
