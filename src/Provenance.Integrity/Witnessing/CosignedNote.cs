@@ -22,10 +22,19 @@ public sealed record WitnessCheck(
 /// </summary>
 public static class CosignedNote
 {
-    /// <summary>The lines of <paramref name="signedNote"/> that have the shape of a cosignature/v1 (the log's own ECDSA line does not).</summary>
+    /// <summary>
+    /// The lines of <paramref name="signedNote"/> that have the shape of a cosignature/v1, except
+    /// the log's own: a DER-encoded ECDSA P-256 signature is 70 to 72 bytes, and at 72 it has the
+    /// cosignature's shape, so the shape alone can't tell them apart. The log's line is the one
+    /// named as the checkpoint's origin (its first line), a name no witness may take.
+    /// </summary>
     /// <exception cref="CheckpointVerificationException">The note is malformed.</exception>
-    public static IReadOnlyList<Cosignature> Cosignatures(string signedNote) =>
-        [.. SignedNote.Parse(signedNote).Signatures.Select(s => Cosignature.FromNoteSignature(s.KeyName, s.KeyId, s.Signature)).OfType<Cosignature>()];
+    public static IReadOnlyList<Cosignature> Cosignatures(string signedNote)
+    {
+        var (text, signatures) = SignedNote.Parse(signedNote);
+        var origin = text[..text.IndexOf('\n', StringComparison.Ordinal)];
+        return [.. signatures.Where(s => s.KeyName != origin).Select(s => Cosignature.FromNoteSignature(s.KeyName, s.KeyId, s.Signature)).OfType<Cosignature>()];
+    }
 
     /// <summary>The note's text: what the log and every witness signed (the checkpoint, ending in a newline).</summary>
     /// <exception cref="CheckpointVerificationException">The note is malformed.</exception>

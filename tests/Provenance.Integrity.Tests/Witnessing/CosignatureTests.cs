@@ -60,6 +60,20 @@ public sealed partial class CosignatureTests
     }
 
     [Fact]
+    public void Bug_17_the_logs_own_line_is_never_read_as_a_cosignature_even_when_its_ecdsa_signature_is_72_bytes()
+    {
+        // A DER-encoded ECDSA P-256 signature is 72 bytes when both r and s need a leading zero: the
+        // length of a cosignature/v1's timestamp and Ed25519 signature. The log's line is named as the origin.
+        var logLine = Convert.ToBase64String([0x12, 0x34, 0x56, 0x78, .. Enumerable.Range(0, 72).Select(i => (byte)i)]);
+        var witnessLine = Convert.ToBase64String([0x9a, 0xbc, 0xde, 0xf0, .. Enumerable.Range(0, 72).Select(i => (byte)(255 - i))]);
+        var note = $"example.org/log\n5\n{Convert.ToBase64String(new byte[32])}\n\n\u2014 example.org/log {logLine}\n\u2014 witness.example {witnessLine}\n";
+
+        var cosignature = Assert.Single(CosignedNote.Cosignatures(note));
+
+        Assert.Equal("witness.example", cosignature.Name);
+    }
+
+    [Fact]
     public void The_specification_example_carries_a_cosignature_at_the_time_its_signed_message_states()
     {
         var example = SpecificationExample().Match(Specification);
