@@ -1,3 +1,4 @@
+using Provenance.Api.Interop;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Provenance.Api.Access;
 using Provenance.Api.Datasets;
@@ -80,6 +81,7 @@ app.MapModelsApi();
 app.MapImportsApi();
 app.MapLineageApi();
 app.MapExportsApi();
+app.MapInteropApi();
 app.MapAdminApi();
 app.MapIntegrityApi();
 

@@ -40,6 +40,7 @@ public static class LedgerServices
         services.AddCatalog();
         services.AddIntegrity(configuration);
         services.AddExports();
+        services.AddOptions<Interop.InteropOptions>().Bind(configuration.GetSection(Interop.InteropOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddApiKeys(configuration);
         services.AddBackground(configuration);
         services.AddMediation();

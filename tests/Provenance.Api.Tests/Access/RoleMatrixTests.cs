@@ -55,6 +55,7 @@ public sealed class RoleMatrixTests(ApiFixture api) : IClassFixture<ApiFixture>
         ["GET /datasets/{id:guid}/consent-withdrawals/{withdrawalId:guid}"] = 'R',
         ["GET /datasets/{id:guid}/versions/{version:int}/clearance"] = 'R',
         ["GET /datasets/{id:guid}/versions/{version:int}/impact"] = 'R',
+        ["GET /datasets/{id:guid}/versions/{version:int}/dps"] = 'R',
         ["GET /irb/protocols/"] = 'R',
         ["GET /irb/protocols/{id:guid}"] = 'R',
         ["GET /irb/protocols/{id:guid}/events"] = 'R',

@@ -25,11 +25,12 @@ internal static class OpenApiShape
         ["De-identification"] = "HIPAA de-identification decisions (Safe Harbor, Expert Determination, limited data set, not PHI) and their rescission.",
         ["Exports"] = "Audit bundles for regulators: a scope's events with inclusion proofs against a signed checkpoint, verifiable offline.",
         ["Imports"] = "Bulk import: NDJSON commands in, one result per line out, each line atomic on its own.",
+        ["Interop"] = "The ledger's facts in standard formats: OASIS Data Provenance Metadata v1.0 documents and OpenLineage run events.",
         ["Integrity"] = "The log's Merkle tree: signed checkpoints, the verifier key, inclusion and consistency proofs.",
         ["IRB"] = "IRB protocols: approvals and exempt determinations, amendments, suspensions, reinstatements, terminations and closures.",
         ["Licenses"] = "Licenses and agreements (DUA, BAA, SPDX and custom licenses): grants, amendments, terminations.",
         ["Lineage"] = "Where a model version's training data came from, what depends on a dataset version, what relied on a protocol.",
-        ["Models"] = "Models, their training runs, releases and withdrawals.",
+        ["Models"] = "Models, their training runs, releases and withdrawals; their regulatory status, change control plans, evaluations, monitoring findings, model cards and procurement disclosures.",
     };
 
     public static Task DescribeDocumentAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
