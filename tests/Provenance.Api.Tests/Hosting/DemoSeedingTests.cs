@@ -82,4 +82,46 @@ public sealed class DemoSeedingTests(ApiFixture api) : IClassFixture<ApiFixture>
         // The demo's device model alone has three versions: one cleared, one inside its PCCP, one released by override.
         Assert.True(checkedVersions >= 5, $"{checkedVersions} demo model versions");
     }
+
+    [Fact]
+    public async Task Every_demo_dataset_versions_dps_document_and_every_demo_model_versions_openlineage_events_validate_against_the_official_schemas()
+    {
+        var (instance, _, _) = await SeededAsync("demo-keys-interop.env");
+        await using var _ = instance;
+        using var client = api.AdminClientOf(instance);
+        using var anonymous = instance.CreateClient();
+        var custom = await Interop.OpenLineageTests.CustomFacetSchemasAsync(anonymous, client);
+        var failures = new List<string>();
+
+        var datasets = (await client.GetFromJsonAsync<JsonElement>("/datasets?limit=500")).GetProperty("items").EnumerateArray().ToList();
+        var documents = 0;
+        foreach (var dataset in datasets)
+        {
+            var id = dataset.GetProperty("id").GetGuid();
+            var versions = (await client.GetFromJsonAsync<JsonElement>($"/datasets/{id}/versions?limit=500")).GetProperty("items").EnumerateArray().Select(v => v.GetProperty("version").GetInt32());
+            foreach (var version in versions)
+            {
+                var document = System.Text.Json.Nodes.JsonNode.Parse(await client.GetStringAsync($"/datasets/{id}/versions/{version}/dps"))!;
+                failures.AddRange(Interop.StandardSchemas.ValidateDps(document).Select(e => $"DPS of {id} v{version}: {e}"));
+                documents++;
+            }
+        }
+
+        var events = 0;
+        foreach (var model in (await client.GetFromJsonAsync<JsonElement>("/models?limit=500")).GetProperty("items").EnumerateArray())
+        {
+            var id = model.GetProperty("id").GetGuid();
+            foreach (var version in model.GetProperty("versions").EnumerateArray().Select(v => v.GetString()!))
+            {
+                foreach (var runEvent in await Interop.OpenLineageTests.EventsAsync(client, id, version))
+                {
+                    failures.AddRange(Interop.StandardSchemas.ValidateOpenLineage(runEvent, custom).Select(e => $"OpenLineage of {id} {version}: {e}"));
+                    events++;
+                }
+            }
+        }
+
+        Assert.True(failures.Count == 0, string.Join("\n", failures.Take(40)));
+        Assert.True(documents >= datasets.Count && events >= 10, $"{documents} DPS documents and {events} OpenLineage events checked");
+    }
 }

@@ -289,6 +289,7 @@ internal static class DpsDocument
         DeidentificationMethod.SafeHarbor when decided.SafeHarbor is { } s => new JsonObject
         {
             ["tool-category"] = new JsonObject { ["code"] = "safe-harbor", ["system"] = "45 CFR 164.514(b)(2)" },
+            ["tool-used"] = $"HIPAA Safe Harbor review, decided by {decided.DecidedBy}",
             ["technology"] = "data-redaction",
             ["parameters"] = new JsonArray([.. s.Identifiers.Select(i => (JsonNode)new JsonObject { ["name"] = Names.Of(i.Identifier), ["value"] = Names.Of(i.Treatment) })]),
             ["results"] = new JsonArray($"No actual knowledge that the rest could identify an individual: {(s.NoActualKnowledge ? "attested" : "not attested")}."),
@@ -296,6 +297,7 @@ internal static class DpsDocument
         DeidentificationMethod.ExpertDetermination when decided.ExpertDetermination is { } e => new JsonObject
         {
             ["tool-category"] = new JsonObject { ["code"] = "expert-determination", ["system"] = "45 CFR 164.514(b)(1)", ["long-description"] = $"{e.ExpertName}: {e.Qualifications}" },
+            ["tool-used"] = $"HIPAA Expert Determination by {e.ExpertName}",
             ["technology"] = "data-anonymization",
             ["parameters"] = new JsonArray(
             [
@@ -309,6 +311,7 @@ internal static class DpsDocument
         DeidentificationMethod.LimitedDataSet when decided.LimitedDataSet is { } l => new JsonObject
         {
             ["tool-category"] = new JsonObject { ["code"] = "limited-data-set", ["system"] = "45 CFR 164.514(e)" },
+            ["tool-used"] = $"HIPAA limited data set, decided by {decided.DecidedBy}",
             ["technology"] = "data-minimization",
             ["results"] = new JsonArray($"16 direct identifiers removed; used under data use agreement {l.DataUseAgreementReference}."),
         },
