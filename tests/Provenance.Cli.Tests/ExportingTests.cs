@@ -46,4 +46,52 @@ public sealed class ExportingTests(CliFixture api) : IClassFixture<CliFixture>
         Assert.Equal(2, noVersion.ExitCode);
         Assert.Contains("--version", noVersion.Errors, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Export_dps_writes_the_document_the_api_answers_and_never_overwrites()
+    {
+        using var files = new ImportFiles();
+        var import = await Cli.RunAsync(uri => api.CreateClient(uri), "import", files.Write("dps.ndjson", ImportFiles.RegisterDataset("dps dataset")));
+        Assert.Equal(0, import.ExitCode);
+        using var http = api.CreateClient();
+        var datasets = await http.GetFromJsonAsync<JsonElement>("/datasets?institution=" + Uri.EscapeDataString("Mercy Regional Health"));
+        var dataset = datasets.GetProperty("items").EnumerateArray().First(d => d.GetProperty("name").GetString() == "dps dataset").GetProperty("id").GetGuid();
+        var missingVersion = await Cli.RunAsync(uri => api.CreateClient(uri), "export", "dps", "--dataset", dataset.ToString(), "--version", "1", "--out", files.Path("none.json"));
+        Assert.Equal(2, missingVersion.ExitCode);
+        Assert.Contains("no version 1", missingVersion.Errors, StringComparison.Ordinal);
+        Assert.False(File.Exists(files.Path("none.json")));
+
+        var manifest = new[] { new Domain.Datasets.ContributingVersion.ManifestFile("part-0.csv", 10, new string('a', 64)) };
+        using (var contributed = await http.PostAsJsonAsync($"/datasets/{dataset}/versions", new
+        {
+            files = manifest.Select(f => new { path = f.Path, byteSize = f.ByteSize, sha256 = f.Sha256 }), recordCount = 10,
+            fingerprint = Domain.Datasets.ContributingVersion.Manifest.Fingerprint(manifest), storageUri = "s3://bucket/dps/",
+        }))
+        {
+            contributed.EnsureSuccessStatusCode();
+        }
+
+        var written = await Cli.RunAsync(uri => api.CreateClient(uri), "export", "dps", "--dataset", dataset.ToString(), "--version", "1", "--out", files.Path("dps.json"));
+        var again = await Cli.RunAsync(uri => api.CreateClient(uri), "export", "dps", "--dataset", dataset.ToString(), "--version", "1", "--out", files.Path("dps.json"));
+
+        Assert.True(written.ExitCode == 0, written.Errors + written.Output);
+        var document = JsonDocument.Parse(File.ReadAllText(files.Path("dps.json"))).RootElement;
+        Assert.Equal("https://docs.oasis-open.org/dps/prov-meta/v1.0/schema/data-provenance.json", document.GetProperty("$schema").GetString());
+        Assert.Equal(["text/csv"], document.GetProperty("provenance").GetProperty("format").EnumerateArray().Select(f => f.GetString()));
+        Assert.Equal(2, again.ExitCode);
+        Assert.Contains("never overwrites", again.Errors, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Export_openlineage_refuses_a_model_that_does_not_exist_naming_it()
+    {
+        using var files = new ImportFiles();
+        var model = Guid.NewGuid();
+
+        var result = await Cli.RunAsync(uri => api.CreateClient(uri), "export", "openlineage", "--model", model.ToString(), "--version", "1.0", "--out", files.Path("events.ndjson"));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(model.ToString(), result.Errors, StringComparison.Ordinal);
+        Assert.False(File.Exists(files.Path("events.ndjson")));
+    }
 }

@@ -26,6 +26,9 @@ internal static class ExportCommand
         {
             model, version, dataset, protocol, from, to, treeSize, output,
         };
+        // #19: the standard documents, beside the audit bundle.
+        command.Subcommands.Add(StandardExportCommands.Dps(api, host));
+        command.Subcommands.Add(StandardExportCommands.OpenLineage(api, host));
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var apiText = parseResult.GetValue(api);
@@ -168,7 +171,7 @@ internal static class ExportCommand
             }).ConfigureAwait(false);
     }
 
-    private static async Task<string> DetailAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    internal static async Task<string> DetailAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
         try
