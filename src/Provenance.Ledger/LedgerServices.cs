@@ -41,6 +41,14 @@ public static class LedgerServices
         services.AddIntegrity(configuration);
         services.AddExports();
         services.AddOptions<Interop.InteropOptions>().Bind(configuration.GetSection(Interop.InteropOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<Interop.OpenLineage.OpenLineagePushOptions>().Bind(configuration.GetSection(Interop.OpenLineage.OpenLineagePushOptions.Section))
+            .ValidateDataAnnotations().ValidateOnStart();
+        // #19: the push follows the log only when a receiver is configured; its checkpoint starts at the log's beginning.
+        if (!string.IsNullOrWhiteSpace(configuration[$"{Interop.OpenLineage.OpenLineagePushOptions.Section}:Url"]))
+        {
+            services.AddSingleton<Interop.OpenLineage.OpenLineagePushProjection>();
+            services.AddSingleton<IProjection>(sp => sp.GetRequiredService<Interop.OpenLineage.OpenLineagePushProjection>());
+        }
         services.AddApiKeys(configuration);
         services.AddBackground(configuration);
         services.AddMediation();

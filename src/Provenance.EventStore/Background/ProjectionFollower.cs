@@ -15,7 +15,7 @@ public sealed class ProjectionFollower : ILogFollower
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         Projection = projection;
         _runner = runner;
-        _batchSize = batchSize;
+        _batchSize = Math.Min(batchSize, projection.MaxBatch ?? batchSize);
         Gather = gather ?? TimeSpan.FromMilliseconds(20);
     }
 

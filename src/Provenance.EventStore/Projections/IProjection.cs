@@ -20,6 +20,13 @@ public interface IProjection
     /// </summary>
     IReadOnlyCollection<Type>? EventTypes => null;
 
+    /// <summary>
+    /// The most events it takes per batch; null for the follower's default. A projection whose work
+    /// leaves the database (a push to another system) takes 1, so a batch that fails re-sends nothing
+    /// another batch already delivered.
+    /// </summary>
+    int? MaxBatch => null;
+
     /// <summary>Applies events (at least one, of its <see cref="EventTypes"/>), in position order, inside the caller's transaction.</summary>
     Task ApplyAsync(ProjectionContext context, IReadOnlyList<RecordedEvent> events, CancellationToken cancellationToken);
 }

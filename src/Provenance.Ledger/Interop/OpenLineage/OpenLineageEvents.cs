@@ -34,7 +34,7 @@ internal static class OpenLineageEvents
     public static IReadOnlyList<JsonObject> Build(ModelDossier dossier, InteropOptions options)
     {
         var events = new List<(DateTimeOffset At, int Order, JsonObject Event)>();
-        var builder = new Builder(dossier, options);
+        var builder = new Builder(dossier.Facts, dossier.Model, options);
         foreach (var (dataset, version) in Upstream(dossier))
         {
             events.Add((version.Derivation!.DerivedAt, 0, builder.Derivation(dataset, version, version.Derivation)));
@@ -47,6 +47,25 @@ internal static class OpenLineageEvents
         }
 
         return [.. events.OrderBy(e => e.At).ThenBy(e => e.Order).ThenBy(e => e.Event["run"]!["runId"]!.GetValue<string>(), StringComparer.Ordinal).Select(e => e.Event)];
+    }
+
+    /// <summary>The COMPLETE event of the derivation that made <paramref name="version"/> (#19 push), from the facts as they stood when it was recorded.</summary>
+    public static JsonObject ForDerivation(ClearanceFacts facts, DatasetVersionRef version, InteropOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(facts);
+        ArgumentNullException.ThrowIfNull(version);
+        var dataset = facts.Datasets[version.DatasetId];
+        var derived = dataset.Version(version.Version)!;
+        return new Builder(facts, null, options).Derivation(dataset, derived, derived.Derivation!);
+    }
+
+    /// <summary>The START and COMPLETE events of one training run (#19 push).</summary>
+    public static IReadOnlyList<JsonObject> ForTrainingRun(ModelDossier dossier, Guid runId, InteropOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(dossier);
+        var run = dossier.Version.Runs.Single(r => r.Recorded.RunId == runId).Recorded;
+        var builder = new Builder(dossier.Facts, dossier.Model, options);
+        return [builder.Training(run, "START", run.StartedAt), builder.Training(run, "COMPLETE", run.FinishedAt)];
     }
 
     /// <summary>The derived versions the version's training inputs come from, the inputs included, each once.</summary>
@@ -82,7 +101,7 @@ internal static class OpenLineageEvents
         return new Guid(hash.AsSpan(0, 16), bigEndian: true);
     }
 
-    private sealed class Builder(ModelDossier dossier, InteropOptions options)
+    private sealed class Builder(ClearanceFacts facts, Domain.Models.Model? model, InteropOptions options)
     {
         private readonly string _producer = options.Link("/");
 
@@ -98,12 +117,12 @@ internal static class OpenLineageEvents
         public JsonObject Training(Domain.Models.TrainingRunRecorded run, string type, DateTimeOffset at)
         {
             var day = DateOnly.FromDateTime(run.StartedAt.UtcDateTime);
-            var model = dossier.Model.Registration;
+            var registration = model!.Registration;
             return Event(type, at, run.RunId,
-                Job($"train.{model.ModelId:D}", "TRAINING", $"Training of {model.Name} (intended use: {model.IntendedUse}). {run.Notes}".Trim(), run.CodeReference),
+                Job($"train.{registration.ModelId:D}", "TRAINING", $"Training of {registration.Name} (intended use: {registration.IntendedUse}). {run.Notes}".Trim(), run.CodeReference),
                 [.. run.Inputs.Select(i => Dataset(i.ToRef(), day, clearance: true))],
                 type == "COMPLETE"
-                    ? [new JsonObject { ["namespace"] = options.OpenLineageNamespace, ["name"] = $"models/{model.ModelId:D}/versions/{run.ModelVersion}" }]
+                    ? [new JsonObject { ["namespace"] = options.OpenLineageNamespace, ["name"] = $"models/{registration.ModelId:D}/versions/{run.ModelVersion}" }]
                     : []);
         }
 
@@ -141,7 +160,7 @@ internal static class OpenLineageEvents
         private JsonObject Dataset(DatasetVersionRef reference, DateOnly day, bool clearance)
         {
             var node = new JsonObject { ["namespace"] = options.OpenLineageNamespace, ["name"] = $"datasets/{reference.DatasetId:D}/versions/{reference.Version}" };
-            if (!dossier.Facts.Datasets.TryGetValue(reference.DatasetId, out var dataset) || dataset.Version(reference.Version) is not { } version)
+            if (!facts.Datasets.TryGetValue(reference.DatasetId, out var dataset) || dataset.Version(reference.Version) is not { } version)
             {
                 return node;
             }
@@ -172,7 +191,7 @@ internal static class OpenLineageEvents
                 ["provenance_irbCoverage"] = Custom("provenance_irbCoverage", new JsonObject
                 {
                     ["day"] = Day(day),
-                    ["protocols"] = new JsonArray([.. dossier.Facts.ProtocolsEverCovering(dataset.Id).OrderBy(p => p.Approval.ProtocolNumber, StringComparer.Ordinal).Select(p => (JsonNode)new JsonObject
+                    ["protocols"] = new JsonArray([.. facts.ProtocolsEverCovering(dataset.Id).OrderBy(p => p.Approval.ProtocolNumber, StringComparer.Ordinal).Select(p => (JsonNode)new JsonObject
                     {
                         ["protocolNumber"] = p.Approval.ProtocolNumber, ["irbName"] = p.Approval.IrbName, ["irbRegistration"] = p.Approval.IrbRegistration,
                         ["reviewType"] = Names.Of(p.Approval.ReviewType), ["consentBasis"] = Names.Of(p.Approval.ConsentBasis), ["standing"] = Names.Of(p.StandingOn(day)),
@@ -186,7 +205,7 @@ internal static class OpenLineageEvents
             };
             if (clearance)
             {
-                var result = ClearanceRules.Evaluate(reference, day, dossier.Model.Registration.Commercial, dossier.Facts);
+                var result = ClearanceRules.Evaluate(reference, day, model?.Registration.Commercial ?? false, facts);
                 facets["provenance_clearance"] = Custom("provenance_clearance", new JsonObject
                 {
                     ["day"] = Day(day),
