@@ -70,7 +70,7 @@ public class ApiFixture : TestDatabase
     }
 
     /// <summary>Another instance of the service on the same database (as after a restart, or beside the first).</summary>
-    public WebApplicationFactory<Program> NewInstance(Action<IWebHostBuilder>? configure = null) => new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+    public WebApplicationFactory<Program> NewInstance(Action<IWebHostBuilder>? configure = null) => new SerializedStartFactory().WithWebHostBuilder(web =>
     {
         web.UseEnvironment("Testing");
         web.UseSetting("ConnectionStrings:Provenance", AppConnectionString);

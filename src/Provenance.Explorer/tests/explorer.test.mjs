@@ -132,10 +132,12 @@ await test('The impact view shows what depends on a dataset version', async (pag
 
 await test('Two models of the same name are told apart in the picker', async (page) => {
   const models = (await api('/models?limit=100', keys.REGULATOR_KEY)).items.filter((m) => m.versions.length > 0);
+  const expected = models.flatMap((m) => m.versions.map((v) => modelLabel(m, v)));
   await signIn(page, keys.REGULATOR_KEY);
   await page.waitForSelector('#workspace:not([hidden])');
+  // The workspace shows before the picker is filled (page by page): wait for every option.
+  await page.waitForFunction((count) => document.querySelectorAll('#model option').length >= count, expected.length);
   const labels = await page.$$eval('#model option', (options) => options.map((o) => o.textContent));
-  const expected = models.flatMap((m) => m.versions.map((v) => modelLabel(m, v)));
   assert(labels.length === expected.length && expected.every((l) => labels.includes(l)), `the picker lists ${labels.join(' | ')}`);
   assert(new Set(labels).size === labels.length, 'two options of the picker read the same');
 });

@@ -21,7 +21,7 @@ public sealed class SigningKeyTests(ApiFixture api) : IClassFixture<ApiFixture>,
 
         Assert.NotNull(error);
         var message = error.ToString();
-        Assert.Contains("No checkpoint signing key is configured", message, StringComparison.Ordinal);
+        Assert.True(message.Contains("No checkpoint signing key is configured", StringComparison.Ordinal), message);
         Assert.Contains("Provenance:Integrity:SigningKeyFile", message, StringComparison.Ordinal);
         Assert.Contains("Provenance__Integrity__SigningKeyPem", message, StringComparison.Ordinal);
     }
