@@ -69,6 +69,7 @@ app.UseMiddleware<RequestMediaTypeMiddleware>();
 app.UseMiddleware<IdempotencyKeyMiddleware>();
 
 app.MapOpenApi().AllowAnonymous();
+app.MapApiReference();
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous().DisableRateLimiting();
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous().DisableRateLimiting();
 app.MapAccessApi();

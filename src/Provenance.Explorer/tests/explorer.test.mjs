@@ -196,6 +196,19 @@ await test('An as-of date asks for the ledger as it stood then', async (page) =>
   await page.waitForSelector(`#graph-title >> text=as of ${today}`);
 });
 
+await test('The API reference at /docs lists every tag of the OpenAPI document, loads nothing from elsewhere, and takes an API key', async (page) => {
+  const openapi = await (await fetch(new URL('/openapi/v1.json', base))).json();
+  const tags = openapi.tags.map((t) => t.name);
+  const elsewhere = [];
+  page.on('request', (request) => { if (new URL(request.url()).origin !== new URL(base).origin) elsewhere.push(request.url()); });
+  await page.goto(new URL('/docs/', base).href);
+  await page.waitForFunction((names) => names.every((name) => document.body.innerText.includes(name)), tags, { timeout: 30000 });
+  const text = await page.textContent('body');
+  assert(text.includes('ApiKey'), 'the page does not offer the API key scheme');
+  assert(elsewhere.length === 0, `the page loaded from elsewhere: ${elsewhere.join(', ')}`);
+  await page.screenshot({ path: join(results, 'api-reference.png') });
+});
+
 await test('A wrong key is refused with the reason and shows nothing', async (page) => {
   await signIn(page, 'pvk_0123456789abcdef0123456789abcdef_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA');
   await page.waitForSelector('#message.error >> text=Sign-in refused');

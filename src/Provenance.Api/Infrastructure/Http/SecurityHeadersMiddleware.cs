@@ -32,7 +32,9 @@ internal sealed class SecurityHeadersMiddleware(RequestDelegate next)
             // #18: a page the API renders itself (the model card, the disclosure) sets its own, as strict.
             if (string.IsNullOrEmpty(headers.ContentSecurityPolicy))
             {
-                headers.ContentSecurityPolicy = context.Request.Path.StartsWithSegments(ExplorerHosting.Path) ? ExplorerContentSecurityPolicy : ContentSecurityPolicy;
+                headers.ContentSecurityPolicy = context.Request.Path.StartsWithSegments(ExplorerHosting.Path) ? ExplorerContentSecurityPolicy
+                    : context.Request.Path.StartsWithSegments(ApiReference.Path) ? ApiReference.ContentSecurityPolicy
+                    : ContentSecurityPolicy;
             }
             headers["Cross-Origin-Resource-Policy"] = "same-origin";
             if (context.User.Identity?.IsAuthenticated == true || context.Request.Headers.ContainsKey(HeaderNames.Authorization) ||
