@@ -5,15 +5,22 @@ namespace Provenance.Cli.Tests;
 
 public sealed class ExportingTests(CliFixture api) : IClassFixture<CliFixture>
 {
+    /// <summary>Registers a dataset through <c>provenance import</c> and finds its id.</summary>
+    private async Task<Guid> ImportedDatasetAsync(ImportFiles files, string name)
+    {
+        var import = await Cli.RunAsync(uri => api.CreateClient(uri), "import", files.Write($"{Guid.NewGuid():N}.ndjson", ImportFiles.RegisterDataset(name)));
+        Assert.Equal(0, import.ExitCode);
+        using var http = api.CreateClient();
+        var datasets = await http.GetFromJsonAsync<JsonElement>("/datasets?institution=" + Uri.EscapeDataString("Mercy Regional Health"));
+        return datasets.GetProperty("items").EnumerateArray().First(d => d.GetProperty("name").GetString() == name).GetProperty("id").GetGuid();
+    }
+
     [Fact]
     public async Task An_exported_dataset_bundle_verifies_offline_with_the_published_key()
     {
         using var files = new ImportFiles();
-        var import = await Cli.RunAsync(uri => api.CreateClient(uri), "import", files.Write("one.ndjson", ImportFiles.RegisterDataset("exported dataset")));
-        Assert.Equal(0, import.ExitCode);
+        var dataset = await ImportedDatasetAsync(files, "exported dataset");
         using var http = api.CreateClient();
-        var datasets = await http.GetFromJsonAsync<JsonElement>("/datasets?institution=" + Uri.EscapeDataString("Mercy Regional Health"));
-        var dataset = datasets.GetProperty("items").EnumerateArray().First(d => d.GetProperty("name").GetString() == "exported dataset").GetProperty("id").GetGuid();
         (await http.PostAsync("/checkpoints", null)).EnsureSuccessStatusCode();
         var key = (await http.GetFromJsonAsync<JsonElement>("/checkpoints/public-key")).GetProperty("verifierKey").GetString()!;
         var directory = files.Path("bundle");
@@ -51,11 +58,8 @@ public sealed class ExportingTests(CliFixture api) : IClassFixture<CliFixture>
     public async Task Export_dps_writes_the_document_the_api_answers_and_never_overwrites()
     {
         using var files = new ImportFiles();
-        var import = await Cli.RunAsync(uri => api.CreateClient(uri), "import", files.Write("dps.ndjson", ImportFiles.RegisterDataset("dps dataset")));
-        Assert.Equal(0, import.ExitCode);
+        var dataset = await ImportedDatasetAsync(files, "dps dataset");
         using var http = api.CreateClient();
-        var datasets = await http.GetFromJsonAsync<JsonElement>("/datasets?institution=" + Uri.EscapeDataString("Mercy Regional Health"));
-        var dataset = datasets.GetProperty("items").EnumerateArray().First(d => d.GetProperty("name").GetString() == "dps dataset").GetProperty("id").GetGuid();
         var missingVersion = await Cli.RunAsync(uri => api.CreateClient(uri), "export", "dps", "--dataset", dataset.ToString(), "--version", "1", "--out", files.Path("none.json"));
         Assert.Equal(2, missingVersion.ExitCode);
         Assert.Contains("no version 1", missingVersion.Errors, StringComparison.Ordinal);
