@@ -182,11 +182,7 @@ public sealed class ExportTests(ApiFixture api) : IClassFixture<ApiFixture>, IDi
         return (zip, response);
     }
 
-    private async Task<BundleVerificationResult> VerifyAsync(string bundle)
-    {
-        var key = await api.Client.GetFromJsonAsync<JsonElement>("/checkpoints/public-key");
-        return await new AuditBundleVerifier(VerifierKey.Parse(key.GetProperty("verifierKey").GetString()!)).VerifyAsync(bundle);
-    }
+    private Task<BundleVerificationResult> VerifyAsync(string bundle) => ExportedBundles.VerifyAsync(api, bundle);
 
     private static List<string> ReadLines(string zip, string file) =>
         ReadText(zip, file).Split('\n', StringSplitOptions.RemoveEmptyEntries).ToList();

@@ -90,7 +90,7 @@ public sealed class DemoSeedingTests(ApiFixture api) : IClassFixture<ApiFixture>
         await using var _ = instance;
         using var client = api.AdminClientOf(instance);
         using var anonymous = instance.CreateClient();
-        var custom = await Interop.OpenLineageTests.CustomFacetSchemasAsync(anonymous, client);
+        var custom = await Interop.OpenLineageTests.CustomFacetSchemasAsync(anonymous);
         var failures = new List<string>();
 
         var datasets = (await client.GetFromJsonAsync<JsonElement>("/datasets?limit=500")).GetProperty("items").EnumerateArray().ToList();

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Provenance.Api.Tests.Models;
+using Provenance.Testing;
 
 namespace Provenance.Api.Tests.Interop;
 
@@ -57,11 +58,12 @@ public sealed class DpsTests(ApiFixture api) : IClassFixture<ApiFixture>
     {
         var builder = new LineageBuilder(api);
         var dataset = await builder.DatasetAsync("later cleared");
-        var before = DateTimeOffset.UtcNow.ToString("O");
-        await Task.Delay(10);
+        var before = DateTimeOffset.UtcNow;
+        // The clearing events must be recorded after the instant asked about.
+        await Eventually.ClockPassesAsync(before);
         await builder.ClearAsync(dataset);
 
-        var then = await DpsAsync(dataset, 1, before);
+        var then = await DpsAsync(dataset, 1, before.ToString("O"));
         var now = await DpsAsync(dataset, 1);
 
         Assert.Null(then["use"]!["license"]);

@@ -115,13 +115,12 @@ public sealed class OpenLineagePushTests(ApiFixture api) : IClassFixture<ApiFixt
         Assert.Equal(6, keys.Length);
         Assert.Equal(keys.Length, keys.Distinct().Count());
         Assert.Subset(keys.ToHashSet(), beforeRestart.ToHashSet());
-        var custom = await OpenLineageTests.CustomFacetSchemasAsync(api.Anonymous(), api.Client);
+        var custom = await OpenLineageTests.CustomFacetSchemasAsync(api.Anonymous());
         Assert.All(receiver.Accepted, e => Assert.Empty(StandardSchemas.ValidateOpenLineage(e, custom)));
 
-        // The pushed events are the ones the API answers for those runs.
-        var answered = (await OpenLineageTests.EventsAsync(api.Client, second, "1.0")).Select(e => e.ToJsonString()).ToHashSet();
-        Assert.Subset(answered, receiver.Accepted.Select(e => e.ToJsonString()).Where(answered.Contains).ToHashSet());
-        Assert.Equal(3, receiver.Accepted.Count(e => answered.Contains(e.ToJsonString())));
-        Assert.NotEqual(first, second);
+        // The pushed events are, byte for byte, the ones the API answers for those runs: all six of both models' lineages.
+        var answered = (await OpenLineageTests.EventsAsync(api.Client, first, "1.0")).Concat(await OpenLineageTests.EventsAsync(api.Client, second, "1.0"))
+            .Select(e => e.ToJsonString()).ToHashSet();
+        Assert.Equal(answered.Order(StringComparer.Ordinal), receiver.Accepted.Select(e => e.ToJsonString()).Order(StringComparer.Ordinal));
     }
 }

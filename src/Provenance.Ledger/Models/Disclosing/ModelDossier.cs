@@ -4,7 +4,7 @@ using Provenance.Domain.Datasets;
 using Provenance.Domain.Irb;
 using Provenance.Domain.Models;
 using Provenance.EventStore;
-using Provenance.Ledger.Clearance;
+using Provenance.Ledger.Lineage;
 using Provenance.Ledger.Infrastructure.Problems;
 
 namespace Provenance.Ledger.Models.Disclosing;
@@ -59,7 +59,7 @@ internal sealed class ModelDossier
     public IReadOnlyList<long> Cite(params object?[] events) => [.. events.Select(PositionOf).OfType<long>().Distinct().Order()];
 
     /// <summary>Reads a model version's dossier at a log position.</summary>
-    internal sealed class Loader(PostgresEventStore store, ClearanceFactsLoader clearance)
+    internal sealed class Loader(PostgresEventStore store, LineageReader lineage)
     {
         public async Task<ModelDossier> LoadAsync(Guid modelId, string version, long position, DateOnly day, CancellationToken cancellationToken)
         {
@@ -72,11 +72,13 @@ internal sealed class ModelDossier
             var model = Model.Fold(modelEvents.Select(e => e.Data))!;
             var modelVersion = model.Version(version) ?? throw new NotFoundException($"The model {modelId} has no version {version}.");
 
-            // The clearance loader walks the lineage to every ancestor and finds every covering protocol; the
-            // streams are then read again here, with their positions, and folded from those very events.
-            var known = await clearance.LoadAsync(modelVersion.TrainingInputs, cancellationToken, position);
-            var streamIds = known.Datasets.Keys.Concat(known.Protocols.Select(p => p.Id)).Distinct().ToList();
-            var events = modelEvents.Concat(await store.ReadStreamsAsync(streamIds, position, cancellationToken).ToListAsync(cancellationToken)).ToList();
+            // Which streams: the inputs' datasets and their ancestors (one walk of the lineage tables), and
+            // every protocol that ever covered one. Each is read once, with its positions, and folded here.
+            var inputs = modelVersion.TrainingInputs.ToList();
+            var ancestors = await lineage.UpstreamAsync(inputs, position, cancellationToken);
+            var datasetIds = inputs.Select(i => i.DatasetId).Concat(ancestors.Select(a => a.Parent.DatasetId)).Distinct().ToList();
+            var protocolIds = await lineage.ProtocolsCoveringAsync(datasetIds, position, cancellationToken);
+            var events = modelEvents.Concat(await store.ReadStreamsAsync([.. datasetIds, .. protocolIds], position, cancellationToken).ToListAsync(cancellationToken)).ToList();
             var positions = new Dictionary<object, long>(ReferenceEqualityComparer.Instance);
             foreach (var recorded in events)
             {
@@ -84,8 +86,8 @@ internal sealed class ModelDossier
             }
 
             var byStream = events.ToLookup(e => e.StreamId);
-            var datasets = known.Datasets.Keys.Select(id => Dataset.Fold(byStream[id].Select(e => e.Data))).OfType<Dataset>().ToDictionary(d => d.Id);
-            var protocols = known.Protocols.Select(p => IrbProtocol.Fold(byStream[p.Id].Select(e => e.Data))).OfType<IrbProtocol>().ToList();
+            var datasets = datasetIds.Select(id => Dataset.Fold(byStream[id].Select(e => e.Data))).OfType<Dataset>().ToDictionary(d => d.Id);
+            var protocols = protocolIds.Select(id => IrbProtocol.Fold(byStream[id].Select(e => e.Data))).OfType<IrbProtocol>().ToList();
             return new ModelDossier(model, model.Version(version)!, new ClearanceFacts(datasets, protocols), position, day, positions, byStream);
         }
     }
