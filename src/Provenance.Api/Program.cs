@@ -10,12 +10,11 @@ using Provenance.Api.Extensions;
 using Provenance.Api.Admin;
 using Provenance.Api.BulkImport;
 using Provenance.Api.Infrastructure.Http;
+using Provenance.Api.Infrastructure.Telemetry;
 using Provenance.Api.Integrity;
 using Provenance.Api.Irb;
 using Provenance.Api.Lineage;
 using Provenance.Api.Models;
-using Serilog;
-using Serilog.Formatting.Json;
 using Provenance.Ledger.Access;
 using Provenance.Ledger.BulkImport;
 using Provenance.Ledger.Exports;
@@ -27,12 +26,9 @@ using Provenance.Ledger.Models;
 // Settings files are found beside the binaries, wherever the process is started from.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 
-builder.Logging.ClearProviders();
-builder.Logging.AddSerilog(new LoggerConfiguration()
-    .ReadFrom.Configuration(builder.Configuration)
-    .Enrich.FromLogContext()
-    .WriteTo.Console(new JsonFormatter(renderMessage: true))
-    .CreateLogger(), dispose: true);
+builder.AddProvenanceLogging();
+// #20: traces and metrics (OpenTelemetry), the Prometheus scrape endpoint.
+builder.AddProvenanceTelemetry();
 
 builder.AddApplicationServices();
 builder.AddWebHardening();
@@ -48,8 +44,9 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(
 
 var app = builder.Build();
 
-// Outermost, so the one log line per request sees the final status, errors included.
-app.UseMiddleware<CorrelationAndLoggingMiddleware>();
+// Outermost, so the one log event per request carries the correlation id and sees the final status, errors included.
+app.UseMiddleware<CorrelationIdMiddleware>();
+app.UseRequestLogging();
 app.UseMiddleware<SecurityHeadersMiddleware>();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
@@ -70,6 +67,7 @@ app.UseMiddleware<IdempotencyKeyMiddleware>();
 
 app.MapOpenApi().AllowAnonymous();
 app.MapApiReference();
+app.MapMetrics();
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous().DisableRateLimiting();
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous().DisableRateLimiting();
 app.MapAccessApi();

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Npgsql;
 using NpgsqlTypes;
 using Provenance.EventStore.Appending;
@@ -58,6 +59,42 @@ public sealed partial class PostgresEventStore
         string? resource = null,
         CancellationToken cancellationToken = default)
     {
+        using var activity = EventStoreTelemetry.Source.StartActivity("provenance.append");
+        activity?.SetTag("provenance.stream.type", streamType);
+        activity?.SetTag("provenance.append.events", events?.Count);
+        var started = Stopwatch.GetTimestamp();
+        string outcome = "failed";
+        try
+        {
+            var result = await AppendCoreAsync(streamId, streamType, expected, events!, metadata, idempotency, resource, cancellationToken)
+                .ConfigureAwait(false);
+            outcome = result.Replayed ? "replayed" : "appended";
+            return result;
+        }
+        catch (Exception e)
+        {
+            outcome = EventStoreTelemetry.OutcomeOf(e);
+            activity?.SetStatus(ActivityStatusCode.Error, outcome);
+            throw;
+        }
+        finally
+        {
+            activity?.SetTag("provenance.append.outcome", outcome);
+            EventStoreTelemetry.Appends.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+            EventStoreTelemetry.AppendDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
+        }
+    }
+
+    private async Task<AppendResult> AppendCoreAsync(
+        Guid streamId,
+        string streamType,
+        ExpectedVersion expected,
+        IReadOnlyList<object> events,
+        EventMetadata metadata,
+        IdempotencyToken? idempotency,
+        string? resource,
+        CancellationToken cancellationToken)
+    {
         ArgumentException.ThrowIfNullOrWhiteSpace(streamType);
         ArgumentNullException.ThrowIfNull(events);
         ArgumentNullException.ThrowIfNull(metadata);
@@ -82,7 +119,10 @@ public sealed partial class PostgresEventStore
         }
 
         var pending = new PendingAppend(streamId, streamType, expected, events, stored, idempotency, resource,
-            ids, types, versions, data, _serializer.SerializeMetadata(stored));
+            ids, types, versions, data, _serializer.SerializeMetadata(stored))
+        {
+            TraceContext = Activity.Current?.Context ?? default,
+        };
         if (!_options.GroupCommit)
         {
             pending.TryTake();
@@ -104,6 +144,9 @@ public sealed partial class PostgresEventStore
     /// <summary>Writes batches while appends wait; exactly one loop runs at a time.</summary>
     private async Task WriteLoopAsync()
     {
+        // The writer works for every waiting append, not for the one that started it: each transaction's
+        // span is a root of its own, linked to the appends it carries.
+        Activity.Current = null;
         do
         {
             for (var batch = TakeBatch(); batch.Count > 0; batch = TakeBatch())
@@ -163,6 +206,10 @@ public sealed partial class PostgresEventStore
     /// </summary>
     private async Task WriteAsync(List<PendingAppend> batch)
     {
+        using var activity = EventStoreTelemetry.Source.StartActivity(
+            ActivityKind.Internal, links: batch.Where(a => a.TraceContext != default).Select(a => new ActivityLink(a.TraceContext)),
+            name: "provenance.group_commit");
+        activity?.SetTag("provenance.group_commit.appends", batch.Count);
         var committing = false;
         AppendOutcome[] outcomes;
         try
@@ -180,6 +227,7 @@ public sealed partial class PostgresEventStore
         }
         catch (Exception e)
         {
+            activity?.SetStatus(ActivityStatusCode.Error, e.GetType().Name);
             Health.Failed(e);
             foreach (var append in batch)
             {
@@ -190,6 +238,7 @@ public sealed partial class PostgresEventStore
         }
 
         Health.Succeeded();
+        EventStoreTelemetry.BatchSize.Record(batch.Count);
         var last = 0L;
         for (var i = 0; i < batch.Count; i++)
         {
@@ -199,6 +248,11 @@ public sealed partial class PostgresEventStore
             {
                 case AppendOutcome.Appended:
                     last = outcome.LastPosition;
+                    foreach (var type in append.Types)
+                    {
+                        EventStoreTelemetry.EventsWritten.Add(1, new KeyValuePair<string, object?>("event.type", type));
+                    }
+
                     append.Complete(outcome.ToResult(append.StreamId, replayed: false));
                     break;
                 case AppendOutcome.VersionConflict:

@@ -57,6 +57,9 @@ internal sealed class PendingAppend
 
     public string MetadataJson { get; }
 
+    /// <summary>The trace context of the caller's append, linked from the transaction that writes it.</summary>
+    public System.Diagnostics.ActivityContext TraceContext { get; init; }
+
     public Task<AppendResult> Task => _completion.Task;
 
     /// <summary>Claims the append for a batch; false when its caller abandoned it first.</summary>

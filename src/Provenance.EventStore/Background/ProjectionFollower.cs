@@ -29,8 +29,15 @@ public sealed class ProjectionFollower : ILogFollower
     public TimeSpan Gather { get; }
 
     /// <inheritdoc />
-    public async Task<bool> RunOnceAsync(CancellationToken cancellationToken) =>
-        await _runner.CatchUpOnceAsync(Projection, _batchSize, cancellationToken).ConfigureAwait(false) == _batchSize;
+    public async Task<bool> RunOnceAsync(CancellationToken cancellationToken)
+    {
+        using var activity = EventStoreTelemetry.Source.StartActivity("provenance.projection.batch");
+        activity?.SetTag("provenance.projection", Name);
+        var applied = await _runner.CatchUpOnceAsync(Projection, _batchSize, cancellationToken).ConfigureAwait(false);
+        activity?.SetTag("provenance.batch.events", applied);
+        EventStoreTelemetry.FollowerBatchSize.Record(applied, new KeyValuePair<string, object?>("provenance.follower", Name));
+        return applied == _batchSize;
+    }
 
     /// <inheritdoc />
     public Task<long> GetPositionAsync(CancellationToken cancellationToken) => _runner.GetCheckpointAsync(Projection.Name, cancellationToken);

@@ -28,6 +28,20 @@ internal sealed class AuditExporter(
     public async Task<ExportSummary> ExportAsync(
         BundleScope scope, long? treeSize, string directory, IProgress<long>? progress, CancellationToken cancellationToken)
     {
+        using var activity = LedgerTelemetry.Source.StartActivity("provenance.export");
+        activity?.SetTag("provenance.export.scope", scope.Kind);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var summary = await ExportCoreAsync(scope, treeSize, directory, progress, cancellationToken);
+        var kind = new KeyValuePair<string, object?>("provenance.export.scope", scope.Kind);
+        activity?.SetTag("provenance.export.events", summary.EventCount);
+        LedgerTelemetry.ExportedEvents.Add(summary.EventCount, kind);
+        LedgerTelemetry.ExportDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds, kind);
+        return summary;
+    }
+
+    private async Task<ExportSummary> ExportCoreAsync(
+        BundleScope scope, long? treeSize, string directory, IProgress<long>? progress, CancellationToken cancellationToken)
+    {
         // #14: without a size, the log as it stands now, in a checkpoint signed for this export (or the
         // one already signed at that size), so a scope written since the last periodic checkpoint is
         // found. A read-only instance can't sign: it proves against the latest checkpoint.

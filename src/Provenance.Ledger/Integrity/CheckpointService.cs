@@ -90,6 +90,8 @@ internal sealed partial class CheckpointService(
     /// <exception cref="LogIntegrityException">The root is not the stored tree's, or it is inconsistent with a stored checkpoint.</exception>
     internal async Task<(StoredCheckpoint Checkpoint, bool Created)> SignAndStoreAsync(TreeHead? claimed, CancellationToken cancellationToken)
     {
+        using var activity = LedgerTelemetry.Source.StartActivity("provenance.checkpoint.sign");
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var signer = signingKey.Signer;
         var keyId = SigningKey.FormatKeyId(signer.VerifierKey.KeyId);
         // #16: the checkpoint carries the root of the stream index at its size, so its signature covers both.
@@ -99,8 +101,11 @@ internal sealed partial class CheckpointService(
             var body = new Checkpoint(options.Value.Origin, (ulong)size, root, [StreamIndexCheckpoint.Line(map.Root)]);
             return new CheckpointSignature(signer.Sign(body), keyId);
         }, cancellationToken);
+        activity?.SetTag("provenance.tree.size", checkpoint.TreeSize);
+        activity?.SetTag("provenance.checkpoint.created", created);
         if (created)
         {
+            LedgerTelemetry.CheckpointSigning.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
             LogSigned(logger, checkpoint.TreeSize, keyId);
             signal.Signed();
         }

@@ -28,7 +28,10 @@ internal sealed class IntegrityFollower(
     public async Task<bool> RunOnceAsync(CancellationToken cancellationToken)
     {
         var batchSize = options.Value.IntegrationBatchSize;
+        using var activity = LedgerTelemetry.Source.StartActivity("provenance.integrate");
         var batch = await integrator.IntegrateOnceAsync(batchSize, cancellationToken);
+        activity?.SetTag("provenance.batch.events", batch.Integrated);
+        activity?.SetTag("provenance.tree.size", batch.Head.Size);
         var full = batch.Integrated == batchSize;
         // #16: the stream index follows the tree, so a checkpoint finds it (nearly) level.
         await index.CatchUpAsync(batch.Head.Size, cancellationToken);

@@ -49,6 +49,8 @@ public sealed class RoleMatrixTests(ApiFixture api) : IClassFixture<ApiFixture>
         ["GET /docs/scalar.js"] = 'P',
         ["GET /docs/scalar.aspnetcore.js"] = 'P',
         ["GET /docs/favicon.svg"] = 'P',
+        // #20: the Prometheus scrape; administrators (or the scrape credential, tested in MetricsTests).
+        ["GET /metrics"] = 'A',
         ["GET /access/me"] = 'R',
         ["GET /datasets/"] = 'R',
         ["GET /datasets/{id:guid}"] = 'R',

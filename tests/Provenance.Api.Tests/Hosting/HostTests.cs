@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using Provenance.Ledger.Access;
 
 namespace Provenance.Api.Tests.Hosting;
 
@@ -42,21 +43,45 @@ public sealed class HostTests(ApiFixture api) : IClassFixture<ApiFixture>
     }
 
     [Fact]
-    public async Task Each_request_is_logged_once_with_method_path_status_elapsed_and_correlation_id()
+    public async Task Each_request_is_logged_once_with_method_path_template_status_elapsed_correlation_id_and_principal()
     {
         var correlationId = "log-" + Guid.NewGuid().ToString("N");
-        var request = new HttpRequestMessage(HttpMethod.Get, $"/datasets/{Guid.NewGuid()}");
+        var id = Guid.NewGuid();
+        var request = new HttpRequestMessage(HttpMethod.Get, $"/datasets/{id}?asOf=2026-01-01T00:00:00Z");
         request.Headers.Add("X-Correlation-Id", correlationId);
 
         using var response = await api.Client.SendAsync(request);
 
-        var entry = Assert.Single(api.Logs.Entries, e => e.EventName == "LogRequest" && Equals(e.Properties.GetValueOrDefault("CorrelationId"), correlationId));
+        var entry = Assert.Single(RequestLines(correlationId));
         Assert.Equal(LogLevel.Information, entry.Level);
-        Assert.Equal("GET", entry.Properties["Method"]);
+        Assert.Equal("GET", entry.Properties["RequestMethod"]);
+        Assert.Equal($"/datasets/{id}", entry.Properties["RequestPath"]);
+        Assert.Equal("/datasets/{id:guid}", entry.Properties["PathTemplate"]);
         Assert.Equal(404, entry.Properties["StatusCode"]);
-        Assert.IsType<double>(entry.Properties["ElapsedMs"]);
-        Assert.StartsWith("/datasets/", (string)entry.Properties["Path"]!, StringComparison.Ordinal);
+        Assert.IsType<double>(entry.Properties["Elapsed"]);
+        Assert.Equal(ReservedPrincipals.BootstrapAdmin, entry.Properties["Principal"]);
+        Assert.DoesNotContain("asOf", entry.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(entry.Properties.Values, v => v?.ToString()?.Contains("asOf", StringComparison.Ordinal) == true);
     }
+
+    [Fact]
+    public async Task An_anonymous_request_and_an_unmatched_path_are_logged_as_such()
+    {
+        var correlationId = "anon-" + Guid.NewGuid().ToString("N");
+        using var anonymous = api.Anonymous();
+        var request = new HttpRequestMessage(HttpMethod.Get, "/no/such/path");
+        request.Headers.Add("X-Correlation-Id", correlationId);
+
+        using var response = await anonymous.SendAsync(request);
+
+        var entry = Assert.Single(RequestLines(correlationId));
+        Assert.Equal("anonymous", entry.Properties["Principal"]);
+        Assert.Equal("(none)", entry.Properties["PathTemplate"]);
+        Assert.Equal((int)response.StatusCode, entry.Properties["StatusCode"]);
+    }
+
+    private IEnumerable<CapturedLog> RequestLines(string correlationId) => api.Logs.Entries.Where(e =>
+        e.Properties.ContainsKey("RequestMethod") && Equals(e.Properties.GetValueOrDefault("CorrelationId"), correlationId));
 
     [Fact]
     public async Task Request_logs_never_contain_the_body()

@@ -59,6 +59,13 @@ public sealed class WitnessingTests(ApiFixture api) : IClassFixture<ApiFixture>,
             Assert.Equal((ulong)size, witness2.Witness.Latest(logKey.Name)!.Size);
         }
 
+        // #20: the metrics count each witness's cosignatures and tell how old its latest is.
+        var w1Label = ("provenance_witness", "w1.witness.test");
+        var scrape = await Eventually.ReturnsAsync(async () => new Telemetry.PrometheusText(await client.GetStringAsync("/metrics")),
+            s => s.Sum("provenance_witness_submissions_total", w1Label, ("outcome", "cosigned")) >= 2 && s.Has("provenance_witness_cosignature_age_seconds", w1Label),
+            "the scrape shows both cosignatures of w1");
+        Assert.InRange(scrape.Sum("provenance_witness_cosignature_age_seconds", w1Label), 0, 60);
+
         // The bundle carries the cosigned checkpoint.
         var latest = await client.GetFromJsonAsync<JsonElement>("/checkpoints/latest");
         var bundle = await ExportAsync(client, latest.GetProperty("treeSize").GetInt64());

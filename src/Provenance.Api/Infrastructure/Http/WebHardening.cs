@@ -48,8 +48,8 @@ internal static class WebHardening
             if (origins.Length > 0)
             {
                 o.AddPolicy(CorsPolicy, policy => policy.WithOrigins(origins).WithMethods("GET", "POST")
-                    .WithHeaders("Authorization", ApiKeyHeader, "Content-Type", "Idempotency-Key", "If-Match", "If-None-Match", CorrelationAndLoggingMiddleware.Header)
-                    .WithExposedHeaders("ETag", "Location", "Retry-After", IdempotencyKeyMiddleware.ReplayedHeader, CorrelationAndLoggingMiddleware.Header));
+                    .WithHeaders("Authorization", ApiKeyHeader, "Content-Type", "Idempotency-Key", "If-Match", "If-None-Match", CorrelationIdMiddleware.Header)
+                    .WithExposedHeaders("ETag", "Location", "Retry-After", IdempotencyKeyMiddleware.ReplayedHeader, CorrelationIdMiddleware.Header));
             }
         });
         return builder;

@@ -25,11 +25,22 @@ internal sealed class CommandHandler<TCommand, TValid>(
 
         if (context.Idempotency is { } token && await store.FindIdempotencyKeyAsync(token.Key, cancellationToken) is { } earlier)
         {
-            return earlier.RequestHash.AsSpan().SequenceEqual(token.RequestHash)
-                ? CommandResult.From(earlier.Result)
-                : throw new IdempotencyKeyReusedException(token.Key);
+            if (!earlier.RequestHash.AsSpan().SequenceEqual(token.RequestHash))
+            {
+                throw new IdempotencyKeyReusedException(token.Key);
+            }
+
+            LedgerTelemetry.IdempotentReplays.Add(1);
+            return CommandResult.From(earlier.Result);
         }
 
-        return await handler.HandleAsync(command, cancellationToken);
+        var result = await handler.HandleAsync(command, cancellationToken);
+        if (result.Replayed)
+        {
+            // A retry that raced its first request to the append: the store answered it from the first's result.
+            LedgerTelemetry.IdempotentReplays.Add(1);
+        }
+
+        return result;
     }
 }

@@ -17,7 +17,7 @@ internal static class MediatorRegistration
     {
         services.AddScoped<ServiceFactory>(provider => provider.GetService!);
         services.AddScoped<IMediator, Mediator>();
-        services.AddScoped(typeof(IPipelineBehavior<,>), typeof(LoggingBehavior<,>));
+        services.AddScoped(typeof(IPipelineBehavior<,>), typeof(DiagnosticsBehavior<,>));
         // #6: who may send the request, before anything looks at what it says.
         services.AddScoped(typeof(IPipelineBehavior<,>), typeof(Access.AccessBehavior<,>));
         services.AddScoped(typeof(IPipelineBehavior<,>), typeof(ValidationBehavior<,>));

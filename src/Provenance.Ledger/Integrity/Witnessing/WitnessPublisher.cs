@@ -86,7 +86,24 @@ internal sealed partial class WitnessPublisher(
                 continue;
             }
 
+            using var activity = LedgerTelemetry.Source.StartActivity("provenance.witness.submit", System.Diagnostics.ActivityKind.Client);
+            activity?.SetTag("provenance.witness", key.Name);
+            activity?.SetTag("provenance.tree.size", latest.TreeSize);
             await SubmitAsync(url, key, state, latest, cancellationToken);
+            string outcome;
+            lock (_gate)
+            {
+                outcome = state.CosignedSize >= latest.TreeSize ? "cosigned" : state.SplitView is not null ? "split-view" : "failed";
+            }
+
+            activity?.SetTag("provenance.witness.outcome", outcome);
+            if (outcome != "cosigned")
+            {
+                activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, outcome);
+            }
+
+            LedgerTelemetry.WitnessSubmissions.Add(1, new KeyValuePair<string, object?>("provenance.witness", key.Name),
+                new KeyValuePair<string, object?>("outcome", outcome));
         }
     }
 
