@@ -7,6 +7,9 @@
 #      INSERT transactions of the same payload; 100-event appends against plain 100-row INSERTs of
 #      the same rows into a bare copy of the events table;
 #      and single-event appends at 32 writers with the stream index following the log, and without;
+#   1b. Marten 9 side by side with the ledger's store, same event, same cluster (#20): single-event
+#      and 100-event appends, and a transaction that holds its append open among 32 writers: how the
+#      writers fare and whether each store's asynchronous consumer lags, skips or reorders;
 #   2. generates a deterministic scenario (--seed, --events; default 1,000,000 events) and loads
 #      it through the event store's own append path and inline projections;
 #   3. rebuilds every projection from the whole log; catches the Merkle tree and the stream index up
@@ -36,13 +39,13 @@ source "$repo/deploy/lib/postgres.sh"
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1 MSBUILDDISABLENODEREUSE=1
 
 events=1000000 seed=20261122 chains=100 depth=10 warmup=30 iterations=500 write=1 tiny="" append_seconds=10 append_writers="1,8,32"
-batch_writers="1,4" http_warmup=20 http_seconds=20 index_writers=32 index_repeat=3
+batch_writers="1,4" http_warmup=20 http_seconds=20 index_writers=32 index_repeat=3 marten_repeat=3 hold_seconds=10 stall_writers=32
 while [ $# -gt 0 ]; do
   case "$1" in
     --events) events="$2"; shift 2 ;;
     --seed) seed="$2"; shift 2 ;;
     --tiny) tiny=1; events=3000; chains=5; depth=3; warmup=3; iterations=20; write=""; append_seconds=1; append_writers="1,4"
-      batch_writers="1"; http_warmup=1; http_seconds=2; index_writers=4; index_repeat=1; shift ;;
+      batch_writers="1"; http_warmup=1; http_seconds=2; index_writers=4; index_repeat=1; marten_repeat=1; hold_seconds=2; stall_writers=4; shift ;;
     --no-write) write=""; shift ;;
     *) echo "usage: bash deploy/bench.sh [--events N] [--seed S] [--tiny] [--no-write]" >&2; exit 2 ;;
   esac
@@ -111,6 +114,14 @@ pg_ensure_roles_and_db provenance_bench_index
 dotnet "$bench" index-appends --connection "$(pg_role_connection_string provenance_bench_index provenance_app)" \
   --migrations-connection "$(pg_role_connection_string provenance_bench_index provenance_owner)" \
   --writers "$index_writers" --seconds "$append_seconds" --repeat "$index_repeat" 2>&1 | collect
+
+step "Marten 9 side by side (single events: $append_writers writers; 100-event appends: $batch_writers; a transaction held ${hold_seconds} s among $stall_writers writers)"
+# #20: the same event, the same cluster, one database for both stores, taking turns (docs/decisions/0005).
+pg_ensure_roles_and_db provenance_bench_marten
+dotnet "$bench" marten --connection "$(pg_role_connection_string provenance_bench_marten provenance_app)" \
+  --migrations-connection "$(pg_role_connection_string provenance_bench_marten provenance_owner)" \
+  --writers "$append_writers" --batch-writers "$batch_writers" --seconds "$append_seconds" --repeat "$marten_repeat" \
+  --hold-seconds "$hold_seconds" --stall-writers "$stall_writers" 2>&1 | collect
 
 step "Loading a scenario of $events events (seed $seed)"
 dotnet "$bench" load --connection "$app_cs" --migrations-connection "$owner_cs" --events "$events" --seed "$seed" \
@@ -214,6 +225,15 @@ table="$work/table.md"
   done
   for w in ${batch_writers//,/ }; do
     echo "| Batched appends, 100 events per append, $w writer(s) | $(printf '%.0f' "$(result "batched.w$w.events_per_s")") events/s = $(result "batched.w$w.ratio")× plain 100-row INSERTs of the same rows into a bare copy of the events table ($(printf '%.0f' "$(result "batched_plain.w$w.rows_per_s")") rows/s) | ≥ 50,000 events/s |"
+  done
+  for w in ${append_writers//,/ }; do
+    echo "| Marten 9.62 beside ours, single-event appends (Marten: Quick mode, one event per session), $w writer(s) | ours $(printf '%.0f' "$(result "marten.single.w$w.ours_per_s")") events/s, Marten $(printf '%.0f' "$(result "marten.single.w$w.marten_per_s")") events/s: ours = $(result "marten.single.w$w.ratio")× Marten | ≥ 3× at 32 writers (#22) |"
+  done
+  for w in ${batch_writers//,/ }; do
+    echo "| Marten 9.62 beside ours, 100-event appends, $w writer(s) | ours $(printf '%.0f' "$(result "marten.batched.w$w.ours_per_s")") events/s, Marten $(printf '%.0f' "$(result "marten.batched.w$w.marten_per_s")") events/s: ours = $(result "marten.batched.w$w.ratio")× Marten | — |"
+  done
+  for store in ours marten; do
+    echo "| A transaction holding its append ${hold_seconds} s among $stall_writers writers, $store: the writers, and the store's own asynchronous consumer | writers $(printf '%.0f' "$(result "stall.$store.writes_per_s_while_held")") events/s while it was held ($(printf '%.0f' "$(result "stall.$store.writes_per_s")") overall; longest write $(result "stall.$store.longest_write_s") s); consumer lag up to $(result "stall.$store.consumer_lag_s") s; $(result "stall.$store.skipped") of $(result "stall.$store.committed") committed events skipped, $(result "stall.$store.out_of_order") out of order, the held event seen: $(result "stall.$store.held_event_seen") | none skipped, none out of order |"
   done
   echo "| Single-event appends, $index_writers writers, the stream index following the log (off: the Merkle tree alone) | $(printf '%.0f' "$(result "index_appends.w$index_writers.on_per_s")") events/s = $(result "index_appends.w$index_writers.ratio")× the same with the index off ($(printf '%.0f' "$(result "index_appends.w$index_writers.off_per_s")")/s) | ≥ 0.9× |"
   echo "| Scenario load through the append path | $(result load.events) events in $(result load.appends) appends ($(result load.transactions) transactions): $(printf '%.0f' "$(result load.events_per_s)") events/s | minutes for 1M |"

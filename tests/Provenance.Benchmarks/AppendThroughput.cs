@@ -122,7 +122,7 @@ internal static class AppendThroughput
         return events;
     }
 
-    private static DatasetVersionContributed Version(Guid id, int version) => new(
+    internal static DatasetVersionContributed Version(Guid id, int version) => new(
         id, version, [new ManifestFile($"part-{version:D5}.parquet", 52_428_800, "sha256:" + new string('a', 64))], 10_000 + version,
         "sha256:" + new string('b', 64), $"s3://benchmark/{id:N}/v{version}/", "Benchmark steward", DateTimeOffset.UtcNow);
 

@@ -9,6 +9,7 @@ using Provenance.Benchmarks;
 //   rebuild  --connection CS [--migrations-connection CS]   (every projection, from the whole log)
 //   export   --url URL   (signs a checkpoint, downloads the whole ledger's bundle, verifies it offline; PROVENANCE_API_KEY)
 //   index-appends --connection CS [--migrations-connection CS] [--writers 32] [--seconds S]   (stream index on and off; a database of its own)
+//   marten   --connection CS [--migrations-connection CS] [--writers 1,8,32] [--batch-writers 1,4] [--seconds S] [--hold-seconds H]   (#20: Marten side by side; a database of its own)
 //   stream-index  --connection CS [--migrations-connection CS] [--rounds R] [--appends N]   (on a loaded scenario: catch-up, signing, proof sizes)
 var command = args.FirstOrDefault();
 var options = Arguments.Parse(args.Skip(1));
@@ -24,6 +25,7 @@ try
         "export" => await ExportVerification.RunAsync(options),
         "index-appends" => await StreamIndexCost.AppendsAsync(options),
         "stream-index" => await StreamIndexCost.ScenarioAsync(options),
+        "marten" => await MartenComparison.RunAsync(options),
         _ => Usage(),
     };
 }
@@ -35,6 +37,6 @@ catch (ArgumentException e)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Provenance.Benchmarks load|lineage|verify-synthetic|appends|rebuild|export|index-appends|stream-index [--option value ...] (see Program.cs)");
+    Console.Error.WriteLine("usage: Provenance.Benchmarks load|lineage|verify-synthetic|appends|rebuild|export|index-appends|stream-index|marten [--option value ...] (see Program.cs)");
     return 2;
 }
