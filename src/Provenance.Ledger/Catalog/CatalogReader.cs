@@ -66,12 +66,13 @@ internal sealed class CatalogReader(NpgsqlDataSource dataSource, EventStoreOptio
     }
 
     public async Task<(IReadOnlyList<CatalogRow> Items, long? Next)> SearchAsync(
-        string? institution, string? modality, bool? retired, string? licenseKind, long after, int limit, CancellationToken cancellationToken)
+        string? institution, string? modality, bool? retired, string? licenseKind, long after, int limit, CancellationToken cancellationToken, string? name = null)
     {
         await using var command = dataSource.CreateCommand(
             $"SELECT registered_position, dataset_id, name, source_institution, modality, retired, license_kinds, version_count, registered_at FROM {_datasets} " +
             "WHERE registered_position > @after AND (@institution IS NULL OR source_institution = @institution) AND (@modality IS NULL OR modality = @modality) " +
             "AND (@retired IS NULL OR retired = @retired) AND (@license IS NULL OR license_kinds @> ARRAY[@license]) " +
+            "AND (@name IS NULL OR name ILIKE @name ESCAPE '\\') " +
             "ORDER BY registered_position LIMIT @limit");
         command.Parameters.Add(new NpgsqlParameter<long>("after", after));
         command.Parameters.Add(new NpgsqlParameter("institution", NpgsqlDbType.Text) { Value = (object?)institution ?? DBNull.Value });
@@ -79,6 +80,9 @@ internal sealed class CatalogReader(NpgsqlDataSource dataSource, EventStoreOptio
         command.Parameters.Add(new NpgsqlParameter("retired", NpgsqlDbType.Boolean) { Value = (object?)retired ?? DBNull.Value });
         command.Parameters.Add(new NpgsqlParameter("license", NpgsqlDbType.Text) { Value = (object?)licenseKind ?? DBNull.Value });
         command.Parameters.Add(new NpgsqlParameter<int>("limit", limit + 1));
+        // A part of the name, any case; %, _ and \ in it are themselves, not wildcards.
+        var pattern = string.IsNullOrEmpty(name) ? null : "%" + name.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
+        command.Parameters.Add(new NpgsqlParameter("name", NpgsqlDbType.Text) { Value = (object?)pattern ?? DBNull.Value });
         var rows = new List<CatalogRow>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

@@ -46,6 +46,26 @@ public sealed class ListingTests(ApiFixture api) : IClassFixture<ApiFixture>
     }
 
     [Fact]
+    public async Task Datasets_are_found_by_a_part_of_their_name_in_any_case_with_wildcards_taken_literally()
+    {
+        var institution = "Institution " + Guid.NewGuid().ToString("N")[..8];
+        var chest = await RegisterAsync("Chest CT, 100% de-identified", institution, "imaging-ct");
+        var head = await RegisterAsync("Head CT under_review", institution, "imaging-ct");
+        await RegisterAsync("Cardiology notes", institution, "clinical-notes");
+
+        async Task<Guid[]> FindAsync(string name) =>
+            (await api.Client.GetFromJsonAsync<JsonElement>($"/datasets?institution={Uri.EscapeDataString(institution)}&name={Uri.EscapeDataString(name)}"))
+            .GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetGuid()).ToArray();
+
+        Assert.Equal([chest, head], await FindAsync("ct"));
+        Assert.Equal([chest], await FindAsync("CHEST"));
+        Assert.Equal([chest], await FindAsync("100%"));
+        Assert.Empty(await FindAsync("100%_"));
+        Assert.Equal([head], await FindAsync("under_review"));
+        Assert.Empty(await FindAsync("under%review"));
+    }
+
+    [Fact]
     public async Task An_unknown_filter_value_is_a_422_naming_it()
     {
         using var response = await api.Client.GetAsync("/datasets?modality=x-ray&limit=9999");

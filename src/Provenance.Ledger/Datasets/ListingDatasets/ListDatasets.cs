@@ -12,7 +12,11 @@ public sealed record DatasetSummary(
     Guid Id, string Name, string SourceInstitution, string Modality, string Status, IReadOnlyList<string> LicenseKinds, int VersionCount, DateTimeOffset RegisteredAt);
 
 internal sealed record ListDatasetsQuery(
-    string? Institution, string? Modality, string? Status, string? LicenseKind, bool? Cleared, DateOnly? On, string? After, int? Limit) : IRequest<Page<DatasetSummary>>;
+    string? Institution, string? Modality, string? Status, string? LicenseKind, bool? Cleared, DateOnly? On, string? After, int? Limit) : IRequest<Page<DatasetSummary>>
+{
+    /// <summary>#21: a part of the dataset's name, matched in any case (wildcards are literal).</summary>
+    public string? Name { get; init; }
+}
 
 internal sealed class ListDatasetsValidator : IValidator<ListDatasetsQuery>
 {
@@ -35,6 +39,7 @@ internal sealed class ListDatasetsValidator : IValidator<ListDatasetsQuery>
         }
 
         errors.Text("institution", request.Institution, maxLength: 200, required: false);
+        errors.Text("name", request.Name, maxLength: 200, required: false);
     }
 }
 
@@ -60,7 +65,7 @@ internal sealed class HandleListDatasets(
         var limit = request.Limit ?? Paging.DefaultLimit;
         var scan = request.Cleared is null ? limit : Math.Min(limit * CandidatesPerItem, 5_000);
         var (items, next) = await catalog.SearchAsync(request.Institution, request.Modality, retired, request.LicenseKind,
-            Paging.After(request.After), scan, cancellationToken);
+            Paging.After(request.After), scan, cancellationToken, request.Name);
         if (request.Cleared is { } wanted)
         {
             var day = request.On ?? DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
