@@ -13,7 +13,7 @@ explorer_build() {
   command -v npm >/dev/null 2>&1 || { explorer_log "npm is not installed: the lineage explorer is not built (install Node.js 20 and npm)."; return 1; }
   stamp="$dir/node_modules/.package-lock.sha256"
   if [ ! -f "$stamp" ] || [ "$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)" != "$(cat "$stamp")" ]; then
-    explorer_log "npm ci (cytoscape, playwright-core)"
+    explorer_log "npm ci (cytoscape, playwright-core, axe-core)"
     (cd "$dir" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error </dev/null >/dev/null) || { explorer_log "npm ci failed."; return 1; }
     sha256sum "$dir/package-lock.json" | cut -d' ' -f1 >"$stamp"
   fi

@@ -5,49 +5,8 @@
 // downloads the audit bundle, the model card and the disclosure of the selection. Every request goes to the API with the key; the API
 // decides what the key's roles may read, and the page offers only what those roles may do.
 
-const $ = (id) => document.getElementById(id);
-const keyStore = 'provenance.explorer.apiKey';
-const state = { key: sessionStorage.getItem(keyStore), me: null, graph: null, selected: null, lineage: null, documents: null };
-
-class ApiError extends Error {
-  constructor(status, problem) {
-    super(problem?.detail || problem?.title || `The API answered ${status}.`);
-    this.status = status;
-  }
-}
-
-async function api(path, accept = 'application/json') {
-  const response = await fetch(path, { headers: { Authorization: `ApiKey ${state.key}`, Accept: accept } });
-  if (!response.ok) {
-    let problem = null;
-    try { problem = await response.json(); } catch { /* not a problem document */ }
-    throw new ApiError(response.status, problem);
-  }
-  return accept === 'application/json' ? response.json() : response;
-}
-
-function say(text, isError = false) {
-  $('message').textContent = text;
-  $('message').className = isError ? 'error' : '';
-}
-
-function element(tag, text, className) {
-  const node = document.createElement(tag);
-  if (text !== undefined && text !== null) node.textContent = String(text);
-  if (className) node.className = className;
-  return node;
-}
-
-function table(headers, rows) {
-  const result = element('table');
-  const head = result.insertRow();
-  headers.forEach((h) => head.appendChild(element('th', h)));
-  rows.forEach((cells) => {
-    const row = result.insertRow();
-    cells.forEach((c) => row.insertCell().appendChild(c instanceof Node ? c : document.createTextNode(c ?? '—')));
-  });
-  return result;
-}
+import { $, keyStore, state, api, say, element, table, endOfDay, query, showPage } from './core.js';
+import { showDatasets, showDataset } from './datasets.js';
 
 // --- Signing in -----------------------------------------------------------------------------
 
@@ -66,10 +25,49 @@ async function signIn(key) {
   $('whoami').hidden = false;
   $('principal').textContent = `${state.me.principal} (${state.me.roles.join(', ')}${state.me.institution ? `, ${state.me.institution}` : ''})`;
   $('workspace').hidden = false;
+  $('pages').hidden = false;
   // Exports are for regulators and administrators only: other roles are not offered the button.
   $('download-bundle').hidden = !state.me.roles.some((r) => r === 'regulator' || r === 'admin');
   say('');
   await loadModels();
+  await route();
+}
+
+// --- Pages: each has its own address (the part after #), which survives a reload and can be shared --
+
+function parseHash() {
+  const [path, search] = location.hash.replace(/^#/, '').split('?');
+  return { parts: path.split('/').filter(Boolean).map(decodeURIComponent), parameters: new URLSearchParams(search ?? '') };
+}
+
+async function route() {
+  if (!state.me) return;
+  const { parts, parameters } = parseHash();
+  say('');
+  if (parts[0] === 'datasets' && parts.length === 1) return showDatasets(parameters);
+  if (parts[0] === 'datasets' && parts.length === 2) return showDataset(parts[1], parameters);
+  showPage('page-models', 'Models');
+  if (parts[0] === 'models' && parts.length === 4 && parts[2] === 'versions') {
+    const value = JSON.stringify({ modelId: parts[1], version: parts[3] });
+    const option = [...$('model').options].find((o) => o.value === value);
+    if (!option) {
+      say('That model version is not in the ledger, or this key may not read it.', true);
+      return;
+    }
+    $('model').value = value;
+    $('as-of').value = parameters.get('asOf') ?? '';
+    await loadLineage();
+  }
+}
+
+function modelHash(model) {
+  return `#/models/${encodeURIComponent(model.modelId)}/versions/${encodeURIComponent(model.version)}${query({ asOf: $('as-of').value })}`;
+}
+
+/** Goes to an address; the same address again reloads its page (the browser sends no hashchange then). */
+function navigate(hash) {
+  if (location.hash === hash) route();
+  else location.hash = hash;
 }
 
 function signOut() {
@@ -153,6 +151,22 @@ function draw(title, answer) {
     ],
   });
   state.graph.on('tap', 'node', (event) => select(event.target.data('node')));
+  // Every node is reachable without a mouse: a button per node, named with its kind and clearance.
+  const words = { cleared: 'cleared at training and today', lapsed: 'cleared at training, not today', blocked: 'not cleared at training',
+    idle: 'not used in training, cleared today', 'idle-blocked': 'not used in training, not cleared today', other: '' };
+  $('graph-nodes').replaceChildren(...answer.nodes.map((n) => {
+    const item = element('li');
+    const button = element('button', `${label(n)}${words[clearanceClass(n)] ? `: ${words[clearanceClass(n)]}` : ` (${n.kind.replace('-', ' ')})`}`);
+    button.type = 'button';
+    button.addEventListener('click', () => {
+      state.graph.nodes().unselect();
+      state.graph.getElementById(n.id).select();
+      select(n);
+      $('details').focus();
+    });
+    item.appendChild(button);
+    return item;
+  }));
   const versions = answer.nodes.filter((n) => n.kind === 'dataset-version');
   const counts = Object.groupBy(versions, clearanceClass);
   $('summary').textContent = `${answer.nodes.length} nodes, ${answer.edges.length} edges; dataset versions: ` +
@@ -166,11 +180,15 @@ function selectedModel() {
 }
 
 function asOfQuery() {
-  // The end of the chosen day, in UTC: the ledger as it stood when that day ended.
-  return $('as-of').value ? `?asOf=${encodeURIComponent(`${$('as-of').value}T23:59:59.999Z`)}` : '';
+  return query({ asOf: endOfDay($('as-of').value) });
 }
 
-async function showLineage() {
+function showLineage() {
+  const model = selectedModel();
+  if (model) navigate(modelHash(model));
+}
+
+async function loadLineage() {
   const model = selectedModel();
   if (!model) return;
   say('Loading the lineage…');
@@ -325,7 +343,7 @@ async function select(node) {
     ['Kind', node.kind], ['Institution', node.sourceInstitution], ['Fingerprint', node.fingerprint], ['Records', node.recordCount],
     ['Started', node.startedAt], ['Finished', node.finishedAt], ['Overridden', node.overridden],
   ].filter(([, v]) => v !== undefined && v !== null);
-  details.appendChild(table(['', ''], facts.map(([k, v]) => [k, String(v)])));
+  details.appendChild(table(['Fact', 'Value'], facts.map(([k, v]) => [k, String(v)])));
 
   for (const clearance of [...(node.clearanceAtTraining ?? []).map((c) => ['At training', c]), ...(node.clearanceToday ? [['Today', node.clearanceToday]] : [])]) {
     const [when, c] = clearance;
@@ -377,6 +395,7 @@ $('show-impact').addEventListener('click', showImpact);
 $('download-bundle').addEventListener('click', downloadBundle);
 $('download-card').addEventListener('click', downloadCard);
 $('download-disclosure').addEventListener('click', downloadDisclosure);
+window.addEventListener('hashchange', route);
 if (state.key) signIn(state.key);
 
 // For automation (the browser test, accessibility tools): the graph on screen.

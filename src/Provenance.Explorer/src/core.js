@@ -1,0 +1,87 @@
+// What every page of the workspace shares: the signed-in key and caller, requests to the API, and
+// small DOM helpers. Nothing here knows a page.
+
+export const $ = (id) => document.getElementById(id);
+export const keyStore = 'provenance.explorer.apiKey';
+export const state = { key: sessionStorage.getItem(keyStore), me: null, graph: null, selected: null, lineage: null, documents: null };
+
+export class ApiError extends Error {
+  constructor(status, problem) {
+    super(problem?.detail || problem?.title || `The API answered ${status}.`);
+    this.status = status;
+  }
+}
+
+export async function api(path, accept = 'application/json') {
+  const response = await fetch(path, { headers: { Authorization: `ApiKey ${state.key}`, Accept: accept } });
+  if (!response.ok) {
+    let problem = null;
+    try { problem = await response.json(); } catch { /* not a problem document */ }
+    throw new ApiError(response.status, problem);
+  }
+  return accept === 'application/json' ? response.json() : response;
+}
+
+export function say(text, isError = false) {
+  $('message').textContent = text;
+  $('message').className = isError ? 'error' : '';
+}
+
+export function element(tag, text, className) {
+  const node = document.createElement(tag);
+  if (text !== undefined && text !== null) node.textContent = String(text);
+  if (className) node.className = className;
+  return node;
+}
+
+export function link(href, text, className) {
+  const node = element('a', text, className);
+  node.href = href;
+  return node;
+}
+
+/** A table with a caption (for screen readers and print) and header cells scoped to their columns. */
+export function table(headers, rows, caption) {
+  const result = element('table');
+  if (caption) result.createCaption().textContent = caption;
+  const head = result.createTHead().insertRow();
+  headers.forEach((h) => {
+    const cell = element('th', h);
+    cell.scope = 'col';
+    head.appendChild(cell);
+  });
+  const body = result.createTBody();
+  rows.forEach((cells) => {
+    const row = body.insertRow();
+    cells.forEach((c) => row.insertCell().appendChild(c instanceof Node ? c : document.createTextNode(c ?? '—')));
+  });
+  return result;
+}
+
+/** The end of a chosen day in UTC, as the API's asOf: the ledger as it stood when that day ended. */
+export function endOfDay(day) {
+  return day ? `${day}T23:59:59.999Z` : null;
+}
+
+/** A query string from the entries that have a value. */
+export function query(values) {
+  const parameters = new URLSearchParams();
+  for (const [name, value] of Object.entries(values)) if (value !== undefined && value !== null && value !== '') parameters.set(name, value);
+  const text = parameters.toString();
+  return text ? `?${text}` : '';
+}
+
+// --- Pages: each has its own address (the part after #), which survives a reload and can be shared --
+
+const pages = ['page-models', 'page-datasets', 'page-dataset'];
+
+/** Shows one page of the workspace, marks its place in the navigation, and names the tab after it. */
+export function showPage(id, title) {
+  for (const page of pages) $(page).hidden = page !== id;
+  for (const item of document.querySelectorAll('#pages a')) {
+    if (item.dataset.page === id || (id === 'page-dataset' && item.dataset.page === 'page-datasets')) item.setAttribute('aria-current', 'page');
+    else item.removeAttribute('aria-current');
+  }
+  document.title = `Provenance · ${title}`;
+}
+
