@@ -7,6 +7,8 @@
 
 import { $, keyStore, state, api, say, element, table, endOfDay, query, showPage } from './core.js';
 import { showDatasets, showDataset } from './datasets.js';
+import { showProtocols, showProtocol } from './protocols.js';
+import { showAudit, mayAudit } from './audit.js';
 
 // --- Signing in -----------------------------------------------------------------------------
 
@@ -27,7 +29,8 @@ async function signIn(key) {
   $('workspace').hidden = false;
   $('pages').hidden = false;
   // Exports are for regulators and administrators only: other roles are not offered the button.
-  $('download-bundle').hidden = !state.me.roles.some((r) => r === 'regulator' || r === 'admin');
+  $('download-bundle').hidden = !mayAudit();
+  $('nav-audit').hidden = !mayAudit();
   say('');
   await loadModels();
   await route();
@@ -46,6 +49,9 @@ async function route() {
   say('');
   if (parts[0] === 'datasets' && parts.length === 1) return showDatasets(parameters);
   if (parts[0] === 'datasets' && parts.length === 2) return showDataset(parts[1], parameters);
+  if (parts[0] === 'protocols' && parts.length === 1) return showProtocols(parameters);
+  if (parts[0] === 'protocols' && parts.length === 2) return showProtocol(parts[1], parameters);
+  if (parts[0] === 'audit') return showAudit();
   showPage('page-models', 'Models');
   if (parts[0] === 'models' && parts.length === 4 && parts[2] === 'versions') {
     const value = JSON.stringify({ modelId: parts[1], version: parts[3] });

@@ -73,13 +73,14 @@ export function query(values) {
 
 // --- Pages: each has its own address (the part after #), which survives a reload and can be shared --
 
-const pages = ['page-models', 'page-datasets', 'page-dataset'];
+const pages = ['page-models', 'page-datasets', 'page-dataset', 'page-protocols', 'page-protocol', 'page-audit'];
+const parents = { 'page-dataset': 'page-datasets', 'page-protocol': 'page-protocols' };
 
 /** Shows one page of the workspace, marks its place in the navigation, and names the tab after it. */
 export function showPage(id, title) {
   for (const page of pages) $(page).hidden = page !== id;
   for (const item of document.querySelectorAll('#pages a')) {
-    if (item.dataset.page === id || (id === 'page-dataset' && item.dataset.page === 'page-datasets')) item.setAttribute('aria-current', 'page');
+    if (item.dataset.page === id || item.dataset.page === parents[id]) item.setAttribute('aria-current', 'page');
     else item.removeAttribute('aria-current');
   }
   document.title = `Provenance · ${title}`;

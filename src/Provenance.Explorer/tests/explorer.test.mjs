@@ -296,6 +296,73 @@ await test('Datasets are searched by name and filters on the server, paged by ad
   assert(page.url().endsWith(`#/datasets/${dataset.id}?asOf=${before}`), `the as-of is not in the address: ${page.url()}`);
 }, { mayFail: [/^\/datasets\/[0-9a-f-]{36}$/] });
 
+await test('IRB protocols are listed with their status, and a protocol has a page with its terms, status over time, coverage and what relied on it', async (page) => {
+  const protocols = (await api('/irb/protocols?limit=100', keys.IRB_REVIEWER_KEY)).items;
+  assert(protocols.length > 0, 'the demo should hold IRB protocols');
+  const usages = await Promise.all(protocols.map((p) => api(`/irb/protocols/${p.id}/usage`, keys.IRB_REVIEWER_KEY)));
+  const index = usages.findIndex((u) => u.reliance.modelVersions.length > 0);
+  const chosen = protocols[Math.max(0, index)];
+  const usage = usages[Math.max(0, index)];
+  const view = await api(`/irb/protocols/${chosen.id}`, keys.IRB_REVIEWER_KEY);
+
+  await signIn(page, keys.IRB_REVIEWER_KEY, '#/protocols');
+  await page.waitForSelector('#protocol-results table');
+  const numbers = await page.$$eval('#protocol-results tbody tr td:first-child', (cells) => cells.map((c) => c.textContent));
+  assert(JSON.stringify(numbers) === JSON.stringify(protocols.slice(0, 25).map((p) => p.protocolNumber)), `the list shows ${numbers.join(', ')}`);
+  await accessible(page, 'the IRB protocols page');
+  assert(await page.isHidden('#nav-audit'), 'an IRB reviewer is offered the audit page');
+
+  await page.click(`#protocol-results a >> text=${chosen.protocolNumber}`);
+  await page.waitForSelector('#protocol-reliance-title');
+  assert(page.url().endsWith(`#/protocols/${chosen.id}`), `the protocol's address is ${page.url()}`);
+  const body = await page.textContent('#protocol-body');
+  assert(body.includes(`${view.status} on ${view.day}`), `the page does not give the status on the day (${view.status})`);
+  const statusRows = await page.$$eval('#protocol-body section:nth-of-type(2) tbody tr', (rows) => rows.length);
+  assert(statusRows === view.statusHistory.length, `the status history has ${statusRows} rows; the API's has ${view.statusHistory.length}`);
+  assert(body.includes(`${usage.reliance.modelVersions.length} model version(s) relied on this protocol`), 'the page does not count the model versions that relied on it');
+  for (const model of usage.reliance.modelVersions) assert(body.includes(`${model.modelName} ${model.modelVersion}`), `the page does not name ${model.modelName} ${model.modelVersion}`);
+  await accessible(page, 'an IRB protocol\'s page');
+  await page.screenshot({ path: join(results, 'workspace-protocol.png'), fullPage: true });
+
+  // The role that may not export: the audit page's address says so and shows nothing of it.
+  await page.goto(new URL('/explorer/#/audit', base).href);
+  await page.waitForSelector('#message.error >> text=regulators and administrators');
+  assert(await page.isHidden('#audit-body'), 'the audit page shows its content to an IRB reviewer');
+});
+
+await test('The audit page shows the signed checkpoint and verifies an event\'s inclusion proof in the browser, and refuses a tampered one', async (page) => {
+  const latest = await api('/checkpoints/latest', keys.REGULATOR_KEY);
+  const position = Math.max(1, Math.floor(latest.treeSize / 2));
+  const proof = await api(`/events/${position}/inclusion-proof?treeSize=${latest.treeSize}`, keys.REGULATOR_KEY);
+  const event = JSON.parse(proof.envelope);
+
+  await signIn(page, keys.REGULATOR_KEY, '#/audit');
+  await page.waitForSelector('#audit-checkpoint .note');
+  assert((await page.textContent('#audit-checkpoint')).includes(`Tree size ${latest.treeSize}`), 'the page does not show the latest checkpoint');
+  assert(await page.isVisible('#nav-audit'), 'a regulator is not offered the audit page');
+  await page.fill('#proof-position', String(position));
+  await page.click('#proof-form button[type=submit]');
+  await page.waitForSelector('#proof-result h3 >> text=Verified in this browser');
+  const steps = await page.textContent('#proof-result');
+  assert(steps.includes(`a ${event.type} event of stream ${event.streamId}`), `the verified event is not described: ${steps}`);
+  await accessible(page, 'the audit page');
+  await page.screenshot({ path: join(results, 'workspace-audit.png'), fullPage: true });
+
+  // The same check with one proof hash altered on its way to the page: refused, saying why.
+  await page.route(`**/events/${position}/inclusion-proof*`, async (route) => {
+    const response = await route.fetch();
+    const body = await response.json();
+    if (body.proof.length === 0) throw new Error('the chosen event needs a proof of at least one hash');
+    const first = Uint8Array.from(atob(body.proof[0]), (c) => c.charCodeAt(0));
+    first[0] ^= 0x01;
+    body.proof[0] = btoa(String.fromCharCode(...first));
+    await route.fulfill({ response, json: body });
+  });
+  await page.click('#proof-form button[type=submit]');
+  await page.waitForSelector('#proof-result h3 >> text=Not verified');
+  assert((await page.textContent('#proof-result')).includes('does not lead to the signed root'), 'the refusal does not say why');
+});
+
 await test('The API reference at /docs lists every tag of the OpenAPI document, loads nothing from elsewhere, and takes an API key', async (page) => {
   const openapi = await (await fetch(new URL('/openapi/v1.json', base))).json();
   const tags = openapi.tags.map((t) => t.name);
