@@ -9,6 +9,7 @@ import { $, keyStore, state, api, say, element, table, endOfDay, query, showPage
 import { showDatasets, showDataset } from './datasets.js';
 import { showProtocols, showProtocol } from './protocols.js';
 import { showAudit, mayAudit } from './audit.js';
+import { showOverview } from './overview.js';
 
 // --- Signing in -----------------------------------------------------------------------------
 
@@ -52,6 +53,7 @@ async function route() {
   if (parts[0] === 'protocols' && parts.length === 1) return showProtocols(parameters);
   if (parts[0] === 'protocols' && parts.length === 2) return showProtocol(parts[1], parameters);
   if (parts[0] === 'audit') return showAudit();
+  if (parts[0] === 'overview' || parts.length === 0) return showOverview(parameters);
   showPage('page-models', 'Models');
   if (parts[0] === 'models' && parts.length === 4 && parts[2] === 'versions') {
     const value = JSON.stringify({ modelId: parts[1], version: parts[3] });

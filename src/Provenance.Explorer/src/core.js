@@ -73,7 +73,7 @@ export function query(values) {
 
 // --- Pages: each has its own address (the part after #), which survives a reload and can be shared --
 
-const pages = ['page-models', 'page-datasets', 'page-dataset', 'page-protocols', 'page-protocol', 'page-audit'];
+const pages = ['page-overview', 'page-models', 'page-datasets', 'page-dataset', 'page-protocols', 'page-protocol', 'page-audit'];
 const parents = { 'page-dataset': 'page-datasets', 'page-protocol': 'page-protocols' };
 
 /** Shows one page of the workspace, marks its place in the navigation, and names the tab after it. */

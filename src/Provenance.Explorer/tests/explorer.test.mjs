@@ -75,7 +75,8 @@ async function accessible(page, what) {
 // The picker's label of a model version, as the page writes it (owner and id tell same-named models apart).
 const modelLabel = (model, version) => `${model.name} ${version} · ${model.owner} · ${model.id.slice(0, 8)}`;
 
-async function signIn(page, key, hash = '') {
+// Without an address the workspace opens on its overview; the model version tests start at the models page.
+async function signIn(page, key, hash = '#/models') {
   await page.goto(new URL(`/explorer/${hash}`, base).href);
   await page.fill('#api-key', key);
   await page.click('#sign-in button[type=submit]');
@@ -361,6 +362,36 @@ await test('The audit page shows the signed checkpoint and verifies an event\'s 
   await page.click('#proof-form button[type=submit]');
   await page.waitForSelector('#proof-result h3 >> text=Not verified');
   assert((await page.textContent('#proof-result')).includes('does not lead to the signed root'), 'the refusal does not say why');
+});
+
+await test('The overview counts the ledger and lists what needs attention as the API does, each item linked to what it is about', async (page) => {
+  const overview = await api('/overview', keys.IRB_REVIEWER_KEY);
+  assert(overview.attention.length > 0, 'the demo should hold something that needs attention');
+
+  await signIn(page, keys.IRB_REVIEWER_KEY, '');
+  await page.waitForSelector('#attention-title');
+  assert(await page.getAttribute('#pages a[data-page=page-overview]', 'aria-current') === 'page', 'the workspace does not open on its overview');
+  const text = await page.textContent('#overview-body');
+  assert(text.includes(`${overview.counts.datasets.toLocaleString('en-US')} datasets`), 'the dataset count is not the API\'s');
+  assert(text.includes(`${overview.counts.irbProtocols.toLocaleString('en-US')} IRB protocols`), 'the protocol count is not the API\'s');
+  for (const item of overview.attention) assert(text.includes(item.text), `the overview does not list: ${item.text}`);
+  const rows = await page.$$eval('#overview-body section.attention tbody tr', (r) => r.length);
+  assert(rows === overview.attention.length, `the page lists ${rows} items; the API ${overview.attention.length}`);
+  await accessible(page, 'the overview');
+  await page.screenshot({ path: join(results, 'workspace-overview.png'), fullPage: true });
+
+  // An item's link leads to the page of what it is about.
+  const withModel = overview.attention.find((i) => i.modelId);
+  await page.click(`#overview-body a[href^="#/models/${withModel.modelId}"] >> nth=0`);
+  await page.waitForFunction(() => document.querySelector('#summary').textContent.length > 0);
+  assert(page.url().includes(`#/models/${withModel.modelId}/versions/`), `the link led to ${page.url()}`);
+
+  // As of the day before the demo was loaded, the ledger held nothing of it.
+  const registered = (await api('/datasets?limit=1', keys.IRB_REVIEWER_KEY)).items[0].registeredAt;
+  const before = new Date(Date.parse(registered) - 86400000).toISOString().slice(0, 10);
+  await page.goto(new URL(`/explorer/#/overview?asOf=${before}`, base).href);
+  await page.waitForSelector(`#attention-title >> text=on ${before}: nothing`);
+  assert((await page.textContent('#overview-body')).includes('0 datasets'), 'as of before the demo, the overview still counts its datasets');
 });
 
 await test('The API reference at /docs lists every tag of the OpenAPI document, loads nothing from elsewhere, and takes an API key', async (page) => {

@@ -51,6 +51,8 @@ public sealed class RoleMatrixTests(ApiFixture api) : IClassFixture<ApiFixture>
         ["GET /docs/favicon.svg"] = 'P',
         // #20: the Prometheus scrape; administrators (or the scrape credential, tested in MetricsTests).
         ["GET /metrics"] = 'A',
+        // #21: the workspace's overview; every reading role.
+        ["GET /overview"] = 'R',
         ["GET /access/me"] = 'R',
         ["GET /datasets/"] = 'R',
         ["GET /datasets/{id:guid}"] = 'R',

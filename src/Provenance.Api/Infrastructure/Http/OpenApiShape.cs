@@ -30,6 +30,7 @@ internal static class OpenApiShape
         ["IRB"] = "IRB protocols: approvals and exempt determinations, amendments, suspensions, reinstatements, terminations and closures.",
         ["Licenses"] = "Licenses and agreements (DUA, BAA, SPDX and custom licenses): grants, amendments, terminations.",
         ["Lineage"] = "Where a model version's training data came from, what depends on a dataset version, what relied on a protocol.",
+        ["Workspace"] = "The compliance workspace's overview: how much the ledger holds and what needs attention on a day.",
         ["Models"] = "Models, their training runs, releases and withdrawals; their regulatory status, change control plans, evaluations, monitoring findings, model cards and procurement disclosures.",
     };
 
