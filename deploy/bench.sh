@@ -20,6 +20,7 @@
 #   5. the lineage query of the flagship model version (1,000 dataset versions, derivation depth
 #      10) over HTTP, p50/p95/p99: at rest, while a second client appends 50 events a second, and
 #      (after a restart) with answer reuse off;
+#   5b. the workspace's overview and a dataset page rendered in headless Chromium (#21);
 #   6. HTTP appends (POST /datasets) by wrk at 64 connections, after a warm-up: events/s, p50, p99;
 #   7. exports the whole ledger as one audit bundle and verifies it offline, against the machine's
 #      raw SHA-256 throughput;
@@ -35,17 +36,19 @@ repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
 # shellcheck source=SCRIPTDIR/lib/postgres.sh
 source "$repo/deploy/lib/postgres.sh"
+# shellcheck source=SCRIPTDIR/lib/explorer.sh
+source "$repo/deploy/lib/explorer.sh"
 
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1 MSBUILDDISABLENODEREUSE=1
 
 events=1000000 seed=20261122 chains=100 depth=10 warmup=30 iterations=500 write=1 tiny="" append_seconds=10 append_writers="1,8,32"
-batch_writers="1,4" http_warmup=20 http_seconds=20 index_writers=32 index_repeat=3 marten_repeat=3 hold_seconds=10 stall_writers=32
+batch_writers="1,4" http_warmup=20 http_seconds=20 index_writers=32 index_repeat=3 marten_repeat=3 hold_seconds=10 stall_writers=32 render_runs=5
 while [ $# -gt 0 ]; do
   case "$1" in
     --events) events="$2"; shift 2 ;;
     --seed) seed="$2"; shift 2 ;;
     --tiny) tiny=1; events=3000; chains=5; depth=3; warmup=3; iterations=20; write=""; append_seconds=1; append_writers="1,4"
-      batch_writers="1"; http_warmup=1; http_seconds=2; index_writers=4; index_repeat=1; marten_repeat=1; hold_seconds=2; stall_writers=4; shift ;;
+      batch_writers="1"; http_warmup=1; http_seconds=2; index_writers=4; index_repeat=1; marten_repeat=1; hold_seconds=2; stall_writers=4; render_runs=2; shift ;;
     --no-write) write=""; shift ;;
     *) echo "usage: bash deploy/bench.sh [--events N] [--seed S] [--tiny] [--no-write]" >&2; exit 2 ;;
   esac
@@ -87,6 +90,9 @@ ensure_wrk() {
 
 pg_ensure_installed
 ensure_wrk
+# #21: the workspace's assets (served by the API) and the browser that renders them.
+explorer_build
+explorer_ensure_chromium
 step "Building (Release)"
 dotnet build -c Release tests/Provenance.Benchmarks/Provenance.Benchmarks.csproj -v quiet -nologo >/dev/null
 bench="$repo/tests/Provenance.Benchmarks/bin/Release/net10.0/Provenance.Benchmarks.dll"
@@ -186,6 +192,9 @@ step "Lineage of the flagship model version ($((chains * depth)) dataset version
 lineage lineage
 lineage lineage_moving --writes-per-second 50
 mark_rss lineage
+step "The workspace in a browser: the overview and a dataset page rendered (headless Chromium, $render_runs runs each)"
+(cd "$repo/src/Provenance.Explorer" && PROVENANCE_URL="$api_url" PROVENANCE_API_KEY="$admin_key" node tests/render.bench.mjs "$render_runs") 2>&1 | collect
+mark_rss render
 step "HTTP appends: POST /datasets by wrk, 64 connections (${http_warmup} s warm-up, then ${http_seconds} s)"
 # The warm-up lets the runtime's tiered compilation finish: the figures are the service's steady state.
 PROVENANCE_API_KEY="$admin_key" wrk -t1 -c64 -d"${http_warmup}s" -s "$repo/deploy/bench/register-dataset.lua" "$api_url/datasets" >/dev/null
@@ -247,6 +256,7 @@ table="$work/table.md"
     key="${mode%%:*}"
     echo "| Lineage ($((chains * depth)) dataset versions, depth $depth, $(result load.events)-event ledger), ${mode#*:} | p50 $(result "$key.p50_ms") ms, p95 $(result "$key.p95_ms") ms, p99 $(result "$key.p99_ms") ms ($(result "$key.bytes") bytes) | p95 ≤ 20 ms |"
   done
+  echo "| The workspace in headless Chromium on the $(result load.events)-event ledger, from its address to its data on screen: the overview (counts and what needs attention), a dataset page | overview median $(result render.overview_ms) ms (slowest $(result render.overview_max_ms) ms), dataset page median $(result render.dataset_ms) ms (slowest $(result render.dataset_max_ms) ms) | < 1 s each |"
   echo "| HTTP appends (POST /datasets, one event each), wrk, 64 connections | $(printf '%.0f' "$(result http.events_per_s)") events/s, p50 $(result http.p50_ms) ms, p99 $(result http.p99_ms) ms ($(result http.requests) requests, $(result http.failed) failed) | ≥ 3,000 events/s, p99 ≤ 50 ms |"
   echo "| Export of the whole ledger as one audit bundle (ZIP) | $(result export.events) events, $(printf '%.0f' "$(result export.events_per_s)") events/s, $(result export.mb_per_s) MB/s ($(awk -v b="$(result export.bytes)" 'BEGIN { printf "%.0f", b / 1e6 }') MB) | — |"
   echo "| Offline verification of that bundle | $(printf '%.0f' "$(result verify.events_per_s)") events/s, $(result verify.mb_per_s) MB/s; raw SHA-256 on one core: $(printf '%.0f' "$(result sha256.mb_per_s)") MB/s | ≥ 200,000 events/s |"

@@ -5,7 +5,7 @@
 // downloads the audit bundle, the model card and the disclosure of the selection. Every request goes to the API with the key; the API
 // decides what the key's roles may read, and the page offers only what those roles may do.
 
-import { $, keyStore, state, api, say, element, table, endOfDay, query, showPage } from './core.js';
+import { $, keyStore, state, api, say, element, table, endOfDay, query, showPage, mayDo } from './core.js';
 import { showDatasets, showDataset } from './datasets.js';
 import { showProtocols, showProtocol } from './protocols.js';
 import { showAudit, mayAudit } from './audit.js';
@@ -32,6 +32,8 @@ async function signIn(key) {
   // Exports are for regulators and administrators only: other roles are not offered the button.
   $('download-bundle').hidden = !mayAudit();
   $('nav-audit').hidden = !mayAudit();
+  $('capabilities').textContent = `With this key you may ${mayDo(state.me.roles).join('; ')}.`;
+  $('capabilities').hidden = false;
   say('');
   await loadModels();
   await route();
@@ -353,10 +355,23 @@ async function select(node) {
   ].filter(([, v]) => v !== undefined && v !== null);
   details.appendChild(table(['Fact', 'Value'], facts.map(([k, v]) => [k, String(v)])));
 
-  for (const clearance of [...(node.clearanceAtTraining ?? []).map((c) => ['At training', c]), ...(node.clearanceToday ? [['Today', node.clearanceToday]] : [])]) {
-    const [when, c] = clearance;
-    details.appendChild(element('h3', `${when} (${c.day}): ${c.cleared ? 'cleared' : 'not cleared'}`, c.cleared ? 'ok' : 'finding'));
-    for (const finding of c.findings) details.appendChild(element('p', `${finding.code}: ${finding.message}`, 'finding'));
+  // #21: each verdict once, and each finding once, saying on which of those days it held.
+  const verdicts = [...(node.clearanceAtTraining ?? []).map((c) => [`at training (${c.day})`, c]), ...(node.clearanceToday ? [[`today (${node.clearanceToday.day})`, node.clearanceToday]] : [])];
+  if (verdicts.length) {
+    details.appendChild(element('h3', `Clearance of ${label(node)}`));
+    const list = element('ul');
+    for (const [when, c] of verdicts) list.appendChild(element('li', `${when}: ${c.cleared ? 'cleared' : 'not cleared'}`, c.cleared ? 'ok' : 'finding'));
+    details.appendChild(list);
+    const findings = new Map();
+    for (const [when, c] of verdicts) {
+      for (const finding of c.findings) {
+        const key = `${finding.code}\n${finding.message}`;
+        findings.set(key, { finding, when: [...(findings.get(key)?.when ?? []), when] });
+      }
+    }
+    for (const { finding, when } of findings.values()) {
+      details.appendChild(element('p', `${finding.code}: ${finding.message} (${when.join('; ')})`, 'finding'));
+    }
   }
   if (node.deidentificationDecisions?.length) {
     details.appendChild(element('h3', 'De-identification decisions'));

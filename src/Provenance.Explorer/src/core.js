@@ -86,3 +86,19 @@ export function showPage(id, title) {
   document.title = `Provenance · ${title}`;
 }
 
+
+// What each kind of access lets a caller do, as the API's role policies grant it (docs/security.md).
+const abilities = [
+  [['steward', 'irb-reviewer', 'regulator', 'admin'], 'read the ledger, its lineage and its proofs'],
+  [['steward', 'admin'], 'register datasets and record their versions, de-identification decisions, licenses and consent withdrawals'],
+  [['steward', 'admin'], 'record models, training runs, evidence and releases'],
+  [['irb-reviewer', 'admin'], 'record IRB approvals and their changes'],
+  [['steward', 'irb-reviewer', 'admin'], 'import records in bulk'],
+  [['regulator', 'admin'], 'export audit bundles'],
+  [['admin'], 'manage API keys, projections and checkpoints'],
+];
+
+/** What the signed-in roles may do, in words (the page offers only those; the API enforces them). */
+export function mayDo(roles) {
+  return abilities.filter(([allowed]) => allowed.some((r) => roles.includes(r))).map(([, what]) => what);
+}

@@ -93,6 +93,8 @@ await test('A reviewer signs in, opens a model version and sees its lineage grap
   assert(await page.isHidden('#sign-in'), 'the sign-in form is still shown after signing in');
   assert((await page.textContent('#principal')).includes('irb-reviewer'), 'the signed-in principal and role are not shown');
   assert(await page.isHidden('#download-bundle'), 'an IRB reviewer was offered the audit bundle, which only regulators and administrators may export');
+  const abilities = await page.textContent('#capabilities');
+  assert(abilities.includes('record IRB approvals') && !abilities.includes('export audit bundles'), `the page says an IRB reviewer may: ${abilities}`);
   await page.selectOption('#model', { label: modelLabel(model, version) });
   await page.click('#show-lineage');
   await page.waitForFunction(() => document.querySelector('#summary').textContent.length > 0);
@@ -111,6 +113,10 @@ await test('A reviewer signs in, opens a model version and sees its lineage grap
   await page.waitForSelector(`#details .finding >> text=${finding.code}`);
   const details = await page.textContent('#details');
   assert(details.includes(finding.message), 'the details panel does not give the finding\'s reason');
+  // #21: each finding once, with the days it held, under the version it is about.
+  const shown = await page.$$eval('#details p.finding', (list) => list.map((p) => p.textContent));
+  assert(new Set(shown).size === shown.length, `a finding is shown twice: ${shown.join(' | ')}`);
+  assert(details.includes(`Clearance of ${uncleared.name} v${uncleared.version}`), 'the clearance does not say which version it is about');
   await page.waitForSelector('#details table >> nth=-1');
   const history = await api(`/datasets/${uncleared.datasetId}/events?limit=50`, keys.IRB_REVIEWER_KEY);
   assert(details.includes(history.items[0].type) || (await page.textContent('#details')).includes(String(history.items[0].position)),
