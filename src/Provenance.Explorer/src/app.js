@@ -5,7 +5,7 @@
 // downloads the audit bundle, the model card and the disclosure of the selection. Every request goes to the API with the key; the API
 // decides what the key's roles may read, and the page offers only what those roles may do.
 
-import { $, keyStore, state, api, say, element, table, endOfDay, query, showPage, mayDo } from './core.js';
+import { $, keyStore, state, api, say, element, table, endOfDay, query, showPage, mayDo, save } from './core.js';
 import { showDatasets, showDataset } from './datasets.js';
 import { showProtocols, showProtocol } from './protocols.js';
 import { showAudit, mayAudit } from './audit.js';
@@ -293,12 +293,7 @@ async function showRegulatory(model) {
 }
 
 function download(name, type, text) {
-  const link = element('a');
-  link.href = URL.createObjectURL(new Blob([text], { type }));
-  link.download = name;
-  document.body.appendChild(link);
-  link.click();
-  link.remove();
+  save(new Blob([text], { type }), name);
 }
 
 function downloadCard() {
@@ -330,12 +325,7 @@ async function downloadBundle() {
   say('Exporting the audit bundle…');
   try {
     const response = await api(`/audit-bundles?kind=model-version&modelId=${model.modelId}&modelVersion=${encodeURIComponent(model.version)}`, 'application/zip');
-    const link = element('a');
-    link.href = URL.createObjectURL(await response.blob());
-    link.download = `audit-bundle-${model.modelId}-${model.version}.zip`;
-    document.body.appendChild(link);
-    link.click();
-    link.remove();
+    save(await response.blob(), `audit-bundle-${model.modelId}-${model.version}.zip`);
     say(`Downloaded an audit bundle of ${response.headers.get('X-Provenance-Event-Count')} events, proved against the checkpoint of tree size ${response.headers.get('X-Provenance-Tree-Size')}.`);
   } catch (error) {
     say(error.message, true);

@@ -5,7 +5,7 @@
 // canonical envelope, and the RFC 9162 inclusion proof up to the signed root. Nothing the service
 // says about the result is trusted; only its bytes are used.
 
-import { $, api, say, element, table, query, showPage, state } from './core.js';
+import { $, api, say, element, table, query, showPage, state, save } from './core.js';
 
 const encoder = new TextEncoder();
 
@@ -193,12 +193,7 @@ async function downloadBundle(event) {
   say('Exporting the audit bundle…');
   try {
     const response = await api(`/audit-bundles${query(scope)}`, 'application/zip');
-    const link = element('a');
-    link.href = URL.createObjectURL(await response.blob());
-    link.download = `audit-bundle-${kind}.zip`;
-    document.body.appendChild(link);
-    link.click();
-    link.remove();
+    save(await response.blob(), `audit-bundle-${kind}.zip`);
     say(`Downloaded an audit bundle of ${response.headers.get('X-Provenance-Event-Count')} events, proved against the checkpoint of tree size ${response.headers.get('X-Provenance-Tree-Size')}.`);
   } catch (error) {
     say(error.message, true);

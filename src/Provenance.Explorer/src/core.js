@@ -102,3 +102,38 @@ const abilities = [
 export function mayDo(roles) {
   return abilities.filter(([allowed]) => allowed.some((r) => roles.includes(r))).map(([, what]) => what);
 }
+
+/** A section of a page with its heading (its id labels the section for assistive technology). */
+export function section(title, id) {
+  const result = element('section');
+  result.setAttribute('aria-labelledby', id);
+  const heading = element('h3', title);
+  heading.id = id;
+  result.appendChild(heading);
+  return result;
+}
+
+/** A section holding a table of the items, or a line saying there are none. */
+export function tableSection(title, id, items, none, headers, row, caption) {
+  const result = section(title, id);
+  result.appendChild(items.length ? table(headers, items.map(row), caption) : element('p', none, 'hint'));
+  return result;
+}
+
+/** Saves a blob (a download the API answered, or text made here) under a file name. */
+export function save(blob, name) {
+  const anchor = element('a');
+  anchor.href = URL.createObjectURL(blob);
+  anchor.download = name;
+  document.body.appendChild(anchor);
+  anchor.click();
+  anchor.remove();
+}
+
+/** Makes an as-of form go to the same page at the chosen day (the address keeps everything else of the path). */
+export function bindAsOf(formId, inputId) {
+  $(formId).addEventListener('submit', (event) => {
+    event.preventDefault();
+    location.hash = `${location.hash.split('?')[0]}${query({ asOf: $(inputId).value })}`;
+  });
+}

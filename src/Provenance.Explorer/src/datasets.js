@@ -3,7 +3,7 @@
 // consent withdrawals, derivations and the timeline of its events, as the ledger stood at a chosen
 // instant. Each page takes its data in at most two requests.
 
-import { $, api, say, element, link, table, endOfDay, query, showPage } from './core.js';
+import { $, api, say, element, link, table, section, tableSection, endOfDay, query, showPage, bindAsOf } from './core.js';
 
 const filters = ['name', 'institution', 'modality', 'status', 'licenseKind', 'cleared', 'on'];
 const pageSize = 25;
@@ -67,15 +67,6 @@ function facts(list) {
   return result;
 }
 
-function section(title, id) {
-  const result = element('section');
-  result.setAttribute('aria-labelledby', id);
-  const heading = element('h3', title);
-  heading.id = id;
-  result.appendChild(heading);
-  return result;
-}
-
 function fingerprint(text) {
   return element('code', text, 'fingerprint');
 }
@@ -116,45 +107,30 @@ function versions(dataset) {
 }
 
 function decisions(dataset) {
-  const result = section('De-identification decisions', 'dataset-decisions-title');
-  if (!dataset.deidentificationDecisions.length) {
-    result.appendChild(element('p', 'None recorded.', 'hint'));
-    return result;
-  }
-  result.appendChild(table(['Version', 'Method', 'Outcome', 'Decided', 'Rescinded'], dataset.deidentificationDecisions.map((d) => [
-    `v${d.decided.version}`, d.decided.method, d.decided.outcome, `${day(d.decided.decidedAt)} by ${d.decided.decidedBy}`,
-    d.rescinded ? `${day(d.rescinded.rescindedAt)}: ${d.rescinded.reason}` : '—',
-  ])));
-  return result;
+  return tableSection('De-identification decisions', 'dataset-decisions-title', dataset.deidentificationDecisions, 'None recorded.',
+    ['Version', 'Method', 'Outcome', 'Decided', 'Rescinded'], (d) => [
+      `v${d.decided.version}`, d.decided.method, d.decided.outcome, `${day(d.decided.decidedAt)} by ${d.decided.decidedBy}`,
+      d.rescinded ? `${day(d.rescinded.rescindedAt)}: ${d.rescinded.reason}` : '—',
+    ]);
 }
 
 function licenses(dataset) {
-  const result = section('Licenses', 'dataset-licenses-title');
-  if (!dataset.licenses.length) {
-    result.appendChild(element('p', 'None granted.', 'hint'));
-    return result;
-  }
-  result.appendChild(table(['License', 'Parties', 'Effective', 'Expires', 'Permitted uses', 'Terminated'], dataset.licenses.map((l) => {
-    const terms = l.termsHistory.at(-1)?.terms ?? l.granted.terms;
-    return [
-      l.granted.spdxId ?? `${l.granted.kind}${terms.documentReference ? ` ${terms.documentReference}` : ''}`, l.granted.parties.join(', '),
-      l.granted.effectiveOn, terms.expiresOn ?? 'no end date', terms.permittedUses.join(', '),
-      l.terminated ? `${l.terminated.effectiveOn}: ${l.terminated.reason}` : '—',
-    ];
-  })));
-  return result;
+  return tableSection('Licenses', 'dataset-licenses-title', dataset.licenses, 'None granted.',
+    ['License', 'Parties', 'Effective', 'Expires', 'Permitted uses', 'Terminated'], (l) => {
+      const terms = l.termsHistory.at(-1)?.terms ?? l.granted.terms;
+      return [
+        l.granted.spdxId ?? `${l.granted.kind}${terms.documentReference ? ` ${terms.documentReference}` : ''}`, l.granted.parties.join(', '),
+        l.granted.effectiveOn, terms.expiresOn ?? 'no end date', terms.permittedUses.join(', '),
+        l.terminated ? `${l.terminated.effectiveOn}: ${l.terminated.reason}` : '—',
+      ];
+    });
 }
 
 function withdrawals(dataset) {
-  const result = section('Consent withdrawals', 'dataset-withdrawals-title');
-  if (!dataset.consentWithdrawals.length) {
-    result.appendChild(element('p', 'None recorded.', 'hint'));
-    return result;
-  }
-  result.appendChild(table(['Version', 'Subjects', 'Effective', 'Required actions', 'Entered'], dataset.consentWithdrawals.map((w) => [
-    `v${w.version}`, w.subjectCount.toLocaleString('en-US'), w.effectiveOn, w.requiredActions.join(', '), `${day(w.enteredAt)} by ${w.enteredBy}`,
-  ])));
-  return result;
+  return tableSection('Consent withdrawals', 'dataset-withdrawals-title', dataset.consentWithdrawals, 'None recorded.',
+    ['Version', 'Subjects', 'Effective', 'Required actions', 'Entered'], (w) => [
+      `v${w.version}`, w.subjectCount.toLocaleString('en-US'), w.effectiveOn, w.requiredActions.join(', '), `${day(w.enteredAt)} by ${w.enteredBy}`,
+    ]);
 }
 
 function timeline(history) {
@@ -198,11 +174,5 @@ export async function showDataset(id, parameters) {
   }
 }
 
-function changeAsOf(event) {
-  event.preventDefault();
-  const id = location.hash.replace(/^#/, '').split('?')[0].split('/').filter(Boolean)[1];
-  location.hash = `#/datasets/${id}${query({ asOf: $('dataset-as-of').value })}`;
-}
-
 $('dataset-search').addEventListener('submit', search);
-$('dataset-as-of-form').addEventListener('submit', changeAsOf);
+bindAsOf('dataset-as-of-form', 'dataset-as-of');

@@ -2,7 +2,7 @@
 // (GET /overview). Each item of the attention list is in the API's own words and links to the
 // dataset, IRB protocol or model version it is about.
 
-import { $, api, say, element, link, table, endOfDay, query, showPage } from './core.js';
+import { $, api, say, element, link, table, endOfDay, query, showPage, bindAsOf } from './core.js';
 
 const headings = {
   'consent-withdrawal-reaches-released-model': 'Consent withdrawals that reach released model versions',
@@ -64,7 +64,4 @@ export async function showOverview(parameters) {
   }
 }
 
-$('overview-as-of-form').addEventListener('submit', (event) => {
-  event.preventDefault();
-  location.hash = `#/overview${query({ asOf: $('overview-as-of').value })}`;
-});
+bindAsOf('overview-as-of-form', 'overview-as-of');

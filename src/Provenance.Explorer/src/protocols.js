@@ -3,7 +3,7 @@
 // covered, and everything that relied on it downstream (dataset versions, training runs, model
 // versions), as the ledger stood at a chosen instant. Each page takes its data in at most two requests.
 
-import { $, api, say, element, link, table, endOfDay, query, showPage } from './core.js';
+import { $, api, say, element, link, table, section, endOfDay, query, showPage, bindAsOf } from './core.js';
 
 const pageSize = 25;
 
@@ -33,15 +33,6 @@ export async function showProtocols(parameters) {
   } catch (error) {
     results.replaceChildren(element('p', error.message, 'finding'));
   }
-}
-
-function section(title, id) {
-  const result = element('section');
-  result.setAttribute('aria-labelledby', id);
-  const heading = element('h3', title);
-  heading.id = id;
-  result.appendChild(heading);
-  return result;
 }
 
 function datasetLinks(ids, names) {
@@ -115,11 +106,5 @@ function search(event) {
   location.hash = `#/protocols${query({ protocolNumber: form.elements.protocolNumber.value.trim(), on: form.elements.on.value })}`;
 }
 
-function changeAsOf(event) {
-  event.preventDefault();
-  const id = location.hash.replace(/^#/, '').split('?')[0].split('/').filter(Boolean)[1];
-  location.hash = `#/protocols/${id}${query({ asOf: $('protocol-as-of').value })}`;
-}
-
 $('protocol-search').addEventListener('submit', search);
-$('protocol-as-of-form').addEventListener('submit', changeAsOf);
+bindAsOf('protocol-as-of-form', 'protocol-as-of');
