@@ -409,6 +409,20 @@ $('download-bundle').addEventListener('click', downloadBundle);
 $('download-card').addEventListener('click', downloadCard);
 $('download-disclosure').addEventListener('click', downloadDisclosure);
 window.addEventListener('hashchange', route);
+// Reviewers file the pages: a printout shows what is folded away on screen (manifests, the model card,
+// the graph's node list), and the page folds it back afterwards.
+window.addEventListener('beforeprint', () => {
+  for (const details of document.querySelectorAll('details:not([open])')) {
+    details.dataset.printOpened = 'true';
+    details.open = true;
+  }
+});
+window.addEventListener('afterprint', () => {
+  for (const details of document.querySelectorAll('details[data-print-opened]')) {
+    details.open = false;
+    delete details.dataset.printOpened;
+  }
+});
 if (state.key) signIn(state.key);
 
 // For automation (the browser test, accessibility tools): the graph on screen.

@@ -294,6 +294,15 @@ await test('Datasets are searched by name and filters on the server, paged by ad
   assert((await page.title()).includes(view.name), 'the tab is not named after the dataset');
   await accessible(page, 'the dataset page');
   await page.screenshot({ path: join(results, 'workspace-dataset.png'), fullPage: true });
+  // Printed, the manifests folded away on screen are open, and they fold back afterwards.
+  await page.evaluate(() => window.dispatchEvent(new Event('beforeprint')));
+  assert(await page.$$eval('#dataset-body details', (list) => list.length > 0 && list.every((d) => d.open)), 'a manifest stays folded in print');
+  await page.emulateMedia({ media: 'print' });
+  assert(await page.isHidden('#dataset-as-of-form'), 'the as-of form is printed');
+  await page.pdf({ path: join(results, 'workspace-dataset.pdf') }).catch(() => {});
+  await page.emulateMedia({ media: 'screen' });
+  await page.evaluate(() => window.dispatchEvent(new Event('afterprint')));
+  assert(await page.$$eval('#dataset-body details', (list) => list.every((d) => !d.open)), 'the manifests stay open after printing');
 
   // As of the day before it was registered, the ledger did not know it; the page says so.
   const before = new Date(Date.parse(view.registeredAt) - 86400000).toISOString().slice(0, 10);
