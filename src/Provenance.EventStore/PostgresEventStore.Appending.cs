@@ -206,9 +206,12 @@ public sealed partial class PostgresEventStore
     /// </summary>
     private async Task WriteAsync(List<PendingAppend> batch)
     {
-        using var activity = EventStoreTelemetry.Source.StartActivity(
-            ActivityKind.Internal, links: batch.Where(a => a.TraceContext != default).Select(a => new ActivityLink(a.TraceContext)),
-            name: "provenance.group_commit");
+        // The links are built only when someone records spans: this is the writer's hot path.
+        using var activity = EventStoreTelemetry.Source.HasListeners()
+            ? EventStoreTelemetry.Source.StartActivity(
+                ActivityKind.Internal, links: batch.Where(a => a.TraceContext != default).Select(a => new ActivityLink(a.TraceContext)).ToList(),
+                name: "provenance.group_commit")
+            : null;
         activity?.SetTag("provenance.group_commit.appends", batch.Count);
         var committing = false;
         AppendOutcome[] outcomes;

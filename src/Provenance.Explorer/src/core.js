@@ -137,3 +137,24 @@ export function bindAsOf(formId, inputId) {
     location.hash = `${location.hash.split('?')[0]}${query({ asOf: $(inputId).value })}`;
   });
 }
+
+/** First-page and next-page links of a list page at `path`, its filters kept in the address. */
+export function pager(path, values, after, next) {
+  const result = element('p', null, 'pager');
+  if (after) result.appendChild(link(`${path}${query(values)}`, 'First page'));
+  if (next) result.appendChild(link(`${path}${query({ ...values, after: next })}`, 'Next page'));
+  return result;
+}
+
+/** A definition list of [term, value] pairs; a value may be a node; empty values are left out. */
+export function facts(list) {
+  const result = element('dl', null, 'facts');
+  for (const [term, value] of list) {
+    if (value === undefined || value === null || value === '') continue;
+    result.appendChild(element('dt', term));
+    const description = element('dd');
+    description.appendChild(value instanceof Node ? value : document.createTextNode(String(value)));
+    result.appendChild(description);
+  }
+  return result;
+}

@@ -3,7 +3,7 @@
 // consent withdrawals, derivations and the timeline of its events, as the ledger stood at a chosen
 // instant. Each page takes its data in at most two requests.
 
-import { $, api, say, element, link, table, section, tableSection, endOfDay, query, showPage, bindAsOf } from './core.js';
+import { $, api, say, element, link, table, section, tableSection, facts, pager, endOfDay, query, showPage, bindAsOf } from './core.js';
 
 const filters = ['name', 'institution', 'modality', 'status', 'licenseKind', 'cleared', 'on'];
 const pageSize = 25;
@@ -39,10 +39,7 @@ export async function showDatasets(parameters) {
         String(d.versionCount), d.registeredAt.slice(0, 10),
       ]), 'Datasets matching the search, in registration order'));
     }
-    const pager = element('p', null, 'pager');
-    if (parameters.get('after')) pager.appendChild(link(`#/datasets${query(values)}`, 'First page'));
-    if (page.next) pager.appendChild(link(`#/datasets${query({ ...values, after: page.next })}`, 'Next page'));
-    results.appendChild(pager);
+    results.appendChild(pager('#/datasets', values, parameters.get('after'), page.next));
   } catch (error) {
     results.replaceChildren(element('p', error.message, 'finding'));
   }
@@ -54,18 +51,6 @@ function search(event) {
 }
 
 // --- A dataset's page ---------------------------------------------------------------------------
-
-function facts(list) {
-  const result = element('dl', null, 'facts');
-  for (const [term, value] of list) {
-    if (value === undefined || value === null || value === '') continue;
-    result.appendChild(element('dt', term));
-    const description = element('dd');
-    description.appendChild(value instanceof Node ? value : document.createTextNode(String(value)));
-    result.appendChild(description);
-  }
-  return result;
-}
 
 function fingerprint(text) {
   return element('code', text, 'fingerprint');

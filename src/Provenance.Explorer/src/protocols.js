@@ -3,7 +3,7 @@
 // covered, and everything that relied on it downstream (dataset versions, training runs, model
 // versions), as the ledger stood at a chosen instant. Each page takes its data in at most two requests.
 
-import { $, api, say, element, link, table, section, endOfDay, query, showPage, bindAsOf } from './core.js';
+import { $, api, say, element, link, table, section, facts, pager, endOfDay, query, showPage, bindAsOf } from './core.js';
 
 const pageSize = 25;
 
@@ -26,10 +26,7 @@ export async function showProtocols(parameters) {
         link(`#/protocols/${p.id}`, p.protocolNumber), p.title, p.irbName, p.reviewType, p.approvedOn, p.status,
       ]), 'IRB protocols in the order they were approved in the ledger'));
     }
-    const pager = element('p', null, 'pager');
-    if (parameters.get('after')) pager.appendChild(link(`#/protocols${query(values)}`, 'First page'));
-    if (page.next) pager.appendChild(link(`#/protocols${query({ ...values, after: page.next })}`, 'Next page'));
-    results.appendChild(pager);
+    results.appendChild(pager('#/protocols', values, parameters.get('after'), page.next));
   } catch (error) {
     results.replaceChildren(element('p', error.message, 'finding'));
   }
@@ -62,16 +59,12 @@ export async function showProtocol(id, parameters) {
     $('protocol-title').textContent = `${approval.protocolNumber}: ${approval.title}${asOf ? `, as of ${asOf}` : ''}`;
     const names = new Map(usage.reliance.nodes.filter((n) => n.kind === 'dataset-version').map((n) => [n.datasetId, n.name]));
 
-    const facts = element('dl', null, 'facts');
-    for (const [term, value] of [
+    const summary = facts([
       ['Status', `${protocol.status} on ${protocol.day}`], ['IRB', `${approval.irbName} (${approval.irbRegistration})`],
       ['Principal investigator', approval.principalInvestigator], ['Review', approval.reviewType], ['Approved', approval.approvedOn],
       ['Consent basis', approval.consentBasis], ['Expires', protocol.terms.expiresOn ?? 'no end date'],
       ['Permitted uses', protocol.terms.permittedUses.join(', ')], ['Ledger id', protocol.id],
-    ]) {
-      facts.appendChild(element('dt', term));
-      facts.appendChild(element('dd', value));
-    }
+    ]);
 
     const terms = section('Terms over time', 'protocol-terms-title');
     terms.appendChild(table(['Effective', 'Expires', 'Permitted uses', 'Datasets covered'], protocol.termsHistory.map((t) => [
@@ -93,7 +86,7 @@ export async function showProtocol(id, parameters) {
         link(`#/models/${m.modelId}/versions/${encodeURIComponent(m.modelVersion)}${query({ asOf })}`, `${m.modelName} ${m.modelVersion}`), m.status, String(m.runIds.length),
       ]), 'Model versions trained on data this protocol covered, or on what derives from it'));
     }
-    body.replaceChildren(facts, terms, status, covered, reliance);
+    body.replaceChildren(summary, terms, status, covered, reliance);
   } catch (error) {
     body.replaceChildren(element('p', error.status === 404 ? 'No such IRB protocol in the ledger at that instant.' : error.message, 'finding'));
     say(error.message, true);

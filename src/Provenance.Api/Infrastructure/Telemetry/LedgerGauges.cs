@@ -18,11 +18,10 @@ namespace Provenance.Api.Infrastructure.Telemetry;
 /// </summary>
 internal sealed partial class LedgerGauges : BackgroundService
 {
-    // The gauges are the process's, like the ledger's other instruments: a meter of one host's
-    // IMeterFactory, disposed with that host, would end the same-named streams of every other host in
-    // the process (tests run several). Each live instance reports its own reading.
+    // The gauges are on the ledger's process-wide meter, like its other instruments: a meter of one
+    // host's IMeterFactory, disposed with that host, would end the same-named streams of every other
+    // host in the process (tests run several). Each live instance reports its own reading.
     private static readonly ConcurrentDictionary<LedgerGauges, byte> Live = new();
-    private static readonly Meter Meter = new(LedgerTelemetry.Name);
 
     private readonly PostgresEventStore _store;
     private readonly LogDaemon _daemon;
@@ -37,13 +36,13 @@ internal sealed partial class LedgerGauges : BackgroundService
 
     static LedgerGauges()
     {
-        Meter.CreateObservableGauge("provenance.projection.lag", () => Live.Keys.SelectMany(g => g.ProjectionLag()), "{event}",
+        LedgerTelemetry.Meter.CreateObservableGauge("provenance.projection.lag", () => Live.Keys.SelectMany(g => g.ProjectionLag()), "{event}",
             "Log events not yet applied by each projection (inline and asynchronous).");
-        Meter.CreateObservableGauge("provenance.integrator.lag", () => Live.Keys.SelectMany(g => g.IntegratorLag()), "{event}",
+        LedgerTelemetry.Meter.CreateObservableGauge("provenance.integrator.lag", () => Live.Keys.SelectMany(g => g.IntegratorLag()), "{event}",
             "Log events not yet integrated into the Merkle tree.");
-        Meter.CreateObservableGauge("provenance.checkpoint.age", () => Live.Keys.SelectMany(g => g.CheckpointAge()), "s",
+        LedgerTelemetry.Meter.CreateObservableGauge("provenance.checkpoint.age", () => Live.Keys.SelectMany(g => g.CheckpointAge()), "s",
             "Time since the latest checkpoint was signed.");
-        Meter.CreateObservableGauge("provenance.witness.cosignature.age", () => Live.Keys.SelectMany(g => g.CosignatureAge()), "s",
+        LedgerTelemetry.Meter.CreateObservableGauge("provenance.witness.cosignature.age", () => Live.Keys.SelectMany(g => g.CosignatureAge()), "s",
             "Time since each configured witness last cosigned a checkpoint submitted by this instance.");
     }
 

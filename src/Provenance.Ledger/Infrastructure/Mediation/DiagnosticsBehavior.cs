@@ -17,7 +17,6 @@ internal sealed partial class DiagnosticsBehavior<TRequest, TResponse>(ILogger<D
     {
         ArgumentNullException.ThrowIfNull(next);
         using var activity = LedgerTelemetry.Source.StartActivity(RequestName);
-        activity?.SetTag("provenance.request", RequestName);
         var started = Stopwatch.GetTimestamp();
         try
         {

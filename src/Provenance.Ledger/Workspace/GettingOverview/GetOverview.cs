@@ -98,12 +98,12 @@ internal sealed class HandleGetOverview(
     {
         var items = new List<AttentionItem>();
         var withdrawals = await EventsAsync(EventCatalog.NameOf<Domain.Consent.ConsentWithdrawn>(), position, cancellationToken);
-        var datasets = await states.LoadAsync(withdrawals.Select(w => w.Stream).Distinct().ToList(), position, Dataset.Fold, cancellationToken);
         foreach (var (stream, data) in withdrawals)
         {
             var version = data.GetProperty("version").GetInt32();
             var downstream = await graphs.DownstreamAsync([new DatasetVersionRef(stream, version)], position, asOf, day, cancellationToken);
-            var name = datasets.GetValueOrDefault(stream)?.Name;
+            // The downstream graph names the version it starts from.
+            var name = downstream.Nodes.FirstOrDefault(n => n.DatasetId == stream && n.Version == version)?.Name;
             foreach (var model in downstream.ModelVersions.Where(m => m.Status == Names.Of(Domain.Models.ModelVersionStatus.Released)))
             {
                 items.Add(new AttentionItem("consent-withdrawal-reaches-released-model",
