@@ -1,9 +1,10 @@
 // The datasets pages (#21): a search over the catalog, filtered and paged by the API, and a dataset's
 // page: its versions with their fingerprints and manifests, de-identification decisions, licenses,
-// consent withdrawals, derivations and the timeline of its events, as the ledger stood at a chosen
-// instant. Each page takes its data in at most two requests.
+// consent withdrawals, derivations, the clearance of each version on a chosen day with its findings,
+// the IRB protocols that covered it over time, what lies downstream, and the timeline of its events,
+// as the ledger stood at a chosen instant. Each page takes its data in at most two requests.
 
-import { $, api, say, element, link, table, section, tableSection, facts, pager, endOfDay, query, showPage, bindAsOf } from './core.js';
+import { $, api, say, element, link, table, section, tableSection, facts, pager, endOfDay, query, showPage } from './core.js';
 
 const filters = ['name', 'institution', 'modality', 'status', 'licenseKind', 'cleared', 'on'];
 const pageSize = 25;
@@ -118,6 +119,49 @@ function withdrawals(dataset) {
     ]);
 }
 
+/** Each version's verdict on the day, with every finding in plain words. */
+function clearance(review) {
+  return tableSection(`Clearance for training on ${review.day}`, 'dataset-clearance-title', review.clearance, 'No version to judge yet.',
+    ['Version', 'Verdict', 'Findings'], (c) => {
+      const findings = element('ul', null, 'findings');
+      for (const f of c.findings) findings.appendChild(element('li', f.message));
+      return [`v${c.version.version}`, c.findings.length ? 'not cleared' : 'cleared', c.findings.length ? findings : '—'];
+    }, `Each version judged by the ledger's clearance rules on ${review.day}${review.commercialUse ? ', for commercial use' : ''}`);
+}
+
+/** The IRB protocols that covered the dataset, each stretch of their terms, and where they stand on the day. */
+function coverage(review, asOf) {
+  return tableSection('IRB coverage over time', 'dataset-irb-title', review.irbCoverage, 'No IRB protocol has covered this dataset.',
+    ['Protocol', `On ${review.day}`, 'Terms over time', 'Status changes'], (p) => {
+      const periods = element('ul');
+      for (const t of p.periods) {
+        periods.appendChild(element('li', `${t.from} to ${t.until ?? 'now'}: ${t.covers ? 'covers it' : 'does not cover it'}${t.expiresOn ? `, expires ${t.expiresOn}` : ''}`));
+      }
+      return [
+        link(`#/protocols/${p.protocolId}${query({ asOf })}`, `${p.protocolNumber}: ${p.title}`),
+        `${p.standing}${p.coversOnDay ? ', covers it' : ', does not cover it'}${p.expiresOn ? `, expires ${p.expiresOn}` : ''}`,
+        periods, p.statusHistory.map((s) => `${s.effectiveOn} ${s.status}`).join('; '),
+      ];
+    });
+}
+
+/** What derives from the dataset's versions and the model versions trained on any of them. */
+function downstream(dataset, review, asOf) {
+  const result = section('Downstream', 'dataset-downstream-title');
+  const derived = review.downstream.datasetVersions.filter((v) => v.datasetId !== dataset.id);
+  const names = new Map(review.downstream.nodes.filter((n) => n.datasetId).map((n) => [`${n.datasetId}@${n.version}`, n.name]));
+  result.appendChild(derived.length
+    ? table(['Derived version'], derived.map((v) => [link(`#/datasets/${v.datasetId}${query({ asOf })}`, `${names.get(`${v.datasetId}@${v.version}`) ?? v.datasetId} v${v.version}`)]),
+      'Dataset versions derived from this one, directly or further down')
+    : element('p', 'Nothing derives from it.', 'hint'));
+  result.appendChild(review.downstream.modelVersions.length
+    ? table(['Model version', 'Status', 'Training runs'], review.downstream.modelVersions.map((m) => [
+      link(`#/models/${m.modelId}/versions/${encodeURIComponent(m.modelVersion)}${query({ asOf })}`, `${m.modelName} ${m.modelVersion}`), m.status, String(m.runIds.length),
+    ]), 'Model versions trained on it or on what derives from it: what a withdrawal, termination or rescission here would touch')
+    : element('p', 'No model version was trained on it or on what derives from it.', 'hint'));
+  return result;
+}
+
 function timeline(history) {
   const result = section('Timeline', 'dataset-timeline-title');
   result.appendChild(table(['Position', 'Event', 'Recorded', 'By', 'Role'], history.items.map((e) => [
@@ -130,15 +174,17 @@ function timeline(history) {
 export async function showDataset(id, parameters) {
   showPage('page-dataset', 'Dataset');
   const asOf = parameters.get('asOf') ?? '';
+  const on = parameters.get('on') ?? '';
   $('dataset-as-of').value = asOf;
+  $('dataset-on').value = on;
   const body = $('dataset-body');
   body.replaceChildren(element('p', 'Loading…', 'hint'));
   try {
-    const instant = query({ asOf: endOfDay(asOf) });
-    const [dataset, history] = await Promise.all([
-      api(`/datasets/${encodeURIComponent(id)}${instant}`),
+    const [review, history] = await Promise.all([
+      api(`/datasets/${encodeURIComponent(id)}/review${query({ asOf: endOfDay(asOf), on })}`),
       api(`/datasets/${encodeURIComponent(id)}/events${query({ limit: 500 })}`),
     ]);
+    const dataset = review.dataset;
     showPage('page-dataset', dataset.name);
     $('dataset-title').textContent = `${dataset.name}${asOf ? `, as of ${asOf}` : ''}`;
     body.replaceChildren(
@@ -148,10 +194,12 @@ export async function showDataset(id, parameters) {
         ['Records', dataset.recordCount.toLocaleString('en-US')], ['Patients', dataset.patientCount.toLocaleString('en-US')],
         ['Registered', `${day(dataset.registeredAt)} by ${dataset.registeredBy}`], ['Description', dataset.description],
         ['Retired', dataset.retirement ? `${day(dataset.retirement.retiredAt)}: ${dataset.retirement.reason}` : null], ['Ledger id', fingerprint(dataset.id)],
+        ['Log position', String(review.asOf.position)],
       ]),
-      versions(dataset), decisions(dataset), licenses(dataset), withdrawals(dataset),
+      clearance(review), versions(dataset), decisions(dataset), licenses(dataset), coverage(review, asOf), withdrawals(dataset),
+      downstream(dataset, review, asOf),
       // The timeline as of the chosen instant: the events recorded by then.
-      timeline({ ...history, items: history.items.filter((e) => !asOf || e.recordedAt <= endOfDay(asOf)) }),
+      timeline({ ...history, items: history.items.filter((e) => e.position <= review.asOf.position) }),
     );
   } catch (error) {
     body.replaceChildren(element('p', error.status === 404 ? 'No such dataset in the ledger at that instant.' : error.message, 'finding'));
@@ -160,4 +208,7 @@ export async function showDataset(id, parameters) {
 }
 
 $('dataset-search').addEventListener('submit', search);
-bindAsOf('dataset-as-of-form', 'dataset-as-of');
+$('dataset-as-of-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  location.hash = `${location.hash.split('?')[0]}${query({ asOf: $('dataset-as-of').value, on: $('dataset-on').value })}`;
+});

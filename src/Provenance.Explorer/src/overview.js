@@ -9,6 +9,7 @@ const headings = {
   'irb-approval-expiring': 'IRB approvals expiring within 90 days',
   'license-terminated': 'Licenses terminated on data released models were trained on',
   'license-expiring': 'Licenses expiring within 90 days on data released models were trained on',
+  'device-change-control-failed': 'Device model versions outside their authorization and PCCP',
   'monitoring-finding': 'Monitoring findings on model versions',
 };
 

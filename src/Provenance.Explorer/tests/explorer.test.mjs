@@ -292,6 +292,14 @@ await test('Datasets are searched by name and filters on the server, paged by ad
   const positions = await page.$$eval('#dataset-body section:last-child tbody tr td:first-child', (cells) => cells.map((c) => c.textContent));
   assert(JSON.stringify(positions) === JSON.stringify(history.items.map((e) => String(e.position))), `the timeline lists positions ${positions.join(', ')}`);
   assert((await page.title()).includes(view.name), 'the tab is not named after the dataset');
+  // Each version's verdict today and what lies downstream, as the API's own review gives them.
+  const verdicts = async () => page.$$eval('#dataset-clearance-title ~ table tbody tr td:nth-child(2)', (cells) => cells.map((c) => c.textContent));
+  const expectVerdicts = (review) => review.clearance.map((c) => (c.findings.length ? 'not cleared' : 'cleared'));
+  const review = await api(`/datasets/${dataset.id}/review`, keys.IRB_REVIEWER_KEY);
+  assert(JSON.stringify(await verdicts()) === JSON.stringify(expectVerdicts(review)), `the verdicts ${await verdicts()} are not the API's`);
+  for (const c of review.clearance) for (const f of c.findings) assert(body.includes(f.message), `the finding "${f.message}" is missing`);
+  for (const m of review.downstream.modelVersions) assert(body.includes(`${m.modelName} ${m.modelVersion}`), `the downstream model version ${m.modelName} ${m.modelVersion} is missing`);
+  for (const p of review.irbCoverage) assert(body.includes(p.protocolNumber), `the covering protocol ${p.protocolNumber} is missing`);
   await accessible(page, 'the dataset page');
   await page.screenshot({ path: join(results, 'workspace-dataset.png'), fullPage: true });
   // Printed, the manifests folded away on screen are open, and they fold back afterwards.
@@ -304,13 +312,22 @@ await test('Datasets are searched by name and filters on the server, paged by ad
   await page.evaluate(() => window.dispatchEvent(new Event('afterprint')));
   assert(await page.$$eval('#dataset-body details', (list) => list.every((d) => !d.open)), 'the manifests stay open after printing');
 
+  // Clearance judged on another day: the address carries it and the verdicts are the API's for that day.
+  await page.fill('#dataset-on', '2000-01-01');
+  await page.click('#dataset-as-of-form button[type=submit]');
+  await page.waitForSelector('#dataset-clearance-title >> text=on 2000-01-01');
+  assert(page.url().endsWith(`#/datasets/${dataset.id}?on=2000-01-01`), `the clearance day is not in the address: ${page.url()}`);
+  const then = await api(`/datasets/${dataset.id}/review?on=2000-01-01`, keys.IRB_REVIEWER_KEY);
+  assert(JSON.stringify(await verdicts()) === JSON.stringify(expectVerdicts(then)), `the verdicts on 2000-01-01 ${await verdicts()} are not the API's`);
+  await page.fill('#dataset-on', '');
+
   // As of the day before it was registered, the ledger did not know it; the page says so.
   const before = new Date(Date.parse(view.registeredAt) - 86400000).toISOString().slice(0, 10);
   await page.fill('#dataset-as-of', before);
   await page.click('#dataset-as-of-form button[type=submit]');
   await page.waitForSelector('#dataset-body .finding >> text=No such dataset');
   assert(page.url().endsWith(`#/datasets/${dataset.id}?asOf=${before}`), `the as-of is not in the address: ${page.url()}`);
-}, { mayFail: [/^\/datasets\/[0-9a-f-]{36}$/] });
+}, { mayFail: [/^\/datasets\/[0-9a-f-]{36}\/review$/] });
 
 await test('IRB protocols are listed with their status, and a protocol has a page with its terms, status over time, coverage and what relied on it', async (page) => {
   const protocols = (await api('/irb/protocols?limit=100', keys.IRB_REVIEWER_KEY)).items;

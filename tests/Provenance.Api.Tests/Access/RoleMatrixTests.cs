@@ -53,6 +53,7 @@ public sealed class RoleMatrixTests(ApiFixture api) : IClassFixture<ApiFixture>
         ["GET /metrics"] = 'A',
         // #21: the workspace's overview; every reading role.
         ["GET /overview"] = 'R',
+        ["GET /datasets/{id:guid}/review"] = 'R',
         ["GET /access/me"] = 'R',
         ["GET /datasets/"] = 'R',
         ["GET /datasets/{id:guid}"] = 'R',

@@ -24,7 +24,15 @@ public sealed record DatasetView(
     IReadOnlyList<DatasetLicense> Licenses,
     IReadOnlyList<Domain.Consent.ConsentWithdrawn> ConsentWithdrawals,
     Domain.Datasets.RetiringDataset.DatasetRetired? Retirement,
-    long Version);
+    long Version)
+{
+    /// <summary>The view of a folded dataset at a stream version.</summary>
+    public static DatasetView Of(Dataset dataset, long version) => new(
+        dataset.Id, dataset.Name, dataset.Description, dataset.Steward, dataset.SourceInstitution,
+        EnumNames.Name(dataset.Modality), new DatePeriodView(dataset.CollectionStart, dataset.CollectionEnd),
+        dataset.RecordCount, dataset.PatientCount, EnumNames.Name(dataset.Status), dataset.RegisteredBy,
+        dataset.RegisteredAt, dataset.Versions, dataset.Decisions, dataset.Licenses, dataset.ConsentWithdrawals, dataset.Retirement, version);
+}
 
 public sealed record DatePeriodView(DateOnly Start, DateOnly End);
 
@@ -35,10 +43,6 @@ internal sealed class HandleGetDataset(Aggregates aggregates) : IRequestHandler<
     public async Task<DatasetView> Handle(GetDatasetQuery request, CancellationToken cancellationToken)
     {
         var (dataset, version) = await aggregates.DatasetAsync(request.Id, cancellationToken, request.AsOf);
-        return new DatasetView(
-            dataset.Id, dataset.Name, dataset.Description, dataset.Steward, dataset.SourceInstitution,
-            EnumNames.Name(dataset.Modality), new DatePeriodView(dataset.CollectionStart, dataset.CollectionEnd),
-            dataset.RecordCount, dataset.PatientCount, EnumNames.Name(dataset.Status), dataset.RegisteredBy,
-            dataset.RegisteredAt, dataset.Versions, dataset.Decisions, dataset.Licenses, dataset.ConsentWithdrawals, dataset.Retirement, version);
+        return DatasetView.Of(dataset, version);
     }
 }

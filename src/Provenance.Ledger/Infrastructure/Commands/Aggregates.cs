@@ -18,6 +18,19 @@ internal sealed class Aggregates(PostgresEventStore store, StreamStates states)
     public Task<Loaded<Dataset>> DatasetAsync(Guid id, CancellationToken cancellationToken, DateTimeOffset? asOf = null) =>
         LoadAsync("dataset", StreamTypes.Dataset, id, Dataset.Fold, asOf, cancellationToken);
 
+    /// <summary>A dataset as the ledger stood at a log position (a 404 when it did not exist then).</summary>
+    public async Task<Loaded<Dataset>> DatasetAtAsync(Guid id, long position, CancellationToken cancellationToken)
+    {
+        var stream = await store.GetStreamAsync(id, cancellationToken);
+        if (stream is null || stream.StreamType != StreamTypes.Dataset)
+        {
+            throw new NotFoundException("dataset", id);
+        }
+
+        var set = await states.LoadSetAsync([id], position, Dataset.Fold, cancellationToken);
+        return set.States.TryGetValue(id, out var state) ? new Loaded<Dataset>(state, set.Versions[id]) : throw new NotFoundException("dataset", id);
+    }
+
     public Task<Loaded<IrbProtocol>> ProtocolAsync(Guid id, CancellationToken cancellationToken, DateTimeOffset? asOf = null) =>
         LoadAsync("IRB protocol", StreamTypes.IrbProtocol, id, IrbProtocol.Fold, asOf, cancellationToken);
 

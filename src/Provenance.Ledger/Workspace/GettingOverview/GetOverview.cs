@@ -6,7 +6,9 @@ using Provenance.Domain.Common;
 using Provenance.Domain.Datasets;
 using Provenance.Domain.Irb;
 using Provenance.EventStore;
+using Provenance.Domain.Models;
 using Provenance.Ledger.Lineage;
+using Provenance.Ledger.Models.ReviewingChangeControl;
 using Provenance.Ledger.Streams;
 
 namespace Provenance.Ledger.Workspace.GettingOverview;
@@ -36,14 +38,22 @@ internal sealed record GetOverviewQuery(DateTimeOffset? AsOf) : IRequest<Overvie
 /// <item>each IRB protocol active on the day whose approval expires within 90 days (bucketed 30, 60, 90);</item>
 /// <item>each license terminated by the day, or expiring within 90 days, on a dataset whose versions (or
 /// what derives from them) a released model version was trained on;</item>
+/// <item>each version of a marketed device whose change-control review (#18) finds it outside the
+/// authorization and its PCCP;</item>
 /// <item>each monitoring finding recorded on a model version (the ledger records no resolution of one).</item>
 /// </list>
+/// It scales with what needs attention, not with the ledger: the log's type index picks the few events
+/// that could matter (an expiry date inside the horizon, a termination by the day, a withdrawal, a
+/// device status), only their streams are folded and judged by the domain's own rules, and what each
+/// reaches downstream is walked once for all of them together.
 /// </summary>
 internal sealed class HandleGetOverview(
-    NpgsqlDataSource dataSource, EventStoreOptions options, PostgresEventStore store, StreamStates states, LineageGraphs graphs, TimeProvider clock)
+    NpgsqlDataSource dataSource, EventStoreOptions options, PostgresEventStore store, StreamStates states, LineageReader reader,
+    ChangeControlReviewer changeControl, TimeProvider clock)
     : IRequestHandler<GetOverviewQuery, Overview>
 {
     private static readonly int[] Horizons = [30, 60, 90];
+    private static readonly string Released = Names.Of(ModelVersionStatus.Released);
     private readonly string _events = SqlIdentifier.Qualify(options.Schema, EventStoreTables.Events);
 
     public async Task<Overview> Handle(GetOverviewQuery request, CancellationToken cancellationToken)
@@ -52,12 +62,14 @@ internal sealed class HandleGetOverview(
         var day = DateOnly.FromDateTime((request.AsOf ?? clock.GetUtcNow()).UtcDateTime);
         var counts = await CountAsync(position, cancellationToken);
         var attention = new List<AttentionItem>();
-        attention.AddRange(await WithdrawalsAsync(position, request.AsOf, day, cancellationToken));
+        attention.AddRange(await WithdrawalsAndLicensesAsync(position, day, cancellationToken));
         attention.AddRange(await ProtocolsAsync(position, day, cancellationToken));
-        attention.AddRange(await LicensesAsync(position, request.AsOf, day, cancellationToken));
+        attention.AddRange(await DevicesAsync(position, day, cancellationToken));
         attention.AddRange(await FindingsAsync(position, cancellationToken));
         return new Overview(new LineageAsOf(request.AsOf, position), day, counts, attention);
     }
+
+    private static NpgsqlParameter<string> Type<T>(string name) => new(name, EventCatalog.NameOf<T>());
 
     private async Task<OverviewCounts> CountAsync(long position, CancellationToken cancellationToken)
     {
@@ -67,11 +79,11 @@ internal sealed class HandleGetOverview(
             $"(SELECT count(*) FROM {_events} WHERE type = @models AND position <= @at), " +
             $"(SELECT count(DISTINCT (stream_id, data->>'modelVersion')) FROM {_events} WHERE type = @runs AND position <= @at), " +
             $"(SELECT count(*) FROM {_events} WHERE type = @protocols AND position <= @at)");
-        command.Parameters.Add(new NpgsqlParameter<string>("datasets", EventCatalog.NameOf<Domain.Datasets.RegisteringDataset.DatasetRegistered>()));
-        command.Parameters.Add(new NpgsqlParameter<string>("versions", EventCatalog.NameOf<Domain.Datasets.ContributingVersion.DatasetVersionContributed>()));
-        command.Parameters.Add(new NpgsqlParameter<string>("models", EventCatalog.NameOf<Domain.Models.ModelRegistered>()));
-        command.Parameters.Add(new NpgsqlParameter<string>("runs", EventCatalog.NameOf<Domain.Models.TrainingRunRecorded>()));
-        command.Parameters.Add(new NpgsqlParameter<string>("protocols", EventCatalog.NameOf<IrbProtocolApproved>()));
+        command.Parameters.Add(Type<Domain.Datasets.RegisteringDataset.DatasetRegistered>("datasets"));
+        command.Parameters.Add(Type<Domain.Datasets.ContributingVersion.DatasetVersionContributed>("versions"));
+        command.Parameters.Add(Type<ModelRegistered>("models"));
+        command.Parameters.Add(Type<TrainingRunRecorded>("runs"));
+        command.Parameters.Add(Type<IrbProtocolApproved>("protocols"));
         command.Parameters.Add(new NpgsqlParameter<long>("at", position));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
@@ -88,41 +100,174 @@ internal sealed class HandleGetOverview(
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            rows.Add((reader.GetGuid(0), JsonDocument.Parse(reader.GetString(1)).RootElement.Clone()));
+            using var document = JsonDocument.Parse(reader.GetString(1));
+            rows.Add((reader.GetGuid(0), document.RootElement.Clone()));
         }
 
         return rows;
     }
 
-    private async Task<IEnumerable<AttentionItem>> WithdrawalsAsync(long position, DateTimeOffset? asOf, DateOnly day, CancellationToken cancellationToken)
+    /// <summary>
+    /// The streams with an event of one of <paramref name="types"/> up to a position whose date at
+    /// <paramref name="path"/> (ISO dates compare as text) lies in [from, to]: a superset of the streams
+    /// the fold could find due, so that only those are folded.
+    /// </summary>
+    private async Task<List<Guid>> StreamsDatedAsync(string[] types, string[] path, DateOnly? from, DateOnly to, long position, CancellationToken cancellationToken)
     {
-        var items = new List<AttentionItem>();
-        var withdrawals = await EventsAsync(EventCatalog.NameOf<Domain.Consent.ConsentWithdrawn>(), position, cancellationToken);
-        foreach (var (stream, data) in withdrawals)
+        await using var command = dataSource.CreateCommand(
+            $"SELECT DISTINCT stream_id FROM {_events} WHERE type = ANY(@types) AND position <= @at " +
+            "AND (data #>> @path) <= @to AND (@from::text IS NULL OR (data #>> @path) >= @from)");
+        command.Parameters.Add(new NpgsqlParameter<string[]>("types", types));
+        command.Parameters.Add(new NpgsqlParameter<string[]>("path", path));
+        command.Parameters.Add(new NpgsqlParameter<string?>("from", from?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
+        command.Parameters.Add(new NpgsqlParameter<string>("to", to.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
+        command.Parameters.Add(new NpgsqlParameter<long>("at", position));
+        var ids = new List<Guid>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
         {
-            var version = data.GetProperty("version").GetInt32();
-            var downstream = await graphs.DownstreamAsync([new DatasetVersionRef(stream, version)], position, asOf, day, cancellationToken);
-            // The downstream graph names the version it starts from.
-            var name = downstream.Nodes.FirstOrDefault(n => n.DatasetId == stream && n.Version == version)?.Name;
-            foreach (var model in downstream.ModelVersions.Where(m => m.Status == Names.Of(Domain.Models.ModelVersionStatus.Released)))
+            ids.Add(reader.GetGuid(0));
+        }
+
+        return ids;
+    }
+
+    /// <summary>
+    /// The released model versions each start reaches (through the version itself or anything derived
+    /// from it), walked once for all starts: the derivations below them, the runs that used any version
+    /// reached, and the models those runs belong to, folded at the position.
+    /// </summary>
+    private async Task<Dictionary<DatasetVersionRef, List<(Guid ModelId, string Name, string Version)>>> ReleasedReachedAsync(
+        IReadOnlyCollection<DatasetVersionRef> starts, long position, CancellationToken cancellationToken)
+    {
+        var reached = starts.Distinct().ToDictionary(s => s, _ => new List<(Guid, string, string)>());
+        if (reached.Count == 0)
+        {
+            return reached;
+        }
+
+        var derivations = await reader.DownstreamAsync(reached.Keys, position, cancellationToken);
+        var children = derivations.ToLookup(d => d.Parent, d => d.Child);
+        var below = reached.Keys.ToDictionary(s => s, s =>
+        {
+            var seen = new HashSet<DatasetVersionRef> { s };
+            var queue = new Queue<DatasetVersionRef>([s]);
+            while (queue.TryDequeue(out var next))
+            {
+                foreach (var child in children[next].Where(seen.Add))
+                {
+                    queue.Enqueue(child);
+                }
+            }
+
+            return seen;
+        });
+        var versions = below.Values.SelectMany(v => v).ToHashSet();
+        var runs = await reader.RunsUsingAsync(versions, position, cancellationToken);
+        if (runs.Count == 0)
+        {
+            return reached;
+        }
+
+        var models = await states.LoadAsync(runs.Select(r => r.ModelId).Distinct().ToList(), position, Model.Fold, cancellationToken);
+        var releasedRuns = runs.Where(r => models.GetValueOrDefault(r.ModelId)?.Version(r.ModelVersion)?.Status == ModelVersionStatus.Released)
+            .ToDictionary(r => r.RunId);
+        // Each version's released runs, so each start unions over what it reaches (not runs × inputs per start).
+        var runsOf = (await reader.InputsAsync(releasedRuns.Keys.ToList(), position, cancellationToken)).ToLookup(i => i.Version, i => releasedRuns[i.RunId]);
+        foreach (var (start, set) in below)
+        {
+            reached[start].AddRange(set.SelectMany(v => runsOf[v])
+                .Select(r => (r.ModelId, models[r.ModelId].Registration.Name, r.ModelVersion))
+                .Distinct()
+                .OrderBy(m => m.Name, StringComparer.Ordinal).ThenBy(m => m.ModelVersion, StringComparer.Ordinal));
+        }
+
+        return reached;
+    }
+
+    private async Task<IEnumerable<AttentionItem>> WithdrawalsAndLicensesAsync(long position, DateOnly day, CancellationToken cancellationToken)
+    {
+        var withdrawals = (await EventsAsync(EventCatalog.NameOf<Domain.Consent.ConsentWithdrawn>(), position, cancellationToken))
+            .Select(w => (Version: new DatasetVersionRef(w.Stream, w.Data.GetProperty("version").GetInt32()), w.Data)).ToList();
+        var dueLicenses = await DueLicensesAsync(position, day, cancellationToken);
+        var starts = withdrawals.Select(w => w.Version)
+            .Concat(dueLicenses.SelectMany(d => d.Dataset.Versions.Select(v => new DatasetVersionRef(d.Dataset.Id, v.Version)))).ToList();
+        var reached = await ReleasedReachedAsync(starts, position, cancellationToken);
+        var names = await states.LoadAsync(withdrawals.Select(w => w.Version.DatasetId).Distinct().ToList(), position, Dataset.Fold, cancellationToken);
+
+        var items = new List<AttentionItem>();
+        foreach (var (version, data) in withdrawals)
+        {
+            var name = names.GetValueOrDefault(version.DatasetId)?.Name;
+            foreach (var (modelId, modelName, modelVersion) in reached[version])
             {
                 items.Add(new AttentionItem("consent-withdrawal-reaches-released-model",
-                    $"{data.GetProperty("subjectCount").GetInt64():N0} subject(s) of {name} v{version} withdrew consent effective " +
-                    $"{data.GetProperty("effectiveOn").GetString()}; the released model version {model.ModelName} {model.ModelVersion} was trained on it " +
+                    $"{data.GetProperty("subjectCount").GetInt64():N0} subject(s) of {name} v{version.Version} withdrew consent effective " +
+                    $"{data.GetProperty("effectiveOn").GetString()}; the released model version {modelName} {modelVersion} was trained on it " +
                     "or on what derives from it.",
-                    null, null, stream, version, name, null, null, model.ModelId, model.ModelName, model.ModelVersion));
+                    null, null, version.DatasetId, version.Version, name, null, null, modelId, modelName, modelVersion));
+            }
+        }
+
+        foreach (var (dataset, due) in dueLicenses)
+        {
+            var released = dataset.Versions.SelectMany(v => reached[new DatasetVersionRef(dataset.Id, v.Version)]).Distinct().ToList();
+            foreach (var (license, why, when, within) in due)
+            {
+                var name = license.Granted.SpdxId ?? $"{Names.Of(license.Granted.Kind)} {license.Granted.Terms.DocumentReference}".Trim();
+                items.AddRange(released.Select(model => new AttentionItem(license.Terminated is null ? "license-expiring" : "license-terminated",
+                    $"The {name} on {dataset.Name} {why}; the released model version {model.Name} {model.Version} " +
+                    "was trained on its data or on what derives from it.",
+                    when, within, dataset.Id, null, dataset.Name, null, null, model.ModelId, model.Name, model.Version)));
             }
         }
 
         return items;
     }
 
+    /// <summary>The licenses terminated by the day or expiring within the horizon, by dataset (datasets without a version left out).</summary>
+    private async Task<List<(Dataset Dataset, List<(DatasetLicense License, string Why, DateOnly Due, int? Within)> Due)>> DueLicensesAsync(
+        long position, DateOnly day, CancellationToken cancellationToken)
+    {
+        var granted = EventCatalog.NameOf<Domain.Licenses.LicenseGranted>();
+        var amended = EventCatalog.NameOf<Domain.Licenses.LicenseAmended>();
+        var terminated = EventCatalog.NameOf<Domain.Licenses.LicenseTerminated>();
+        var candidates = (await StreamsDatedAsync([granted, amended], ["terms", "expiresOn"], day, day.AddDays(Horizons[^1]), position, cancellationToken))
+            .Union(await StreamsDatedAsync([terminated], ["effectiveOn"], null, day, position, cancellationToken)).ToList();
+        var datasets = await states.LoadAsync(candidates, position, Dataset.Fold, cancellationToken);
+        var result = new List<(Dataset, List<(DatasetLicense, string, DateOnly, int?)>)>();
+        foreach (var dataset in datasets.Values.OrderBy(d => d.Name, StringComparer.Ordinal))
+        {
+            var due = new List<(DatasetLicense, string, DateOnly, int?)>();
+            foreach (var license in dataset.Licenses)
+            {
+                if (license.Terminated is { } ended && ended.EffectiveOn <= day)
+                {
+                    due.Add((license, $"was terminated effective {ended.EffectiveOn:yyyy-MM-dd}", ended.EffectiveOn, null));
+                }
+                else if (license.TermsOn(day)?.Terms.ExpiresOn is { } expires && expires >= day && expires.DayNumber - day.DayNumber <= Horizons[^1])
+                {
+                    var days = expires.DayNumber - day.DayNumber;
+                    due.Add((license, $"expires on {expires:yyyy-MM-dd}, in {days} day(s)", expires, Horizons.First(h => days <= h)));
+                }
+            }
+
+            if (due.Count > 0 && dataset.Versions.Count > 0)
+            {
+                result.Add((dataset, due));
+            }
+        }
+
+        return result;
+    }
+
     private async Task<IEnumerable<AttentionItem>> ProtocolsAsync(long position, DateOnly day, CancellationToken cancellationToken)
     {
-        var approvals = await EventsAsync(EventCatalog.NameOf<IrbProtocolApproved>(), position, cancellationToken);
-        var protocols = await states.LoadAsync(approvals.Select(a => a.Stream).ToList(), position, IrbProtocol.Fold, cancellationToken);
+        var candidates = await StreamsDatedAsync([EventCatalog.NameOf<IrbProtocolApproved>(), EventCatalog.NameOf<IrbProtocolAmended>()],
+            ["terms", "expiresOn"], day, day.AddDays(Horizons[^1]), position, cancellationToken);
+        var protocols = await states.LoadAsync(candidates, position, IrbProtocol.Fold, cancellationToken);
         var items = new List<AttentionItem>();
-        foreach (var protocol in protocols.Values.OrderBy(p => p.TermsOn(day)?.ExpiresOn))
+        foreach (var protocol in protocols.Values.OrderBy(p => p.TermsOn(day)?.ExpiresOn).ThenBy(p => p.Approval.ProtocolNumber, StringComparer.Ordinal))
         {
             if (protocol.StandingOn(day) != IrbStanding.Active || protocol.TermsOn(day)?.ExpiresOn is not { } expires)
             {
@@ -142,45 +287,37 @@ internal sealed class HandleGetOverview(
         return items;
     }
 
-    private async Task<IEnumerable<AttentionItem>> LicensesAsync(long position, DateTimeOffset? asOf, DateOnly day, CancellationToken cancellationToken)
+    /// <summary>
+    /// Each version of a model that is a marketed device on the day (a released version: on its release
+    /// day, as the release gate judged it; one in training: on the day) whose change-control review has findings.
+    /// </summary>
+    private async Task<IEnumerable<AttentionItem>> DevicesAsync(long position, DateOnly day, CancellationToken cancellationToken)
     {
-        var grants = await EventsAsync(EventCatalog.NameOf<Domain.Licenses.LicenseGranted>(), position, cancellationToken);
-        var datasets = await states.LoadAsync(grants.Select(g => g.Stream).Distinct().ToList(), position, Dataset.Fold, cancellationToken);
+        var recorded = await EventsAsync(EventCatalog.NameOf<RegulatoryStatusRecorded>(), position, cancellationToken);
+        var devices = recorded.Where(r => r.Data.GetProperty("status").GetString() == Names.Of(RegulatoryStatusKind.MarketedDevice))
+            .Select(r => r.Stream).Distinct().ToList();
+        var models = await states.LoadAsync(devices, position, Model.Fold, cancellationToken);
         var items = new List<AttentionItem>();
-        foreach (var dataset in datasets.Values)
+        foreach (var model in models.Values.OrderBy(m => m.Registration.Name, StringComparer.Ordinal))
         {
-            var due = new List<(DatasetLicense License, string Why, DateOnly Due, int? Within)>();
-            foreach (var license in dataset.Licenses)
-            {
-                if (license.Terminated is { } terminated && terminated.EffectiveOn <= day)
-                {
-                    due.Add((license, $"was terminated effective {terminated.EffectiveOn:yyyy-MM-dd}", terminated.EffectiveOn, null));
-                }
-                else if (license.TermsOn(day)?.Terms.ExpiresOn is { } expires && expires >= day && expires.DayNumber - day.DayNumber <= Horizons[^1])
-                {
-                    var days = expires.DayNumber - day.DayNumber;
-                    due.Add((license, $"expires on {expires:yyyy-MM-dd}, in {days} day(s)", expires, Horizons.First(h => days <= h)));
-                }
-            }
-
-            if (due.Count == 0 || dataset.Versions.Count == 0)
+            if (model.RegulatoryStatusOn(day) is not { Status: RegulatoryStatusKind.MarketedDevice })
             {
                 continue;
             }
 
-            var downstream = await graphs.DownstreamAsync(dataset.Versions.Select(v => new DatasetVersionRef(dataset.Id, v.Version)).ToList(),
-                position, asOf, day, cancellationToken);
-            var released = downstream.ModelVersions.Where(m => m.Status == Names.Of(Domain.Models.ModelVersionStatus.Released)).ToList();
-            foreach (var (license, why, when, within) in due)
+            foreach (var version in model.Versions.Where(v => v.Status != ModelVersionStatus.Withdrawn))
             {
-                foreach (var model in released)
+                var reviewed = version.Release is { } release ? DateOnly.FromDateTime(release.ReleasedAt.UtcDateTime) : day;
+                var review = await changeControl.ReviewAsync(model, version.Version, reviewed, [], cancellationToken, position);
+                if (!review.Applies || review.Within)
                 {
-                    var name = license.Granted.SpdxId ?? $"{Names.Of(license.Granted.Kind)} {license.Granted.Terms.DocumentReference}".Trim();
-                    items.Add(new AttentionItem(license.Terminated is null ? "license-expiring" : "license-terminated",
-                        $"The {name} on {dataset.Name} {why}; the released model version {model.ModelName} {model.ModelVersion} " +
-                        "was trained on its data or on what derives from it.",
-                        when, within, dataset.Id, null, dataset.Name, null, null, model.ModelId, model.ModelName, model.ModelVersion));
+                    continue;
                 }
+
+                items.Add(new AttentionItem("device-change-control-failed",
+                    $"{model.Registration.Name} {version.Version} ({Names.Of(version.Status)}) is not within the device's authorization and PCCP " +
+                    $"on {reviewed:yyyy-MM-dd}: {string.Join(" ", review.Findings.Select(f => f.Message))}",
+                    reviewed, null, null, null, null, null, null, model.Id, model.Registration.Name, version.Version));
             }
         }
 
@@ -189,8 +326,8 @@ internal sealed class HandleGetOverview(
 
     private async Task<IEnumerable<AttentionItem>> FindingsAsync(long position, CancellationToken cancellationToken)
     {
-        var findings = await EventsAsync(EventCatalog.NameOf<Domain.Models.MonitoringFindingRecorded>(), position, cancellationToken);
-        var models = await states.LoadAsync(findings.Select(f => f.Stream).Distinct().ToList(), position, Domain.Models.Model.Fold, cancellationToken);
+        var findings = await EventsAsync(EventCatalog.NameOf<MonitoringFindingRecorded>(), position, cancellationToken);
+        var models = await states.LoadAsync(findings.Select(f => f.Stream).Distinct().ToList(), position, Model.Fold, cancellationToken);
         return findings.Select(f =>
         {
             var name = models.GetValueOrDefault(f.Stream)?.Registration.Name;
