@@ -6,8 +6,9 @@
 
 import { $, api, say, element, link, table, section, tableSection, facts, pager, endOfDay, query, showPage } from './core.js';
 
-const filters = ['name', 'institution', 'modality', 'status', 'licenseKind', 'cleared', 'on'];
+const filters = ['name', 'institution', 'modality', 'status', 'licenseKind', 'cleared', 'on', 'sort'];
 const pageSize = 25;
+const sortCaption = { '': 'in registration order', '-registered': 'newest first', name: 'by name, A to Z', '-name': 'by name, Z to A' };
 
 /** The search form's values, as the page's address carries them. */
 function fromForm() {
@@ -38,7 +39,7 @@ export async function showDatasets(parameters) {
       results.appendChild(table(['Name', 'Institution', 'Modality', 'Status', 'Licenses', 'Versions', 'Registered'], page.items.map((d) => [
         link(`#/datasets/${d.id}`, d.name), d.sourceInstitution, d.modality, d.status, d.licenseKinds.join(', ') || 'none',
         String(d.versionCount), d.registeredAt.slice(0, 10),
-      ]), 'Datasets matching the search, in registration order'));
+      ]), `Datasets matching the search, ${sortCaption[parameters.get('sort') ?? ''] ?? 'in registration order'}`));
     }
     results.appendChild(pager('#/datasets', values, parameters.get('after'), page.next));
   } catch (error) {

@@ -6,15 +6,20 @@
 import { $, api, say, element, link, table, section, facts, pager, endOfDay, query, showPage, bindAsOf } from './core.js';
 
 const pageSize = 25;
+const sortCaption = {
+  '': 'in the order they were approved in the ledger', '-approved': 'newest approval first', protocolNumber: 'by protocol number, ascending',
+  '-protocolNumber': 'by protocol number, descending',
+};
 
 export async function showProtocols(parameters) {
   showPage('page-protocols', 'IRB protocols');
   const form = $('protocol-search');
   form.elements.protocolNumber.value = parameters.get('protocolNumber') ?? '';
   form.elements.on.value = parameters.get('on') ?? '';
+  form.elements.sort.value = parameters.get('sort') ?? '';
   const results = $('protocol-results');
   results.replaceChildren(element('p', 'Searching…', 'hint'));
-  const values = { protocolNumber: parameters.get('protocolNumber'), on: parameters.get('on'), limit: parameters.get('limit') };
+  const values = { protocolNumber: parameters.get('protocolNumber'), on: parameters.get('on'), sort: parameters.get('sort'), limit: parameters.get('limit') };
   try {
     const page = await api(`/irb/protocols${query({ ...values, after: parameters.get('after'), limit: values.limit ?? pageSize })}`);
     results.replaceChildren();
@@ -24,7 +29,7 @@ export async function showProtocols(parameters) {
     if (page.items.length) {
       results.appendChild(table(['Protocol', 'Title', 'IRB', 'Review', 'Approved', `Status on ${page.items[0].day}`], page.items.map((p) => [
         link(`#/protocols/${p.id}`, p.protocolNumber), p.title, p.irbName, p.reviewType, p.approvedOn, p.status,
-      ]), 'IRB protocols in the order they were approved in the ledger'));
+      ]), `IRB protocols ${sortCaption[parameters.get('sort') ?? ''] ?? 'in the order they were approved in the ledger'}`));
     }
     results.appendChild(pager('#/protocols', values, parameters.get('after'), page.next));
   } catch (error) {
@@ -96,7 +101,7 @@ export async function showProtocol(id, parameters) {
 function search(event) {
   event.preventDefault();
   const form = $('protocol-search');
-  location.hash = `#/protocols${query({ protocolNumber: form.elements.protocolNumber.value.trim(), on: form.elements.on.value })}`;
+  location.hash = `#/protocols${query({ protocolNumber: form.elements.protocolNumber.value.trim(), on: form.elements.on.value, sort: form.elements.sort.value })}`;
 }
 
 $('protocol-search').addEventListener('submit', search);

@@ -282,6 +282,17 @@ await test('Datasets are searched by name and filters on the server, paged by ad
   await page.waitForFunction(() => location.hash.includes('after='));
   await page.waitForSelector('#dataset-results-title >> text=(continued)');
 
+  // Sorted by name, Z to A, on the server: the page shows the API's own order, and the address keeps it.
+  const byName = (await api('/datasets?sort=-name&limit=25', keys.IRB_REVIEWER_KEY)).items.map((d) => d.name);
+  await page.goto(new URL('/explorer/#/datasets', base).href);
+  await page.waitForSelector('#dataset-results table');
+  await page.selectOption('#dataset-search select[name=sort]', '-name');
+  await page.click('#dataset-search button[type=submit]');
+  await page.waitForFunction(() => location.hash.includes('sort=-name'));
+  await page.waitForSelector('#dataset-results caption >> text=by name, Z to A');
+  const sorted = await page.$$eval('#dataset-results tbody tr td:first-child', (cells) => cells.map((c) => c.textContent));
+  assert(JSON.stringify(sorted) === JSON.stringify(byName), `sorted by name, the page shows ${sorted.join(', ')}`);
+
   // The dataset's page: its facts, every version's fingerprint, and its timeline as the API gives it.
   const view = await api(`/datasets/${dataset.id}`, keys.IRB_REVIEWER_KEY);
   const history = await api(`/datasets/${dataset.id}/events?limit=500`, keys.IRB_REVIEWER_KEY);
@@ -344,6 +355,15 @@ await test('IRB protocols are listed with their status, and a protocol has a pag
   assert(JSON.stringify(numbers) === JSON.stringify(protocols.slice(0, 25).map((p) => p.protocolNumber)), `the list shows ${numbers.join(', ')}`);
   await accessible(page, 'the IRB protocols page');
   assert(await page.isHidden('#nav-audit'), 'an IRB reviewer is offered the audit page');
+  // Sorted by protocol number, descending, on the server.
+  const byNumber = (await api('/irb/protocols?sort=-protocolNumber&limit=25', keys.IRB_REVIEWER_KEY)).items.map((p) => p.protocolNumber);
+  await page.selectOption('#protocol-search select[name=sort]', '-protocolNumber');
+  await page.click('#protocol-search button[type=submit]');
+  await page.waitForSelector('#protocol-results caption >> text=by protocol number, descending');
+  const sortedNumbers = await page.$$eval('#protocol-results tbody tr td:first-child', (cells) => cells.map((c) => c.textContent));
+  assert(JSON.stringify(sortedNumbers) === JSON.stringify(byNumber), `sorted by number, the list shows ${sortedNumbers.join(', ')}`);
+  await page.goto(new URL('/explorer/#/protocols', base).href);
+  await page.waitForSelector('#protocol-results table');
 
   await page.click(`#protocol-results a >> text=${chosen.protocolNumber}`);
   await page.waitForSelector('#protocol-reliance-title');

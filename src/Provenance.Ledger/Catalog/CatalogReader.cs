@@ -1,6 +1,7 @@
 using Npgsql;
 using NpgsqlTypes;
 using Provenance.EventStore;
+using Provenance.Ledger.Streams;
 
 namespace Provenance.Ledger.Catalog;
 
@@ -65,16 +66,22 @@ internal sealed class CatalogReader(NpgsqlDataSource dataSource, EventStoreOptio
         return rows.Count > limit ? (rows[..limit], rows[limit - 1].Position) : (rows, null);
     }
 
-    public async Task<(IReadOnlyList<CatalogRow> Items, long? Next)> SearchAsync(
-        string? institution, string? modality, bool? retired, string? licenseKind, long after, int limit, CancellationToken cancellationToken, string? name = null)
+    /// <summary>
+    /// A page of the datasets matching the filters, in <paramref name="order"/> (registration position, or
+    /// name then position), after <paramref name="after"/>; <c>More</c> when rows follow the page.
+    /// </summary>
+    public async Task<(IReadOnlyList<CatalogRow> Items, bool More)> SearchAsync(
+        string? institution, string? modality, bool? retired, string? licenseKind, ListOrder order, Keyset? after, int limit, CancellationToken cancellationToken,
+        string? name = null)
     {
         await using var command = dataSource.CreateCommand(
             $"SELECT registered_position, dataset_id, name, source_institution, modality, retired, license_kinds, version_count, registered_at FROM {_datasets} " +
-            "WHERE registered_position > @after AND (@institution IS NULL OR source_institution = @institution) AND (@modality IS NULL OR modality = @modality) " +
+            $"WHERE {order.After(after, "name", "registered_position")} AND (@institution IS NULL OR source_institution = @institution) AND (@modality IS NULL OR modality = @modality) " +
             "AND (@retired IS NULL OR retired = @retired) AND (@license IS NULL OR license_kinds @> ARRAY[@license]) " +
             "AND (@name IS NULL OR name ILIKE @name ESCAPE '\\') " +
-            "ORDER BY registered_position LIMIT @limit");
-        command.Parameters.Add(new NpgsqlParameter<long>("after", after));
+            $"ORDER BY {order.OrderBy("name", "registered_position")} LIMIT @limit");
+        command.Parameters.Add(new NpgsqlParameter<long>("after_position", after?.Position ?? 0));
+        command.Parameters.Add(new NpgsqlParameter("after_key", NpgsqlDbType.Text) { Value = (object?)after?.Key ?? DBNull.Value });
         command.Parameters.Add(new NpgsqlParameter("institution", NpgsqlDbType.Text) { Value = (object?)institution ?? DBNull.Value });
         command.Parameters.Add(new NpgsqlParameter("modality", NpgsqlDbType.Text) { Value = (object?)modality ?? DBNull.Value });
         command.Parameters.Add(new NpgsqlParameter("retired", NpgsqlDbType.Boolean) { Value = (object?)retired ?? DBNull.Value });
@@ -91,6 +98,6 @@ internal sealed class CatalogReader(NpgsqlDataSource dataSource, EventStoreOptio
                 reader.GetFieldValue<string[]>(6), reader.GetInt32(7), reader.GetFieldValue<DateTimeOffset>(8)));
         }
 
-        return rows.Count > limit ? (rows[..limit], rows[limit - 1].Position) : (rows, null);
+        return rows.Count > limit ? (rows[..limit], true) : (rows, false);
     }
 }

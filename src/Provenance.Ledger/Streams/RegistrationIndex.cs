@@ -17,11 +17,25 @@ internal sealed class RegistrationIndex(NpgsqlDataSource dataSource, EventStoreO
     public async Task<(IReadOnlyList<IndexedStream> Items, long? Next)> ListAsync(
         string eventType, IReadOnlyList<(string Field, object Value)> filters, long after, int limit, CancellationToken cancellationToken)
     {
+        var (items, more) = await ListAsync(eventType, filters, new ListOrder("position", false, true), new Keyset(null, after), limit, cancellationToken);
+        return (items, more ? items[^1].Position : null);
+    }
+
+    /// <summary>
+    /// A page of the registrations in <paramref name="order"/>: log position, or a top-level string field
+    /// of the registration event's data (named by the order, which the caller has validated) then position.
+    /// </summary>
+    public async Task<(IReadOnlyList<IndexedStream> Items, bool More)> ListAsync(
+        string eventType, IReadOnlyList<(string Field, object Value)> filters, ListOrder order, Keyset? after, int limit, CancellationToken cancellationToken)
+    {
+        const string key = "(e.data->>@key_field)";
         await using var command = dataSource.CreateCommand(
             $"SELECT e.position, e.stream_id, e.data::text FROM {_events} e " +
-            "WHERE e.type = @type AND e.position > @after AND e.data @> @filter::jsonb ORDER BY e.position LIMIT @limit");
+            $"WHERE e.type = @type AND {order.After(after, key, "e.position")} AND e.data @> @filter::jsonb ORDER BY {order.OrderBy(key, "e.position")} LIMIT @limit");
         command.Parameters.Add(new NpgsqlParameter<string>("type", eventType));
-        command.Parameters.Add(new NpgsqlParameter<long>("after", after));
+        command.Parameters.Add(new NpgsqlParameter<string>("key_field", order.Field));
+        command.Parameters.Add(new NpgsqlParameter<long>("after_position", after?.Position ?? 0));
+        command.Parameters.Add(new NpgsqlParameter("after_key", NpgsqlDbType.Text) { Value = (object?)after?.Key ?? DBNull.Value });
         command.Parameters.Add(new NpgsqlParameter<int>("limit", limit + 1));
         command.Parameters.Add(new NpgsqlParameter("filter", NpgsqlDbType.Text)
         {
@@ -31,10 +45,11 @@ internal sealed class RegistrationIndex(NpgsqlDataSource dataSource, EventStoreO
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            items.Add(new IndexedStream(reader.GetInt64(0), reader.GetGuid(1), JsonDocument.Parse(reader.GetString(2)).RootElement.Clone()));
+            using var document = JsonDocument.Parse(reader.GetString(2));
+            items.Add(new IndexedStream(reader.GetInt64(0), reader.GetGuid(1), document.RootElement.Clone()));
         }
 
-        return items.Count > limit ? (items[..limit], items[limit - 1].Position) : (items, null);
+        return items.Count > limit ? (items[..limit], true) : (items, false);
     }
 }
 

@@ -65,6 +65,72 @@ public sealed class ListingTests(ApiFixture api) : IClassFixture<ApiFixture>
         Assert.Empty(await FindAsync("under%review"));
     }
 
+    [Theory]
+    [InlineData("name", new[] { 1, 2, 3, 0 })]
+    [InlineData("-name", new[] { 0, 3, 2, 1 })]
+    [InlineData("-registered", new[] { 3, 2, 1, 0 })]
+    [InlineData("registered", new[] { 0, 1, 2, 3 })]
+    public async Task Datasets_are_sorted_on_the_server_and_paged_one_at_a_time_in_that_order(string sort, int[] expected)
+    {
+        // Two of the same name: their tie falls to registration order, reversed with the order.
+        var institution = "Institution " + Guid.NewGuid().ToString("N")[..8];
+        Guid[] registered =
+        [
+            await RegisterAsync("Delta", institution, "imaging-ct"), await RegisterAsync("Alpha", institution, "imaging-ct"),
+            await RegisterAsync("Bravo", institution, "imaging-ct"), await RegisterAsync("Bravo", institution, "imaging-ct"),
+        ];
+        var seen = new List<Guid>();
+        string? after = null;
+        do
+        {
+            var page = await api.Client.GetFromJsonAsync<JsonElement>(
+                $"/datasets?institution={Uri.EscapeDataString(institution)}&sort={sort}&limit=1" + (after is null ? "" : $"&after={Uri.EscapeDataString(after)}"));
+            seen.AddRange(page.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetGuid()));
+            after = page.GetProperty("next").GetString();
+        }
+        while (after is not null && seen.Count < 10);
+
+        Assert.Equal(expected.Select(i => registered[i]), seen);
+    }
+
+    [Fact]
+    public async Task An_unknown_sort_or_a_cursor_of_another_order_is_a_422_naming_it()
+    {
+        using var sort = await api.Client.GetAsync("/datasets?sort=size");
+        Assert.Single(Problems.Reasons(await Problems.AssertAsync(sort, HttpStatusCode.UnprocessableEntity, "validation-failed"), "sort"));
+        using var cursor = await api.Client.GetAsync("/datasets?sort=name&after=12");
+        Assert.Single(Problems.Reasons(await Problems.AssertAsync(cursor, HttpStatusCode.UnprocessableEntity, "validation-failed"), "after"));
+        using var protocols = await api.Client.GetAsync("/irb/protocols?sort=-title");
+        Assert.Single(Problems.Reasons(await Problems.AssertAsync(protocols, HttpStatusCode.UnprocessableEntity, "validation-failed"), "sort"));
+    }
+
+    [Fact]
+    public async Task Protocols_are_sorted_by_number_on_the_server_and_paged_in_that_order()
+    {
+        var builder = new LineageBuilder(api);
+        var dataset = await builder.DatasetAsync("Sorted protocols");
+        var prefix = "SP-" + Guid.NewGuid().ToString("N")[..6] + "-";
+        Guid[] approved = [await builder.ProtocolAsync(prefix + "C", [dataset]), await builder.ProtocolAsync(prefix + "A", [dataset]), await builder.ProtocolAsync(prefix + "B", [dataset])];
+
+        async Task<List<Guid>> AllAsync(string sort)
+        {
+            var seen = new List<Guid>();
+            string? after = null;
+            do
+            {
+                var page = await api.Client.GetFromJsonAsync<JsonElement>($"/irb/protocols?sort={sort}&limit=2" + (after is null ? "" : $"&after={Uri.EscapeDataString(after)}"));
+                seen.AddRange(page.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetGuid()).Where(approved.Contains));
+                after = page.GetProperty("next").GetString();
+            }
+            while (after is not null);
+            return seen;
+        }
+
+        Assert.Equal([approved[1], approved[2], approved[0]], await AllAsync("protocolNumber"));
+        Assert.Equal([approved[0], approved[2], approved[1]], await AllAsync("-protocolNumber"));
+        Assert.Equal(approved.Reverse(), await AllAsync("-approved"));
+    }
+
     [Fact]
     public async Task An_unknown_filter_value_is_a_422_naming_it()
     {

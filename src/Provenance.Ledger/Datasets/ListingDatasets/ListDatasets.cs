@@ -14,15 +14,22 @@ public sealed record DatasetSummary(
 internal sealed record ListDatasetsQuery(
     string? Institution, string? Modality, string? Status, string? LicenseKind, bool? Cleared, DateOnly? On, string? After, int? Limit) : IRequest<Page<DatasetSummary>>
 {
+    /// <summary>The orders the list is sorted in: registration (the default), or name; '-' before one reverses it.</summary>
+    public static readonly string[] Sorts = ["registered", "name"];
+
     /// <summary>#21: a part of the dataset's name, matched in any case (wildcards are literal).</summary>
     public string? Name { get; init; }
+
+    /// <summary>#21: the order, one of <see cref="Sorts"/>, '-' first for descending.</summary>
+    public string? Sort { get; init; }
 }
 
 internal sealed class ListDatasetsValidator : IValidator<ListDatasetsQuery>
 {
     public void Validate(ListDatasetsQuery request, FieldErrors errors)
     {
-        Paging.Validate(errors, request.After, request.Limit);
+        Paging.Validate(errors, null, request.Limit);
+        ListOrder.Read(errors, request.Sort, request.After, ListDatasetsQuery.Sorts);
         if (request.Modality is not null)
         {
             errors.OneOf<Modality>("modality", request.Modality);
@@ -64,8 +71,11 @@ internal sealed class HandleListDatasets(
         bool? retired = request.Status is null ? null : request.Status == EnumNames.Name(DatasetStatus.Retired);
         var limit = request.Limit ?? Paging.DefaultLimit;
         var scan = request.Cleared is null ? limit : Math.Min(limit * CandidatesPerItem, 5_000);
-        var (items, next) = await catalog.SearchAsync(request.Institution, request.Modality, retired, request.LicenseKind,
-            Paging.After(request.After), scan, cancellationToken, request.Name);
+        var order = ListOrder.Of(request.Sort, ListDatasetsQuery.Sorts);
+        var (items, more) = await catalog.SearchAsync(request.Institution, request.Modality, retired, request.LicenseKind,
+            order, order.Cursor(request.After), scan, cancellationToken, request.Name);
+        // The cursor after the last row scanned: a cleared-filtered page continues the scan from there.
+        var next = more ? order.Next(items[^1].Name, items[^1].Position) : null;
         if (request.Cleared is { } wanted)
         {
             var day = request.On ?? DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
@@ -75,7 +85,7 @@ internal sealed class HandleListDatasets(
             var kept = items.Where(i => cleared.Contains(i.Id) == wanted).ToList();
             if (kept.Count > limit)
             {
-                (items, next) = (kept[..limit], kept[limit - 1].Position);
+                (items, next) = (kept[..limit], order.Next(kept[limit - 1].Name, kept[limit - 1].Position));
             }
             else
             {
@@ -85,6 +95,6 @@ internal sealed class HandleListDatasets(
 
         return new Page<DatasetSummary>(items.Select(i => new DatasetSummary(
             i.Id, i.Name, i.SourceInstitution, i.Modality, EnumNames.Name(i.Retired ? DatasetStatus.Retired : DatasetStatus.Active),
-            i.LicenseKinds, i.VersionCount, i.RegisteredAt)).ToList(), Paging.Next(next)) { Stale = stale };
+            i.LicenseKinds, i.VersionCount, i.RegisteredAt)).ToList(), next) { Stale = stale };
     }
 }
