@@ -1,3 +1,4 @@
+using Provenance.Api.Access.SigningIn;
 using Provenance.Api.Access.ChangingApiKeyExpiry;
 using Provenance.Api.Access.GettingApiKey;
 using Provenance.Api.Access.GettingCaller;
@@ -13,6 +14,7 @@ internal static class AccessApi
     public static IEndpointRouteBuilder MapAccessApi(this IEndpointRouteBuilder app)
     {
         app.MapGetCaller().RequireAuthorization(AccessPolicies.Read);
+        app.MapSignIn();
 
         var keys = app.MapGroup("/access/api-keys").WithTags("Access").RequireAuthorization(AccessPolicies.Admin);
         keys.MapIssueApiKey();

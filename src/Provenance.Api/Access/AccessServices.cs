@@ -33,6 +33,7 @@ internal static class AccessServices
         }
 
         services.AddAuthorization(AccessPolicies.AddPolicies);
+        services.AddSingleton<SigningIn.WorkspaceSignIn>();
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, ProblemAuthorizationResultHandler>();
         return builder;
     }

@@ -64,8 +64,25 @@ internal sealed class JwtOptions
     /// <summary>Whether the discovery document may be fetched over plain HTTP (never in production).</summary>
     public bool RequireHttpsMetadata { get; set; } = true;
 
+    /// <summary>#21: the workspace's single sign-on through this issuer (<c>Provenance:Auth:Jwt:Workspace</c>).</summary>
+    public WorkspaceSignInOptions Workspace { get; set; } = new();
+
     public bool Enabled =>
         !string.IsNullOrWhiteSpace(Authority) || !string.IsNullOrWhiteSpace(MetadataAddress) || !string.IsNullOrWhiteSpace(Issuer);
+}
+
+/// <summary>
+/// The workspace's sign-in through the organization's OpenID Connect issuer (#21): the authorization
+/// code flow with PKCE, as a public client registered at the issuer with the workspace's address
+/// (<c>https://host/explorer/</c>) as its redirect URI. Off unless <see cref="ClientId"/> is set.
+/// </summary>
+internal sealed class WorkspaceSignInOptions
+{
+    /// <summary>The workspace's client id at the issuer.</summary>
+    public string? ClientId { get; set; }
+
+    /// <summary>The scopes asked for; the access token they yield must name the API's audience.</summary>
+    public string Scope { get; set; } = "openid profile";
 }
 
 /// <summary>Refuses a JWT configuration that could not authenticate anyone safely, at start-up.</summary>
@@ -117,6 +134,16 @@ internal sealed class AuthOptionsValidator : IValidateOptions<AuthOptions>
             if (jwt.RequireHttpsMetadata && new[] { jwt.Authority, jwt.MetadataAddress }.Any(u => u?.StartsWith("http://", StringComparison.OrdinalIgnoreCase) == true))
             {
                 failures.Add(prefix + "Authority and MetadataAddress must be https:// URLs (RequireHttpsMetadata=false allows http:// for development only).");
+            }
+
+            if (!string.IsNullOrWhiteSpace(jwt.Workspace.ClientId) && !discovery)
+            {
+                failures.Add(prefix + "Workspace:ClientId needs Authority or MetadataAddress: the workspace finds the issuer's sign-in and token endpoints by discovery.");
+            }
+
+            if (string.IsNullOrWhiteSpace(jwt.Workspace.Scope) || jwt.Workspace.Scope.Any(char.IsControl))
+            {
+                failures.Add(prefix + "Workspace:Scope must name at least one scope.");
             }
 
             if (jwt.ClockSkew < TimeSpan.Zero || jwt.ClockSkew > TimeSpan.FromMinutes(10))

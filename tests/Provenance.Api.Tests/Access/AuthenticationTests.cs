@@ -291,6 +291,7 @@ public sealed class AuthenticationTests(ApiFixture api) : IClassFixture<ApiFixtu
     [InlineData("Provenance:Auth:Jwt:SymmetricKey", "c2hvcnQ=", "at least 32 bytes")]
     [InlineData("Provenance:Auth:Jwt:RoleMap:admins", "superuser", "not a role")]
     [InlineData("Provenance:Auth:Jwt:Authority", "http://issuer.example", "must be https://")]
+    [InlineData("Provenance:Auth:Jwt:Workspace:ClientId", "provenance-workspace", "Workspace:ClientId needs Authority or MetadataAddress")]
     public void A_jwt_configuration_that_cannot_work_stops_start_up_naming_the_setting(string key, string value, string message)
     {
         using var instance = api.NewInstance().WithWebHostBuilder(web => web.UseSetting(key, value));

@@ -43,6 +43,7 @@ public sealed class RoleMatrixTests(ApiFixture api) : IClassFixture<ApiFixture>
         ["GET /health/live"] = 'P',
         ["GET /health/ready"] = 'P',
         ["GET /checkpoints/public-key"] = 'P',
+        ["GET /access/sign-in"] = 'P',
         ["GET /checkpoints/latest"] = 'P',
         ["GET /openlineage/facets/{name}.json"] = 'P',
         ["GET /docs/{documentName?}"] = 'P',

@@ -21,9 +21,20 @@ internal sealed class SecurityHeadersMiddleware(RequestDelegate next)
         "default-src 'none'; script-src 'self'; style-src 'self' 'sha256-pgvDUBa4IjFA2yuSJ2cqcyxmNYJMborsd0ORcRv9vw8='; " +
         "img-src 'self' data: blob:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
+    /// <summary>
+    /// #21: with single sign-on on, the workspace's page may also call the issuer's token endpoint
+    /// (the authorization code exchange with PKCE); sign-in itself is a navigation, which connect-src does not govern.
+    /// </summary>
+    public static string ExplorerPolicyWith(string? tokenOrigin) =>
+        tokenOrigin is null ? ExplorerContentSecurityPolicy : ExplorerContentSecurityPolicy.Replace("connect-src 'self'", $"connect-src 'self' {tokenOrigin}", StringComparison.Ordinal);
+
+    /// <summary>The workspace's document (not its scripts and styles, for which a policy means nothing).</summary>
+    private static bool IsExplorerDocument(PathString path) =>
+        path.Equals(ExplorerHosting.Path + "/", StringComparison.Ordinal) || path.Equals(ExplorerHosting.Path + "/index.html", StringComparison.Ordinal);
+
     public Task InvokeAsync(HttpContext context)
     {
-        context.Response.OnStarting(() =>
+        context.Response.OnStarting(async () =>
         {
             var headers = context.Response.Headers;
             headers.XContentTypeOptions = "nosniff";
@@ -32,7 +43,10 @@ internal sealed class SecurityHeadersMiddleware(RequestDelegate next)
             // #18: a page the API renders itself (the model card, the disclosure) sets its own, as strict.
             if (string.IsNullOrEmpty(headers.ContentSecurityPolicy))
             {
-                headers.ContentSecurityPolicy = context.Request.Path.StartsWithSegments(ExplorerHosting.Path) ? ExplorerContentSecurityPolicy
+                var signIn = context.RequestServices.GetRequiredService<Access.SigningIn.WorkspaceSignIn>();
+                headers.ContentSecurityPolicy = IsExplorerDocument(context.Request.Path) && signIn.Configured
+                    ? ExplorerPolicyWith(await signIn.TokenOriginAsync(context.RequestAborted))
+                    : context.Request.Path.StartsWithSegments(ExplorerHosting.Path) ? ExplorerContentSecurityPolicy
                     : context.Request.Path.StartsWithSegments(ApiReference.Path) ? ApiReference.ContentSecurityPolicy
                     : ContentSecurityPolicy;
             }
@@ -42,8 +56,6 @@ internal sealed class SecurityHeadersMiddleware(RequestDelegate next)
             {
                 headers.CacheControl = "no-store";
             }
-
-            return Task.CompletedTask;
         });
         return next(context);
     }
