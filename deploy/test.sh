@@ -114,15 +114,20 @@ fi
 # The lineage explorer in a real browser, against the API with the demo seeds (whole suite only).
 # Its results are a TRX file too.
 run_browser_test() {
-  local out="$repo/TestResults/explorer" port url key_file log
+  local out="$repo/TestResults/explorer" port url key_file log idp_port
   rm -rf "$out" && mkdir -p "$out"
   pg_ensure_roles_and_db provenance_explorer_test
   port="$(pg_free_port)" url="http://127.0.0.1:$port" key_file="$out/demo-keys.env" log="$out/api.log"
+  # #21: single sign-on through a stand-in OpenID Connect issuer, which the browser test runs on this port.
+  idp_port="$(pg_free_port)"
+  while [ "$idp_port" = "$port" ]; do idp_port="$(pg_free_port)"; done
   ConnectionStrings__Provenance="$(pg_role_connection_string provenance_explorer_test provenance_app)" \
   ConnectionStrings__ProvenanceMigrations="$(pg_role_connection_string provenance_explorer_test provenance_owner)" \
   ASPNETCORE_URLS="$url" ASPNETCORE_ENVIRONMENT=Production Provenance__Https__Redirect=false \
   Provenance__Seed__Path="$repo/seeds" Provenance__Seed__KeysFile="$key_file" Provenance__Auth__BootstrapKeyFile="$out/bootstrap.key" \
   Provenance__Integrity__SigningKeyFile="$out/signing-key.pem" Provenance__Integrity__CreateKeyIfMissing=true \
+  Provenance__Auth__Jwt__Authority="http://127.0.0.1:$idp_port" Provenance__Auth__Jwt__RequireHttpsMetadata=false \
+  Provenance__Auth__Jwt__Audience=provenance-workspace-test Provenance__Auth__Jwt__Workspace__ClientId=provenance-workspace \
     dotnet "$repo/src/Provenance.Api/bin/Release/net10.0/Provenance.Api.dll" >"$log" 2>&1 </dev/null &
   api_pid=$!
   # The keys file is written once the demo seeds are loaded.
@@ -136,7 +141,7 @@ run_browser_test() {
   curl -fsS "$url/openapi/v1.json" -o "$openapi_document" || echo "Could not fetch the OpenAPI document." >&2
   explorer_ensure_chromium || return 1
   local status=0
-  (cd "$repo/src/Provenance.Explorer" && PROVENANCE_URL="$url" PROVENANCE_KEYS_FILE="$key_file" PROVENANCE_RESULTS="$out" CHROMIUM="$CHROMIUM" \
+  (cd "$repo/src/Provenance.Explorer" && PROVENANCE_URL="$url" PROVENANCE_KEYS_FILE="$key_file" PROVENANCE_RESULTS="$out" CHROMIUM="$CHROMIUM" PROVENANCE_IDP_PORT="$idp_port" \
     node tests/explorer.test.mjs </dev/null) || status=$?
   cp "$out/explorer.trx" "$results/" 2>/dev/null || true
   kill "$api_pid" 2>/dev/null || true; wait "$api_pid" 2>/dev/null || true; api_pid=""

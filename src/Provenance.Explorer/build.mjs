@@ -9,7 +9,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const out = join(here, '..', 'Provenance.Api', 'wwwroot', 'explorer');
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
-for (const file of ['index.html', 'app.js', 'core.js', 'datasets.js', 'protocols.js', 'audit.js', 'overview.js', 'app.css']) {
+for (const file of ['index.html', 'app.js', 'core.js', 'datasets.js', 'protocols.js', 'audit.js', 'overview.js', 'signin.js', 'app.css']) {
   cpSync(join(here, 'src', file), join(out, file));
 }
 const cytoscape = join(here, 'node_modules', 'cytoscape', 'dist', 'cytoscape.min.js');
@@ -18,6 +18,6 @@ const version = JSON.parse(readFileSync(join(here, 'node_modules', 'cytoscape', 
 const digest = (file) => createHash('sha256').update(readFileSync(join(out, file))).digest('hex');
 writeFileSync(join(out, 'build.json'), JSON.stringify({
   cytoscape: version,
-  files: Object.fromEntries(['index.html', 'app.js', 'core.js', 'datasets.js', 'protocols.js', 'audit.js', 'overview.js', 'app.css', 'cytoscape.min.js'].map((f) => [f, digest(f)])),
+  files: Object.fromEntries(['index.html', 'app.js', 'core.js', 'datasets.js', 'protocols.js', 'audit.js', 'overview.js', 'signin.js', 'app.css', 'cytoscape.min.js'].map((f) => [f, digest(f)])),
 }, null, 2) + '\n');
 console.log(`Built the explorer into ${out} (Cytoscape.js ${version}).`);

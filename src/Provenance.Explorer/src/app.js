@@ -5,7 +5,8 @@
 // downloads the audit bundle, the model card and the disclosure of the selection. Every request goes to the API with the key; the API
 // decides what the key's roles may read, and the page offers only what those roles may do.
 
-import { $, keyStore, state, api, say, element, table, endOfDay, query, showPage, mayDo, save } from './core.js';
+import { $, state, keepCredential, api, say, element, table, endOfDay, query, showPage, mayDo, save } from './core.js';
+import { signInOptions, startSignIn, finishSignIn } from './signin.js';
 import { showDatasets, showDataset } from './datasets.js';
 import { showProtocols, showProtocol } from './protocols.js';
 import { showAudit, mayAudit } from './audit.js';
@@ -13,17 +14,18 @@ import { showOverview } from './overview.js';
 
 // --- Signing in -----------------------------------------------------------------------------
 
-async function signIn(key) {
-  state.key = key;
+async function signIn(credential) {
+  state.credential = credential;
   try {
     state.me = await api('/access/me');
   } catch (error) {
-    state.key = null;
-    sessionStorage.removeItem(keyStore);
-    say(error.status === 401 ? `Sign-in refused: ${error.message}` : error.message, true);
+    keepCredential(null);
+    say(error.status === 401
+      ? (credential.scheme === 'Bearer' ? `Your single sign-on was not accepted (it may have expired): ${error.message} Sign in again.` : `Sign-in refused: ${error.message}`)
+      : error.message, true);
     return;
   }
-  sessionStorage.setItem(keyStore, key);
+  keepCredential(credential);
   $('sign-in').hidden = true;
   $('whoami').hidden = false;
   $('principal').textContent = `${state.me.principal} (${state.me.roles.join(', ')}${state.me.institution ? `, ${state.me.institution}` : ''})`;
@@ -32,7 +34,7 @@ async function signIn(key) {
   // Exports are for regulators and administrators only: other roles are not offered the button.
   $('download-bundle').hidden = !mayAudit();
   $('nav-audit').hidden = !mayAudit();
-  $('capabilities').textContent = `With this key you may ${mayDo(state.me.roles).join('; ')}.`;
+  $('capabilities').textContent = `${credential.scheme === 'Bearer' ? 'Signed in through your organization, you' : 'With this key you'} may ${mayDo(state.me.roles).join('; ')}.`;
   $('capabilities').hidden = false;
   say('');
   await loadModels();
@@ -81,8 +83,7 @@ function navigate(hash) {
 }
 
 function signOut() {
-  sessionStorage.removeItem(keyStore);
-  state.key = null;
+  keepCredential(null);
   state.me = null;
   location.reload();
 }
@@ -400,7 +401,7 @@ async function select(node) {
 
 $('sign-in').addEventListener('submit', (event) => {
   event.preventDefault();
-  signIn($('api-key').value.trim());
+  signIn({ scheme: 'ApiKey', value: $('api-key').value.trim() });
 });
 $('sign-out').addEventListener('click', signOut);
 $('show-lineage').addEventListener('click', showLineage);
@@ -423,7 +424,25 @@ window.addEventListener('afterprint', () => {
     delete details.dataset.printOpened;
   }
 });
-if (state.key) signIn(state.key);
+// Single sign-on is offered when the API names an issuer; coming back from it, the code in the
+// address is exchanged for a token; otherwise the tab's earlier sign-in, if any, is resumed.
+(async () => {
+  const options = await signInOptions();
+  if (options?.oidc) {
+    const button = $('sign-in-sso');
+    button.textContent = `Sign in with ${new URL(options.oidc.issuer).host}`;
+    button.hidden = false;
+    button.addEventListener('click', () => startSignIn(options.oidc).catch((error) => say(error.message, true)));
+  }
+  try {
+    const token = await finishSignIn();
+    if (token) return signIn({ scheme: 'Bearer', value: token });
+  } catch (error) {
+    say(error.message, true);
+    return undefined;
+  }
+  return state.credential ? signIn(state.credential) : undefined;
+})();
 
 // For automation (the browser test, accessibility tools): the graph on screen.
 window.provenanceExplorer = { graph: () => state.graph };

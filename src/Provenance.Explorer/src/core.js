@@ -1,9 +1,17 @@
-// What every page of the workspace shares: the signed-in key and caller, requests to the API, and
-// small DOM helpers. Nothing here knows a page.
+// What every page of the workspace shares: the sign-in (an API key or a single sign-on token) and
+// caller, requests to the API, and small DOM helpers. Nothing here knows a page.
 
 export const $ = (id) => document.getElementById(id);
-export const keyStore = 'provenance.explorer.apiKey';
-export const state = { key: sessionStorage.getItem(keyStore), me: null, graph: null, selected: null, lineage: null, documents: null };
+const credentialStore = 'provenance.workspace.credential';
+/** `credential`: { scheme: 'ApiKey' | 'Bearer', value }, kept for this tab only. */
+export const state = { credential: JSON.parse(sessionStorage.getItem(credentialStore) ?? 'null'), me: null, graph: null, selected: null, lineage: null, documents: null };
+
+/** Keeps (or, with null, forgets) the tab's credential. */
+export function keepCredential(credential) {
+  state.credential = credential;
+  if (credential) sessionStorage.setItem(credentialStore, JSON.stringify(credential));
+  else sessionStorage.removeItem(credentialStore);
+}
 
 export class ApiError extends Error {
   constructor(status, problem) {
@@ -13,7 +21,7 @@ export class ApiError extends Error {
 }
 
 export async function api(path, accept = 'application/json') {
-  const response = await fetch(path, { headers: { Authorization: `ApiKey ${state.key}`, Accept: accept } });
+  const response = await fetch(path, { headers: { Authorization: `${state.credential?.scheme} ${state.credential?.value}`, Accept: accept } });
   if (!response.ok) {
     let problem = null;
     try { problem = await response.json(); } catch { /* not a problem document */ }

@@ -8,6 +8,7 @@ import { chromium } from 'playwright-core';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { startFakeIdp } from './fake-idp.mjs';
 
 const base = process.env.PROVENANCE_URL ?? 'http://127.0.0.1:5080';
 const results = process.env.PROVENANCE_RESULTS ?? 'explorer-results';
@@ -24,6 +25,13 @@ async function api(path, key) {
 function assert(condition, message) {
   if (!condition) throw new Error(message);
 }
+
+// #21: with PROVENANCE_IDP_PORT, the API was started with an OpenID Connect issuer at that port (the
+// test command's setup), and this file runs the stand-in issuer there, for the single sign-on test.
+const sso = { clientId: 'provenance-workspace', audience: 'provenance-workspace-test', user: { subject: 'sso-reviewer@health.example', roles: ['irb-reviewer'] } };
+const idp = process.env.PROVENANCE_IDP_PORT
+  ? await startFakeIdp({ port: Number(process.env.PROVENANCE_IDP_PORT), clientId: sso.clientId, audience: sso.audience, user: sso.user, redirectUri: new URL('/explorer/', base).href })
+  : null;
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
@@ -465,7 +473,44 @@ await test('A wrong key is refused with the reason and shows nothing', async (pa
   assert(await page.isHidden('#workspace'), 'the workspace is shown without a valid key');
 }, { mayFail: ['/access/me'] });
 
+await test('A reviewer signs in through the organization\'s single sign-on (PKCE) and lands on the address they opened; a forged return signs nobody in', async (page) => {
+  const options = await (await fetch(new URL('/access/sign-in', base))).json();
+  const opened = await page.goto(new URL('/explorer/#/datasets?sort=name', base).href);
+  if (!idp) {
+    // Without an issuer configured, the page offers API keys only.
+    assert(options.oidc === null, 'the API offers single sign-on without an issuer');
+    assert(await page.isHidden('#sign-in-sso'), 'the single sign-on button is shown without an issuer');
+    return;
+  }
+  assert(options.oidc?.tokenEndpoint === `${idp.issuer}/token` && options.oidc.clientId === sso.clientId, `the API names ${JSON.stringify(options.oidc)}`);
+  const csp = opened.headers()['content-security-policy'];
+  assert(csp.includes(`connect-src 'self' ${idp.issuer};`), `the page may not call the token endpoint: ${csp}`);
+  await page.waitForSelector('#sign-in-sso:not([hidden])');
+  await page.click('#sign-in-sso');
+  await page.waitForSelector('#dataset-results table');
+  assert(page.url() === new URL('/explorer/#/datasets?sort=name', base).href, `after signing in, the address is ${page.url()}`);
+  const principal = await page.textContent('#principal');
+  assert(principal.includes(sso.user.subject) && principal.includes('irb-reviewer'), `the page names ${principal}`);
+  assert((await page.textContent('#capabilities')).startsWith('Signed in through your organization'), 'the page does not say how the user signed in');
+  const asked = idp.seen.authorizations.at(-1);
+  assert(asked.code_challenge_method === 'S256' && asked.code_challenge.length === 43 && asked.state.length > 0, `the sign-in asked ${JSON.stringify(asked)}`);
+  assert(idp.seen.exchanges.at(-1)?.verified === true, 'the token was not exchanged with the verifier of the challenge');
+  assert(idp.seen.refused.length === 0, `the issuer refused ${idp.seen.refused.join(', ')}`);
+  await accessible(page, 'the datasets page after single sign-on');
+  // Signing out forgets the token.
+  await page.click('#sign-out');
+  await page.waitForSelector('#sign-in:not([hidden])');
+  assert(await page.isHidden('#workspace'), 'the workspace is still shown after signing out');
+
+  // A return with a code this tab did not ask for is refused with the reason, and the code leaves the address.
+  await page.goto(new URL('/explorer/?code=stolen&state=forged#/overview', base).href);
+  await page.waitForSelector('#message.error >> text=not asked for by this tab');
+  assert(await page.isHidden('#workspace'), 'a forged return signed someone in');
+  assert(page.url() === new URL('/explorer/#/overview', base).href, `the code stays in the address: ${page.url()}`);
+});
+
 await browser.close();
+await idp?.close();
 
 // The results as a TRX file (the test command sums every TRX file's counters).
 const failed = tests.filter((t) => t.outcome !== 'Passed').length;
