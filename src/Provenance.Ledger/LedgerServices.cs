@@ -40,6 +40,8 @@ public static class LedgerServices
         services.AddCatalog();
         services.AddIntegrity(configuration);
         services.AddExports();
+        services.AddOptions<Workspace.GettingOverview.WorkspaceOptions>().Bind(configuration.GetSection(Workspace.GettingOverview.WorkspaceOptions.Section))
+            .ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<Interop.InteropOptions>().Bind(configuration.GetSection(Interop.InteropOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<Interop.OpenLineage.OpenLineagePushOptions>().Bind(configuration.GetSection(Interop.OpenLineage.OpenLineagePushOptions.Section))
             .ValidateDataAnnotations().ValidateOnStart();
@@ -70,6 +72,7 @@ public static class LedgerServices
     public static IServiceCollection AddLedgerBackgroundWork(this IServiceCollection services)
     {
         services.AddHostedService<BackgroundWork>();
+        services.AddHostedService<Workspace.GettingOverview.ClearanceTallyService>();
         services.AddHostedService(sp => sp.GetRequiredService<Integrity.Witnessing.WitnessPublisher>());
         return services;
     }
@@ -163,6 +166,9 @@ public static class LedgerServices
         services.AddSingleton<CatalogProjection>();
         services.AddSingleton<IProjection>(sp => sp.GetRequiredService<CatalogProjection>());
         services.AddSingleton<CatalogReader>();
+        // #21: the overview's tally of dataset versions by clearance.
+        services.AddScoped<Workspace.GettingOverview.ClearanceTallies>();
+        services.AddSingleton<Workspace.GettingOverview.LatestClearanceTally>();
     }
 
     private static void AddIntegrity(this IServiceCollection services, IConfiguration configuration)

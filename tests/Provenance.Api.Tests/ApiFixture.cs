@@ -77,6 +77,9 @@ public class ApiFixture : TestDatabase
         web.UseSetting("ConnectionStrings:ProvenanceMigrations", OwnerConnectionString);
         // Checkpoints only on request (POST /checkpoints), so tests know which sizes are signed; the periodic one is tested on its own.
         web.UseSetting("Provenance:Integrity:CheckpointInterval", "1.00:00:00");
+        // The overview's clearance tally once, at start-up, rather than every second the head moves; its own test sets it.
+        web.UseSetting("Provenance:Workspace:TallyMinimumWait", "1.00:00:00");
+        web.UseSetting("Provenance:Workspace:TallyInterval", "1.00:00:00");
         web.UseSetting("Provenance:Auth:BootstrapKeyFile", Path.Combine(_keyFolder, "bootstrap.key"));
         web.UseSetting("Provenance:Auth:Jwt:Issuer", JwtIssuer);
         web.UseSetting("Provenance:Auth:Jwt:Audience", JwtAudience);

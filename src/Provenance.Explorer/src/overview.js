@@ -25,6 +25,27 @@ function links(item, asOf) {
   return result;
 }
 
+/** Dataset versions by clearance on the day, and each finding that holds the others back. */
+function clearance(overview) {
+  const result = element('section');
+  result.setAttribute('aria-labelledby', 'tally-title');
+  const t = overview.clearance;
+  const title = element('h3', t ? `Dataset versions cleared for training on ${t.day}: ${t.cleared.toLocaleString('en-US')} of ${t.versions.toLocaleString('en-US')}`
+    : 'Dataset versions by clearance: being judged; reload in a moment');
+  title.id = 'tally-title';
+  result.appendChild(title);
+  if (!t) return result;
+  const behind = overview.asOf.position - t.position;
+  result.appendChild(element('p', `Judged by the clearance rules at log position ${t.position.toLocaleString('en-US')}` +
+    `${behind > 0 ? ` (${behind.toLocaleString('en-US')} event(s) before this page's)` : ''}, ${t.computedAt.slice(0, 16).replace('T', ' ')} UTC.`, 'hint'));
+  const reasons = Object.entries(t.notClearedBy);
+  if (reasons.length) {
+    result.appendChild(table(['Held back by', 'Versions'], reasons.sort((a, b) => b[1] - a[1]).map(([code, count]) => [code, count.toLocaleString('en-US')]),
+      'The versions not cleared, by each finding that holds them back (a version with two findings counts under both)'));
+  }
+  return result;
+}
+
 export async function showOverview(parameters) {
   showPage('page-overview', 'Overview');
   const asOf = parameters.get('asOf') ?? '';
@@ -42,6 +63,7 @@ export async function showOverview(parameters) {
       item.appendChild(document.createTextNode(` ${what}`));
       counts.appendChild(item);
     }
+    const tally = clearance(overview);
     const attention = element('section');
     attention.setAttribute('aria-labelledby', 'attention-title');
     const title = element('h3', `What needs attention on ${overview.day}: ${overview.attention.length === 0 ? 'nothing' : `${overview.attention.length} item(s)`}`);
@@ -58,7 +80,7 @@ export async function showOverview(parameters) {
       ])));
       attention.appendChild(group);
     }
-    body.replaceChildren(counts, attention);
+    body.replaceChildren(counts, tally, attention);
   } catch (error) {
     body.replaceChildren(element('p', error.message, 'finding'));
     say(error.message, true);

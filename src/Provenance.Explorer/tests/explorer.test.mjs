@@ -425,7 +425,13 @@ await test('The audit page shows the signed checkpoint and verifies an event\'s 
 });
 
 await test('The overview counts the ledger and lists what needs attention as the API does, each item linked to what it is about', async (page) => {
-  const overview = await api('/overview', keys.IRB_REVIEWER_KEY);
+  // The tally of versions by clearance is kept in the background; the first one is computed at start-up.
+  let overview = await api('/overview', keys.IRB_REVIEWER_KEY);
+  for (let i = 0; i < 120 && !overview.clearance; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    overview = await api('/overview', keys.IRB_REVIEWER_KEY);
+  }
+  assert(overview.clearance, 'the overview has no tally of versions by clearance after a minute');
   assert(overview.attention.length > 0, 'the demo should hold something that needs attention');
 
   await signIn(page, keys.IRB_REVIEWER_KEY, '');
@@ -435,6 +441,9 @@ await test('The overview counts the ledger and lists what needs attention as the
   assert(text.includes(`${overview.counts.datasets.toLocaleString('en-US')} datasets`), 'the dataset count is not the API\'s');
   assert(text.includes(`${overview.counts.irbProtocols.toLocaleString('en-US')} IRB protocols`), 'the protocol count is not the API\'s');
   for (const item of overview.attention) assert(text.includes(item.text), `the overview does not list: ${item.text}`);
+  const tally = await page.textContent('#tally-title');
+  assert(tally.endsWith(`${overview.clearance.cleared.toLocaleString('en-US')} of ${overview.clearance.versions.toLocaleString('en-US')}`), `the page's tally is "${tally}"`);
+  for (const [code, count] of Object.entries(overview.clearance.notClearedBy)) assert(text.includes(code) && text.includes(count.toLocaleString('en-US')), `the tally leaves out ${code}`);
   const rows = await page.$$eval('#overview-body section.attention tbody tr', (r) => r.length);
   assert(rows === overview.attention.length, `the page lists ${rows} items; the API ${overview.attention.length}`);
   await accessible(page, 'the overview');
@@ -452,6 +461,7 @@ await test('The overview counts the ledger and lists what needs attention as the
   await page.goto(new URL(`/explorer/#/overview?asOf=${before}`, base).href);
   await page.waitForSelector(`#attention-title >> text=on ${before}: nothing`);
   assert((await page.textContent('#overview-body')).includes('0 datasets'), 'as of before the demo, the overview still counts its datasets');
+  assert((await page.textContent('#tally-title')).endsWith('0 of 0'), 'as of before the demo, the tally still counts its versions');
 });
 
 await test('The API reference at /docs lists every tag of the OpenAPI document, loads nothing from elsewhere, and takes an API key', async (page) => {

@@ -12,12 +12,14 @@ namespace Provenance.Ledger.Clearance;
 /// </summary>
 internal sealed class ClearanceFactsLoader(LineageReader reader, LineageFacts facts, PostgresEventStore store)
 {
-    public async Task<ClearanceFacts> LoadAsync(IEnumerable<DatasetVersionRef> versions, CancellationToken cancellationToken, long? position = null)
+    /// <remarks><c>rememberDatasets</c> false is for a sweep over most of the ledger: the datasets' folded states stay out of the shared cache (the protocols' join it).</remarks>
+    public async Task<ClearanceFacts> LoadAsync(
+        IEnumerable<DatasetVersionRef> versions, CancellationToken cancellationToken, long? position = null, bool rememberDatasets = true)
     {
         var at = position ?? await store.GetHeadPositionAsync(cancellationToken);
         var asked = versions.Distinct().ToList();
         var ancestors = await reader.UpstreamAsync(asked, at, cancellationToken);
         var datasetIds = asked.Select(v => v.DatasetId).Concat(ancestors.Select(a => a.Parent.DatasetId)).Distinct().ToList();
-        return (await facts.LoadAsync(datasetIds, at, cancellationToken)).Clearance;
+        return (await facts.LoadAsync(datasetIds, at, cancellationToken, rememberDatasets)).Clearance;
     }
 }

@@ -20,9 +20,9 @@ internal sealed record LedgerFacts(ClearanceFacts Clearance, IReadOnlyList<IrbPr
 /// </summary>
 internal sealed class LineageFacts(StreamStates states, LineageReader reader)
 {
-    public async Task<LedgerFacts> LoadAsync(IReadOnlyCollection<Guid> datasetIds, long position, CancellationToken cancellationToken)
+    public async Task<LedgerFacts> LoadAsync(IReadOnlyCollection<Guid> datasetIds, long position, CancellationToken cancellationToken, bool rememberDatasets = true)
     {
-        var datasets = await states.LoadSetAsync(datasetIds, position, Dataset.Fold, cancellationToken);
+        var datasets = await states.LoadSetAsync(datasetIds, position, Dataset.Fold, cancellationToken, rememberDatasets);
         var protocolIds = await reader.ProtocolsCoveringAsync(datasetIds, position, cancellationToken);
         var protocols = await states.LoadSetAsync(protocolIds, position, IrbProtocol.Fold, cancellationToken);
         var list = protocols.States.Values.ToList();

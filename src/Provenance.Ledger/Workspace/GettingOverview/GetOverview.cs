@@ -24,8 +24,11 @@ public sealed record AttentionItem(
     string Kind, string Text, DateOnly? Due, int? WithinDays, Guid? DatasetId, int? DatasetVersion, string? DatasetName,
     Guid? ProtocolId, string? ProtocolNumber, Guid? ModelId, string? ModelName, string? ModelVersion);
 
-/// <summary>The workspace's overview (#21): counts, and what needs attention on a day.</summary>
-public sealed record Overview(LineageAsOf AsOf, DateOnly Day, OverviewCounts Counts, IReadOnlyList<AttentionItem> Attention);
+/// <summary>
+/// The workspace's overview (#21): counts, dataset versions by clearance on the day (null while the first
+/// tally of the log's head is being computed), and what needs attention on the day.
+/// </summary>
+public sealed record Overview(LineageAsOf AsOf, DateOnly Day, OverviewCounts Counts, VersionClearanceTally? Clearance, IReadOnlyList<AttentionItem> Attention);
 
 internal sealed record GetOverviewQuery(DateTimeOffset? AsOf) : IRequest<Overview>;
 
@@ -49,7 +52,7 @@ internal sealed record GetOverviewQuery(DateTimeOffset? AsOf) : IRequest<Overvie
 /// </summary>
 internal sealed class HandleGetOverview(
     NpgsqlDataSource dataSource, EventStoreOptions options, PostgresEventStore store, StreamStates states, LineageReader reader,
-    ChangeControlReviewer changeControl, TimeProvider clock)
+    ChangeControlReviewer changeControl, ClearanceTallies tallies, LatestClearanceTally latest, TimeProvider clock)
     : IRequestHandler<GetOverviewQuery, Overview>
 {
     private static readonly int[] Horizons = [30, 60, 90];
@@ -66,7 +69,10 @@ internal sealed class HandleGetOverview(
         attention.AddRange(await ProtocolsAsync(position, day, cancellationToken));
         attention.AddRange(await DevicesAsync(position, day, cancellationToken));
         attention.AddRange(await FindingsAsync(position, cancellationToken));
-        return new Overview(new LineageAsOf(request.AsOf, position), day, counts, attention);
+        // Today's tally comes from the background (the latest of the head: it may trail the head by the
+        // interval, and says where it stands); one as of a past instant is computed for this request.
+        var clearance = request.AsOf is null ? latest.Value : await tallies.ComputeAsync(position, day, cancellationToken);
+        return new Overview(new LineageAsOf(request.AsOf, position), day, counts, clearance, attention);
     }
 
     private static NpgsqlParameter<string> Type<T>(string name) => new(name, EventCatalog.NameOf<T>());
