@@ -4,7 +4,7 @@
 # On a throwaway PostgreSQL cluster (mktemp folder under /tmp, free 127.0.0.1 port, removed on
 # exit), with the service's Release build, and in each step a baseline measured in the same run:
 #   1. single-event appends through the event store (1, 8, 32 writers) against plain single-row
-#      INSERT transactions of the same payload; 100-event appends against plain 100-row INSERTs of
+#      INSERT transactions of the same payload (through Npgsql, and by pgbench, the database's own client); 100-event appends against plain 100-row INSERTs of
 #      the same rows into a bare copy of the events table;
 #      and single-event appends at 32 writers with the stream index following the log, and without;
 #   1b. Marten 9 side by side with the ledger's store, same event, same cluster (#20): single-event
@@ -114,6 +114,28 @@ pg_ensure_roles_and_db provenance_bench_appends
 dotnet "$bench" appends --connection "$(pg_role_connection_string provenance_bench_appends provenance_app)" \
   --migrations-connection "$(pg_role_connection_string provenance_bench_appends provenance_owner)" \
   --writers "$append_writers" --batch-writers "$batch_writers" --seconds "$append_seconds" 2>&1 | collect
+
+step "The database's own client: pgbench, single-row INSERT transactions of the same payload ($append_writers clients, ${append_seconds} s, 3 runs each)"
+# #22: the ceiling a user compares against is PostgreSQL's own C client, not ours through Npgsql. The same
+# JSON as the single-event appends (printed by the benchmark driver), into a table of the same shape as
+# the Npgsql baseline's, one INSERT per transaction, prepared; the median of three runs per client count.
+pg_ensure_roles_and_db provenance_bench_pgbench
+pg_psql_admin -d provenance_bench_pgbench -c "CREATE TABLE IF NOT EXISTS bench_pgbench_inserts (id bigserial PRIMARY KEY, data jsonb NOT NULL)" >/dev/null
+payload="$(dotnet "$bench" payload)"
+printf "INSERT INTO bench_pgbench_inserts (data) VALUES ('%s'::jsonb);\n" "${payload//\'/\'\'}" >"$work/pgbench-insert.sql"
+for c in ${append_writers//,/ }; do
+  runs=()
+  for _ in 1 2 3; do
+    tps="$(PGPASSWORD="$(pg_read_secret "$PG_HOME/superuser.password")" "$PG_BIN/pgbench" -h 127.0.0.1 -p "$PG_PORT" -U postgres -n -M prepared \
+      -f "$work/pgbench-insert.sql" -c "$c" -j "$(( c < 2 ? c : 2 ))" -T "$append_seconds" provenance_bench_pgbench 2>&1 |
+      sed -n 's/^tps = \([0-9.]*\).*/\1/p' | tail -n 1)"
+    [ -n "$tps" ] || { echo "pgbench gave no figure at $c clients." >&2; exit 1; }
+    runs+=("$tps")
+  done
+  median="$(printf '%s\n' "${runs[@]}" | sort -g | sed -n 2p)"
+  echo "  pgbench, $c client(s): ${runs[*]} transactions/s (median $median)"
+  echo "RESULT pgbench.w$c.tps=$median" | collect >/dev/null
+done
 
 step "Appends with the stream index on and off ($index_writers writers, ${append_seconds} s each, $index_repeat turns)"
 pg_ensure_roles_and_db provenance_bench_index
@@ -231,6 +253,9 @@ table="$work/table.md"
   echo "|---|---|---|"
   for w in ${append_writers//,/ }; do
     echo "| Single-event appends (integrity checks, inline lineage), $w writer(s) | $(printf '%.0f' "$(result "append.w$w.events_per_s")") events/s ($(result "append.w$w.per_transaction") per transaction) = $(result "append.w$w.ratio")× plain single-row INSERT transactions of the same payload ($(printf '%.0f' "$(result "plain.w$w.rows_per_s")")/s) | ≥ 1.0× at 32 writers |"
+  done
+  for w in ${append_writers//,/ }; do
+    echo "| Single-event appends against PostgreSQL's own client, $w writer(s) / client(s) | ours $(printf '%.0f' "$(result "append.w$w.events_per_s")") events/s, pgbench $(printf '%.0f' "$(result "pgbench.w$w.tps")") single-row INSERT transactions/s of the same payload: ours = $(awk -v a="$(result "append.w$w.events_per_s")" -v b="$(result "pgbench.w$w.tps")" 'BEGIN { printf "%.2f", a / b }')× pgbench | ≥ 1.5× at 32 (#22) |"
   done
   for w in ${batch_writers//,/ }; do
     echo "| Batched appends, 100 events per append, $w writer(s) | $(printf '%.0f' "$(result "batched.w$w.events_per_s")") events/s = $(result "batched.w$w.ratio")× plain 100-row INSERTs of the same rows into a bare copy of the events table ($(printf '%.0f' "$(result "batched_plain.w$w.rows_per_s")") rows/s) | ≥ 50,000 events/s |"

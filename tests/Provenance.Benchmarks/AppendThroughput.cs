@@ -42,7 +42,7 @@ internal static class AppendThroughput
             await create.ExecuteNonQueryAsync();
         }
 
-        var payload = System.Text.Json.JsonSerializer.Serialize(Event(Guid.NewGuid()), Provenance.Domain.Common.EventJson.Options);
+        var payload = Payload();
         var metadata = new EventMetadata("benchmark", "admin", "append-throughput");
         foreach (var writers in writerCounts)
         {
@@ -128,6 +128,15 @@ internal static class AppendThroughput
 
     private static double GroupFactor(AppendStatistics before, AppendStatistics after) =>
         (after.Appends - before.Appends) / (double)Math.Max(1, after.Transactions - before.Transactions);
+
+    /// <summary>The payload of the plain INSERT baselines, printed for pgbench's (#22: the database's own client, the same bytes).</summary>
+    internal static int PrintPayload()
+    {
+        Console.WriteLine(Payload());
+        return 0;
+    }
+
+    internal static string Payload() => System.Text.Json.JsonSerializer.Serialize(Event(Guid.NewGuid()), Provenance.Domain.Common.EventJson.Options);
 
     internal static DatasetRegistered Event(Guid id) => new(
         id, "Benchmark registration", "A registration appended by the throughput benchmark.", "Benchmark steward", "Benchmark Health",

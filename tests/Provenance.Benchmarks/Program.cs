@@ -11,6 +11,7 @@ using Provenance.Benchmarks;
 //   index-appends --connection CS [--migrations-connection CS] [--writers 32] [--seconds S]   (stream index on and off; a database of its own)
 //   marten   --connection CS [--migrations-connection CS] [--writers 1,8,32] [--batch-writers 1,4] [--seconds S] [--hold-seconds H]   (#20: Marten side by side; a database of its own)
 //   stream-index  --connection CS [--migrations-connection CS] [--rounds R] [--appends N]   (on a loaded scenario: catch-up, signing, proof sizes)
+//   payload  (prints the single-event append's JSON, for the pgbench baseline of the same payload, #22)
 var command = args.FirstOrDefault();
 var options = Arguments.Parse(args.Skip(1));
 try
@@ -26,6 +27,7 @@ try
         "index-appends" => await StreamIndexCost.AppendsAsync(options),
         "stream-index" => await StreamIndexCost.ScenarioAsync(options),
         "marten" => await MartenComparison.RunAsync(options),
+        "payload" => AppendThroughput.PrintPayload(),
         _ => Usage(),
     };
 }
@@ -37,6 +39,6 @@ catch (ArgumentException e)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Provenance.Benchmarks load|lineage|verify-synthetic|appends|rebuild|export|index-appends|stream-index|marten [--option value ...] (see Program.cs)");
+    Console.Error.WriteLine("usage: Provenance.Benchmarks load|lineage|verify-synthetic|appends|rebuild|export|index-appends|stream-index|marten|payload [--option value ...] (see Program.cs)");
     return 2;
 }
