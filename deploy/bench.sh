@@ -233,8 +233,16 @@ PROVENANCE_API_KEY="$admin_key" wrk -t1 -c64 -d"${http_seconds}s" --latency -s "
 [ "$(result http.failed)" = "0" ] || { echo "Some HTTP appends failed ($(result http.failed))." >&2; exit 1; }
 mark_rss http
 step "Exporting the whole ledger as one audit bundle, and verifying it offline"
-PROVENANCE_API_KEY="$admin_key" dotnet "$bench" export --url "$api_url" 2>&1 | collect ||
-  { echo "The export failed; the API's log ends:" >&2; tail -n 60 "$work/api.log" >&2; exit 1; }
+# A failed export is a figure too (#22: at 1M events it has run out of the 384 MB heap): the table
+# says so, the other steps still run, and the script exits non-zero at the end.
+failed_steps=""
+if ! PROVENANCE_API_KEY="$admin_key" dotnet "$bench" export --url "$api_url" 2>&1 | collect; then
+  reason="$(grep -o '"@x":"[A-Za-z.]*Exception' "$work/api.log" | tail -n 1 | sed 's/.*"@x":"//')"
+  echo "The export failed (${reason:-no exception logged}); the API's log ends:" >&2
+  tail -n 20 "$work/api.log" >&2
+  echo "export.failed=${reason:-failed}" >>"$results"
+  failed_steps="export"
+fi
 mark_rss export
 stop_api
 step "Lineage again, with answer reuse turned off"
@@ -281,7 +289,7 @@ table="$work/table.md"
   echo "| Single-event appends, $index_writers writers, the stream index following the log (off: the Merkle tree alone) | $(printf '%.0f' "$(result "index_appends.w$index_writers.on_per_s")") events/s = $(result "index_appends.w$index_writers.ratio")× the same with the index off ($(printf '%.0f' "$(result "index_appends.w$index_writers.off_per_s")")/s) | ≥ 0.9× |"
   echo "| Scenario load through the append path | $(result load.events) events in $(result load.appends) appends ($(result load.transactions) transactions): $(printf '%.0f' "$(result load.events_per_s)") events/s | minutes for 1M |"
   for p in lineage catalog; do
-    echo "| Rebuild of the $p projection from the $(result load.events)-event log | $(printf '%.0f' "$(result "rebuild.$p.log_events_per_s")") log events/s ($(result "rebuild.$p.events") events of its types applied); reading the whole log alone: $(printf '%.0f' "$(result read.events_per_s)") events/s | ≥ 50,000 events/s |"
+    echo "| Rebuild of the $p projection from the $(result load.events)-event log | $(printf '%.0f' "$(result "rebuild.$p.log_events_per_s")") log events/s ($(result "rebuild.$p.events") events of its types applied); reading the whole log alone: $(printf '%.0f' "$(result read.events_per_s)") events/s | ≥ 60,000 events/s (#22) |"
   done
   echo "| The integrator catching up with the $(result index.log_events)-event log: Merkle tree and stream index ($(result index.streams) streams) | $(printf '%.0f' "$(result index.integrator_per_s)") events/s; the index alone $(printf '%.0f' "$(result index.catch_up_per_s)") events/s = $(result index.catch_up_ratio)× reading the log as it reads it ($(printf '%.0f' "$(result index.read_per_s)") events/s) | ≥ 20,000 events/s |"
   echo "| Signing a checkpoint of the $(result index.checkpoint_tree_size)-event ledger after new appends, with the stream index update | median $(result index.checkpoint_ms_median) ms, slowest $(result index.checkpoint_ms_max) ms | ≤ 1 s |"
@@ -292,10 +300,15 @@ table="$work/table.md"
   done
   echo "| The workspace in headless Chromium on the $(result load.events)-event ledger, from its address to its data on screen: the overview (counts and what needs attention), a dataset page | overview median $(result render.overview_ms) ms (slowest $(result render.overview_max_ms) ms), dataset page median $(result render.dataset_ms) ms (slowest $(result render.dataset_max_ms) ms) | < 1 s each |"
   echo "| The overview's clearance tally in the background: every dataset version judged by the clearance rules | $(result tally.versions) versions in $(result tally.seconds) s | — |"
-  echo "| HTTP appends (POST /datasets, one event each), wrk, 64 connections | $(printf '%.0f' "$(result http.events_per_s)") events/s, p50 $(result http.p50_ms) ms, p99 $(result http.p99_ms) ms ($(result http.requests) requests, $(result http.failed) failed) | ≥ 3,000 events/s, p99 ≤ 50 ms |"
-  echo "| Export of the whole ledger as one audit bundle (ZIP) | $(result export.events) events, $(printf '%.0f' "$(result export.events_per_s)") events/s, $(result export.mb_per_s) MB/s ($(awk -v b="$(result export.bytes)" 'BEGIN { printf "%.0f", b / 1e6 }') MB) | — |"
-  echo "| Offline verification of that bundle | $(printf '%.0f' "$(result verify.events_per_s)") events/s, $(result verify.mb_per_s) MB/s; raw SHA-256 on one core: $(printf '%.0f' "$(result sha256.mb_per_s)") MB/s | ≥ 200,000 events/s |"
-  echo "| API peak resident memory (per step: start-up and catch-up $(result rss.startup), lineage $(result rss.lineage), HTTP appends $(result rss.http), export $(result rss.export), lineage without reuse $(result rss.lineage_cold)) | $(result api.peak_rss_mb) MB | < 512 MB |"
+  echo "| HTTP appends (POST /datasets, one event each), wrk, 64 connections | $(printf '%.0f' "$(result http.events_per_s)") events/s, p50 $(result http.p50_ms) ms, p99 $(result http.p99_ms) ms ($(result http.requests) requests, $(result http.failed) failed) | ≥ 4,000 events/s, p99 ≤ 50 ms (#22) |"
+  if [ -n "$(result export.failed)" ]; then
+    echo "| Export of the whole ledger as one audit bundle (ZIP) | **failed**: $(result export.failed) in the API (heap capped at 384 MB) | ≥ 50,000 events/s, ≤ 400 MB (#22) |"
+    echo "| Offline verification of that bundle | not run (no bundle) | ≥ 250,000 events/s (#22) |"
+  else
+    echo "| Export of the whole ledger as one audit bundle (ZIP) | $(result export.events) events, $(printf '%.0f' "$(result export.events_per_s)") events/s, $(result export.mb_per_s) MB/s ($(awk -v b="$(result export.bytes)" 'BEGIN { printf "%.0f", b / 1e6 }') MB) | ≥ 50,000 events/s, ≤ 400 MB (#22) |"
+    echo "| Offline verification of that bundle | $(printf '%.0f' "$(result verify.events_per_s)") events/s, $(result verify.mb_per_s) MB/s; raw SHA-256 on one core: $(printf '%.0f' "$(result sha256.mb_per_s)") MB/s | ≥ 250,000 events/s (#22) |"
+  fi
+  echo "| API peak resident memory (per step: start-up and catch-up $(result rss.startup), lineage $(result rss.lineage), HTTP appends $(result rss.http), export $(result rss.export), lineage without reuse $(result rss.lineage_cold)) | $(result api.peak_rss_mb) MB | ≤ 400 MB during the export (#22) |"
 } >"$table"
 
 step "Results"
@@ -329,5 +342,9 @@ if [ -n "$write" ]; then
     { echo "# Benchmarks"; echo; cat "$block"; } >"$out"
   fi
   echo "Wrote $out."
+fi
+if [ -n "$failed_steps" ]; then
+  echo "A step failed: $failed_steps (its row says how)." >&2
+  exit 1
 fi
 [ -n "$tiny" ] && echo "Tiny run complete." || true
