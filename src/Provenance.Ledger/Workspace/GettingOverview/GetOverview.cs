@@ -199,7 +199,9 @@ internal sealed class HandleGetOverview(
         var starts = withdrawals.Select(w => w.Version)
             .Concat(dueLicenses.SelectMany(d => d.Dataset.Versions.Select(v => new DatasetVersionRef(d.Dataset.Id, v.Version)))).ToList();
         var reached = await ReleasedReachedAsync(starts, position, cancellationToken);
-        var names = await states.LoadAsync(withdrawals.Select(w => w.Version.DatasetId).Distinct().ToList(), position, Dataset.Fold, cancellationToken);
+        // Only the withdrawals that reach a released model version are named, so only their datasets are folded.
+        var names = await states.LoadAsync(withdrawals.Where(w => reached[w.Version].Count > 0).Select(w => w.Version.DatasetId).Distinct().ToList(),
+            position, Dataset.Fold, cancellationToken);
 
         var items = new List<AttentionItem>();
         foreach (var (version, data) in withdrawals)
