@@ -31,8 +31,10 @@ internal sealed partial class LedgerGauges : BackgroundService
     private readonly WitnessPublisher _witnesses;
     private readonly TimeProvider _clock;
     private readonly IOptions<TelemetryOptions> _options;
+    private readonly IHostApplicationLifetime _lifetime;
     private readonly ILogger<LedgerGauges> _logger;
     private volatile Reading? _reading;
+    private CancellationTokenRegistration _started;
 
     static LedgerGauges()
     {
@@ -48,7 +50,8 @@ internal sealed partial class LedgerGauges : BackgroundService
 
     public LedgerGauges(
         PostgresEventStore store, LogDaemon daemon, ProjectionRunner runner, MerkleIntegrator integrator,
-        CheckpointStore checkpoints, WitnessPublisher witnesses, TimeProvider clock, IOptions<TelemetryOptions> options, ILogger<LedgerGauges> logger)
+        CheckpointStore checkpoints, WitnessPublisher witnesses, TimeProvider clock, IOptions<TelemetryOptions> options,
+        IHostApplicationLifetime lifetime, ILogger<LedgerGauges> logger)
     {
         _store = store;
         _daemon = daemon;
@@ -58,20 +61,34 @@ internal sealed partial class LedgerGauges : BackgroundService
         _witnesses = witnesses;
         _clock = clock;
         _options = options;
+        _lifetime = lifetime;
         _logger = logger;
     }
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {
-        Live.TryAdd(this, 0);
+        // Reported once the instance serves: an instance whose start-up fails after this service started
+        // is never stopped, and its stale reading would stand beside (or instead of) the live one's.
+        _started = _lifetime.ApplicationStarted.Register(() => Live.TryAdd(this, 0));
         return base.StartAsync(cancellationToken);
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         Live.TryRemove(this, out _);
+        await _started.DisposeAsync();
         await base.StopAsync(cancellationToken);
     }
+
+    public override void Dispose()
+    {
+        Live.TryRemove(this, out _);
+        _started.Dispose();
+        base.Dispose();
+    }
+
+    /// <summary>How many instances in this process report their gauges (tests check that a failed start leaves none behind).</summary>
+    internal static int LiveInstances => Live.Count;
 
     /// <summary>Reads the state now (the loop does this every interval; tests call it to skip the wait).</summary>
     public async Task SampleAsync(CancellationToken cancellationToken)
