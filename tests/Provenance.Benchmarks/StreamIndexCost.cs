@@ -105,6 +105,7 @@ internal static class StreamIndexCost
 
         // The integrator as the follower runs it: the tree, then the index, batch by batch, from the whole log.
         var start = (await integrator.GetTreeHeadAsync()).Size;
+        var heapBefore = GC.GetTotalMemory(forceFullCollection: true);
         var (treeTime, indexTime) = (TimeSpan.Zero, TimeSpan.Zero);
         while (true)
         {
@@ -121,7 +122,14 @@ internal static class StreamIndexCost
         }
 
         var integrated = head - start;
+        // What the index holds for as long as the service runs, and what a map of it adds while one is kept (#22).
+        var heldByIndex = GC.GetTotalMemory(forceFullCollection: true) - heapBefore;
         var map = await index.MapAtAsync(head, CancellationToken.None);
+        var heldByMap = GC.GetTotalMemory(forceFullCollection: true) - heapBefore - heldByIndex;
+        Console.WriteLine($"The index holds {heldByIndex / 1e6:N1} MB of heap ({(double)heldByIndex / map.Count:N0} bytes a stream); a map of it {heldByMap / 1e6:N1} MB more.");
+        Report.Result("index.heap_mb", heldByIndex / 1e6);
+        Report.Result("index.heap_bytes_per_stream", (double)heldByIndex / map.Count);
+        Report.Result("index.map_mb", heldByMap / 1e6);
         Console.WriteLine($"Integrated {integrated:N0} events into the tree in {treeTime.TotalSeconds:N1} s and the stream index ({map.Count:N0} streams) in {indexTime.TotalSeconds:N1} s: " +
             $"{integrated / (treeTime + indexTime).TotalSeconds:N0} events/s together, the index alone {head / indexTime.TotalSeconds:N0} events/s.");
         Report.Result("index.log_events", head);

@@ -23,6 +23,14 @@ public static class StreamIndexHashing
     /// <summary>A stream's key: SHA-256 of its id as lowercase, hyphenated text.</summary>
     public static byte[] Key(Guid stream) => SHA256.HashData(Encoding.ASCII.GetBytes(stream.ToString("D")));
 
+    /// <summary>Writes a stream's key to <paramref name="destination"/> (32 bytes).</summary>
+    internal static void Key(Guid stream, Span<byte> destination)
+    {
+        Span<byte> text = stackalloc byte[36];
+        stream.TryFormat(text, out _, "D");
+        SHA256.HashData(text, destination);
+    }
+
     /// <summary>A leaf: SHA-256(0x02 ‖ key ‖ SHA-256(entry)).</summary>
     public static byte[] Leaf(ReadOnlySpan<byte> key, ReadOnlySpan<byte> entryHash)
     {
@@ -31,6 +39,16 @@ public static class StreamIndexHashing
         key.CopyTo(input[1..]);
         entryHash.CopyTo(input[(1 + HashSize)..]);
         return SHA256.HashData(input);
+    }
+
+    /// <summary>Writes the leaf of <paramref name="key"/> and <paramref name="entryHash"/> to <paramref name="destination"/> (32 bytes).</summary>
+    internal static void Leaf(ReadOnlySpan<byte> key, ReadOnlySpan<byte> entryHash, Span<byte> destination)
+    {
+        Span<byte> input = stackalloc byte[1 + (2 * HashSize)];
+        input[0] = 0x02;
+        key.CopyTo(input[1..]);
+        entryHash.CopyTo(input[(1 + HashSize)..]);
+        SHA256.HashData(input, destination);
     }
 
     /// <summary>An inner node of two or more leaves: SHA-256(0x03 ‖ left ‖ right).</summary>

@@ -56,17 +56,17 @@ internal sealed class AuditExporter(
             ?? throw new InvalidOperationException($"The checkpoint covers {checkpoint.TreeSize} events, but the log is shorter.");
         var day = DateOnly.FromDateTime(last.RecordedAt.UtcDateTime);
         // #16: a checkpoint that signs the stream index gives a version 2 bundle, its completeness proved.
-        var map = await StreamIndexAtAsync(checkpoint, cancellationToken);
+        var map = await StreamIndexAtAsync(checkpoint, scope.IsStreamScope, cancellationToken);
         var resolved = await resolver.ResolveAsync(scope, checkpoint.TreeSize, day, map, cancellationToken);
         var completeness = resolved.Positions is { } positions
             ? BundleCompleteness.ForPositions(positions.First, positions.Last)
             : BundleCompleteness.ForStreams(resolved.Streams);
         var header = new AuditBundleHeader(scope, completeness, checkpoint.Note, signingKey.VerifierKey.ToString());
-        if (map is not null)
+        if (Integrity.GettingCheckpoints.CheckpointView.StreamIndexRootOf(checkpoint) is not null)
         {
             header = header with
             {
-                StreamIndex = resolved.Positions is null ? [.. resolved.Streams.Select(map.Prove)] : [],
+                StreamIndex = resolved.Positions is null ? [.. resolved.Streams.Select(map!.Prove)] : [],
                 Edges = resolved.Positions is { } range ? await EdgesAsync(range, checkpoint.TreeSize, cancellationToken) : [],
             };
         }
@@ -103,15 +103,18 @@ internal sealed class AuditExporter(
         return new ExportSummary(scope.ToString(), checkpoint.TreeSize, writer.EventCount, writer.EventCountsByType);
     }
 
-    private async Task<StreamMap?> StreamIndexAtAsync(StoredCheckpoint checkpoint, CancellationToken cancellationToken)
+    // The map, for a stream scope (its streams and their proofs); a time range needs the root alone,
+    // checked all the same (#22: the map of a million-event ledger is about 100 MB the export can spare).
+    private async Task<StreamMap?> StreamIndexAtAsync(StoredCheckpoint checkpoint, bool streamScope, CancellationToken cancellationToken)
     {
         if (Integrity.GettingCheckpoints.CheckpointView.StreamIndexRootOf(checkpoint) is not { } root)
         {
             return null;
         }
 
-        var map = await streamIndex.MapAtAsync(checkpoint.TreeSize, cancellationToken);
-        return map.Root.AsSpan().SequenceEqual(root)
+        var map = streamScope ? await streamIndex.MapAtAsync(checkpoint.TreeSize, cancellationToken) : null;
+        var recomputed = map?.Root ?? await streamIndex.RootAtAsync(checkpoint.TreeSize, cancellationToken);
+        return recomputed.AsSpan().SequenceEqual(root)
             ? map
             : throw new LogIntegrityException(
                 $"The stream index recomputed from the log at {checkpoint.TreeSize} events is not the one the checkpoint signed: the log was changed outside the ledger.");

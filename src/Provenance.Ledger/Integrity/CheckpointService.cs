@@ -97,8 +97,8 @@ internal sealed partial class CheckpointService(
         // #16: the checkpoint carries the root of the stream index at its size, so its signature covers both.
         var (checkpoint, created) = await checkpoints.SignAndStoreAsync(claimed, async (size, root, ct) =>
         {
-            var map = await index.MapAtAsync(size, ct);
-            var body = new Checkpoint(options.Value.Origin, (ulong)size, root, [StreamIndexCheckpoint.Line(map.Root)]);
+            var indexRoot = await index.RootAtAsync(size, ct);
+            var body = new Checkpoint(options.Value.Origin, (ulong)size, root, [StreamIndexCheckpoint.Line(indexRoot)]);
             return new CheckpointSignature(signer.Sign(body), keyId);
         }, cancellationToken);
         activity?.SetTag("provenance.tree.size", checkpoint.TreeSize);

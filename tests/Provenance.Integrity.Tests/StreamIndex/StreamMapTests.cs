@@ -61,6 +61,65 @@ public sealed class StreamMapTests
         Assert.Equal(Reference(leaves, 0), map.Root);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(1000)]
+    public void The_root_alone_is_the_maps_root(int streams)
+    {
+        var builder = LogOf(streams, eventsPerStream: 2);
+        var referrer = Guid.CreateVersion7();
+        if (streams > 0)
+        {
+            // Referrers change entries after their leaves were hashed: the root must see the new ones.
+            Assert.Equal(builder.ToMap().Root, builder.Root());
+            builder.Apply(builder.Position + 1, referrer, 1, "irb.protocol-approved",
+                JsonSerializer.SerializeToElement(new { terms = new { coveredDatasetIds = builder.ToMap().AllStreams.Take(20).Select(s => s.ToString("D")) } }));
+        }
+
+        Assert.Equal(builder.ToMap().Root, builder.Root());
+    }
+
+    [Fact]
+    public void A_map_keeps_the_index_as_it_stood_while_the_builder_goes_on()
+    {
+        var builder = LogOf(200, eventsPerStream: 2);
+        var streams = builder.ToMap().AllStreams.ToList();
+        void Cover(IEnumerable<Guid> datasets) => builder.Apply(builder.Position + 1, Guid.CreateVersion7(), 1, "irb.protocol-approved",
+            JsonSerializer.SerializeToElement(new { terms = new { coveredDatasetIds = datasets.Select(s => s.ToString("D")) } }));
+        Cover(streams.Take(50));
+        var map = builder.ToMap();
+        var before = streams.ToDictionary(s => s, s => JsonSerializer.Serialize(map.Find(s)));
+        var root = map.Root.ToArray();
+
+        // Later: new versions, new referrers (past the referrers' first storage), a type for a stream named before its first event, new streams.
+        foreach (var stream in streams.Take(100))
+        {
+            builder.Apply(builder.Position + 1, stream, 3, "dataset.version-contributed", default);
+        }
+
+        for (var i = 0; i < 40; i++)
+        {
+            Cover(streams.Skip(i).Take(60));
+        }
+
+        var latecomer = Guid.CreateVersion7();
+        Cover([latecomer]);
+        builder.Apply(builder.Position + 1, latecomer, 1, "dataset.registered", default);
+        for (var i = 0; i < 3000; i++)
+        {
+            builder.Apply(builder.Position + 1, Guid.CreateVersion7(), 1, "model.registered", default);
+        }
+
+        Assert.All(streams, s => Assert.Equal(before[s], JsonSerializer.Serialize(map.Find(s))));
+        Assert.Equal(root, map.Root);
+        Assert.All(streams.Take(20), s => Assert.Null(map.Prove(s).Verify(root)));
+        Assert.NotEqual(JsonSerializer.Serialize(builder.Find(streams[0])), before[streams[0]]);
+        Assert.Equal("dataset", builder.Find(latecomer)!.Type);
+        Assert.Equal(builder.ToMap().Root, builder.Root());
+    }
+
     [Fact]
     public void Every_entry_is_proved_and_a_changed_entry_is_not()
     {
