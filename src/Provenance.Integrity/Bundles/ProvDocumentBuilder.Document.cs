@@ -55,63 +55,106 @@ public sealed partial class ProvDocumentBuilder
         writer.String(ProvNamespace);
         writer.EndObject();
 
-        // Sized up front: the larger lists would otherwise leave a trail of discarded arrays behind them.
-        var parents = _derivations.Values.Sum(d => d.Parents.Length);
-        var inputs = _runs.Values.Sum(r => r.Inputs.Length);
-        var used = new List<(Activity, Entity)>(parents + inputs);
-        var generated = new List<(Activity, Entity)>(derivations.Length + runs.Length);
-        var derived = new List<(Activity, VersionKey, VersionKey)>(parents);
-        var associated = new List<(Activity, string)>(derivations.Length + runs.Length);
+        // #22: each relation section's list is made as it is written and let go before the next:
+        // a whole-ledger export relates about a million versions, and the five lists together
+        // did not fit beside the ledger's own state in a 384 MB heap. Sized up front, so the larger
+        // lists leave no trail of discarded arrays behind them.
+        await RelationsAsync(writer, "used", "used", Used(derivations, runs), Comparer<(Activity, Entity)>.Default,
+            (w, r) => Members(w, ("prov:activity", r.Item1.Id), ("prov:entity", r.Item2.Id)), cancellationToken).ConfigureAwait(false);
+        await RelationsAsync(writer, "wasAssociatedWith", "assoc", Associations(derivations, runs, irbsCovering), AssociationOrder,
+            (w, r) => Members(w, ("prov:activity", r.Item1.Id), ("prov:agent", r.Item2)), cancellationToken).ConfigureAwait(false);
+        await RelationsAsync(writer, "wasAttributedTo", "attr", Attributions(versions), AttributionOrder,
+            (w, r) => Members(w, ("prov:agent", r.Item1), ("prov:entity", r.Item2.Id)), cancellationToken).ConfigureAwait(false);
+        await RelationsAsync(writer, "wasDerivedFrom", "der", Derived(derivations), Comparer<(Activity, VersionKey, VersionKey)>.Default,
+            (w, r) => Members(w, ("prov:activity", r.Item1.Id), ("prov:generatedEntity", r.Item2.Id), ("prov:usedEntity", r.Item3.Id)), cancellationToken)
+            .ConfigureAwait(false);
+        await RelationsAsync(writer, "wasGeneratedBy", "gen", Generated(derivations, runs), Comparer<(Activity, Entity)>.Default,
+            (w, r) => Members(w, ("prov:activity", r.Item1.Id), ("prov:entity", r.Item2.Id)), cancellationToken).ConfigureAwait(false);
+        writer.EndObject();
+        await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    // What each derivation used (its parents) and each run (its inputs).
+    private List<(Activity, Entity)> Used(VersionKey[] derivations, Guid[] runs)
+    {
+        var used = new List<(Activity, Entity)>(_derivations.Values.Sum(d => d.Parents.Length) + _runs.Values.Sum(r => r.Inputs.Length));
         foreach (var version in derivations)
         {
-            var facts = _derivations[version.Tuple];
             var activity = Activity.Derivation(version);
-            generated.Add((activity, Entity.Of(version)));
-            foreach (var parent in facts.Parents)
+            foreach (var parent in _derivations[version.Tuple].Parents)
             {
                 used.Add((activity, Entity.Of(VersionKey.Of(parent))));
-                derived.Add((activity, version, VersionKey.Of(parent)));
-            }
-
-            if (_datasets.GetValueOrDefault(version.DatasetId)?.Steward is { } steward)
-            {
-                associated.Add((activity, AgentId("steward", steward)));
             }
         }
 
         foreach (var runId in runs)
         {
-            var run = _runs[runId];
             var activity = Activity.Run(runId);
-            generated.Add((activity, Entity.Of(ModelVersionId(run))));
-            foreach (var input in run.Inputs)
+            foreach (var input in _runs[runId].Inputs)
             {
                 used.Add((activity, Entity.Of(VersionKey.Of(input))));
-                foreach (var irb in irbsCovering.GetValueOrDefault(input.Dataset) ?? [])
-                {
-                    associated.Add((activity, AgentId("irb", irb)));
-                }
+            }
+        }
+
+        return used;
+    }
+
+    // A derivation with its dataset's steward; a run with the IRBs covering its inputs' datasets and its model's owner.
+    private List<(Activity, string)> Associations(VersionKey[] derivations, Guid[] runs, Dictionary<Guid, SortedSet<string>> irbsCovering)
+    {
+        var associated = new List<(Activity, string)>(derivations.Length + runs.Length);
+        foreach (var version in derivations)
+        {
+            if (_datasets.GetValueOrDefault(version.DatasetId)?.Steward is { } steward)
+            {
+                associated.Add((Activity.Derivation(version), AgentId("steward", steward)));
+            }
+        }
+
+        // A run's inputs share datasets and their datasets share IRBs: each IRB is added once a run,
+        // not once an input (at 1M events, the repeats alone outgrew the heap).
+        var irbs = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var runId in runs)
+        {
+            var run = _runs[runId];
+            var activity = Activity.Run(runId);
+            irbs.Clear();
+            foreach (var input in run.Inputs)
+            {
+                irbs.UnionWith(irbsCovering.GetValueOrDefault(input.Dataset) ?? []);
             }
 
+            associated.AddRange(irbs.Select(irb => (activity, AgentId("irb", irb))));
             if (_models.GetValueOrDefault(run.Model)?.Owner is { } owner)
             {
                 associated.Add((activity, AgentId("institution", owner)));
             }
         }
 
-        await RelationsAsync(writer, "used", "used", used, Comparer<(Activity, Entity)>.Default,
-            (w, r) => Members(w, ("prov:activity", r.Item1.Id), ("prov:entity", r.Item2.Id)), cancellationToken).ConfigureAwait(false);
-        await RelationsAsync(writer, "wasAssociatedWith", "assoc", associated, AssociationOrder,
-            (w, r) => Members(w, ("prov:activity", r.Item1.Id), ("prov:agent", r.Item2)), cancellationToken).ConfigureAwait(false);
-        await RelationsAsync(writer, "wasAttributedTo", "attr", Attributions(versions), AttributionOrder,
-            (w, r) => Members(w, ("prov:agent", r.Item1), ("prov:entity", r.Item2.Id)), cancellationToken).ConfigureAwait(false);
-        await RelationsAsync(writer, "wasDerivedFrom", "der", derived, Comparer<(Activity, VersionKey, VersionKey)>.Default,
-            (w, r) => Members(w, ("prov:activity", r.Item1.Id), ("prov:generatedEntity", r.Item2.Id), ("prov:usedEntity", r.Item3.Id)), cancellationToken)
-            .ConfigureAwait(false);
-        await RelationsAsync(writer, "wasGeneratedBy", "gen", generated, Comparer<(Activity, Entity)>.Default,
-            (w, r) => Members(w, ("prov:activity", r.Item1.Id), ("prov:entity", r.Item2.Id)), cancellationToken).ConfigureAwait(false);
-        writer.EndObject();
-        await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+        return associated;
+    }
+
+    private List<(Activity, VersionKey, VersionKey)> Derived(VersionKey[] derivations)
+    {
+        var derived = new List<(Activity, VersionKey, VersionKey)>(_derivations.Values.Sum(d => d.Parents.Length));
+        foreach (var version in derivations)
+        {
+            var activity = Activity.Derivation(version);
+            foreach (var parent in _derivations[version.Tuple].Parents)
+            {
+                derived.Add((activity, version, VersionKey.Of(parent)));
+            }
+        }
+
+        return derived;
+    }
+
+    private List<(Activity, Entity)> Generated(VersionKey[] derivations, Guid[] runs)
+    {
+        var generated = new List<(Activity, Entity)>(derivations.Length + runs.Length);
+        generated.AddRange(derivations.Select(version => (Activity.Derivation(version), Entity.Of(version))));
+        generated.AddRange(runs.Select(runId => (Activity.Run(runId), Entity.Of(ModelVersionId(_runs[runId])))));
+        return generated;
     }
 
     private static Comparer<(Activity, string)> AssociationOrder { get; } = Comparer<(Activity, string)>.Create(static (x, y) =>
