@@ -65,8 +65,12 @@ public static class EventEnvelope
         writer.Reset(envelope);
         writer.WriteStartObject();
         writer.WriteNumber("position", rawEvent.Position);
-        writer.WriteString("id", rawEvent.EventId.ToString("D"));
-        writer.WriteString("stream", rawEvent.StreamId.ToString("D"));
+        // Formatted on the stack: an export builds a million envelopes.
+        Span<char> text = stackalloc char[36];
+        rawEvent.EventId.TryFormat(text, out _, "D");
+        writer.WriteString("id", text);
+        rawEvent.StreamId.TryFormat(text, out _, "D");
+        writer.WriteString("stream", text);
         writer.WriteNumber("version", rawEvent.StreamVersion);
         writer.WriteString("type", rawEvent.Type);
         writer.WriteNumber("schemaVersion", rawEvent.SchemaVersion);
@@ -75,7 +79,9 @@ public static class EventEnvelope
         writer.WriteRawValue(rawEvent.DataJson, skipInputValidation: true);
         writer.WritePropertyName("metadata");
         writer.WriteRawValue(rawEvent.MetadataJson, skipInputValidation: true);
-        writer.WriteString("recordedAt", FormatRecordedAt(rawEvent.RecordedAt));
+        Span<char> recordedAt = stackalloc char[32];
+        rawEvent.RecordedAt.UtcDateTime.TryFormat(recordedAt, out var length, RecordedAtFormat, CultureInfo.InvariantCulture);
+        writer.WriteString("recordedAt", recordedAt[..length]);
         writer.WriteEndObject();
         writer.Flush();
 

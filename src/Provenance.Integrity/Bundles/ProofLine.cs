@@ -21,10 +21,15 @@ internal static class ProofLine
 
     public static void Write(IBufferWriter<byte> output, long position, IReadOnlyList<byte[]> proof)
     {
-        var hashes = new byte[proof.Count * MerkleTree.HashSize];
+        if (proof.Count > MaxHashes)
+        {
+            throw new ArgumentException($"An inclusion proof has at most {MaxHashes} hashes; this one has {proof.Count}.", nameof(proof));
+        }
+
+        Span<byte> hashes = stackalloc byte[proof.Count * MerkleTree.HashSize];
         for (var i = 0; i < proof.Count; i++)
         {
-            proof[i].CopyTo(hashes, i * MerkleTree.HashSize);
+            proof[i].CopyTo(hashes[(i * MerkleTree.HashSize)..]);
         }
 
         output.Write("{\"leafIndex\":"u8);

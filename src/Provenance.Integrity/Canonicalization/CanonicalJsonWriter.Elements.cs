@@ -125,6 +125,69 @@ internal static partial class CanonicalJsonWriter
 
     private static void WriteObjectSorted(JsonElement element, CanonicalOutput output)
     {
+        if (!TryWriteVerbatimNamesSorted(element, output))
+        {
+            WriteObjectSortedByStrings(element, output);
+        }
+    }
+
+    /// <summary>
+    /// Sorts the members by their raw UTF-8 names (<see cref="CompareNames"/> orders them as UTF-16
+    /// does) and writes them, when every name is verbatim (no escape): no name becomes a string and
+    /// the members sit in a pooled array (#22: sorting stored jsonb objects was a third of an
+    /// export's allocations). False, having written nothing, when a name needs unescaping.
+    /// </summary>
+    private static bool TryWriteVerbatimNamesSorted(JsonElement element, CanonicalOutput output)
+    {
+        var count = element.GetPropertyCount();
+        var members = ArrayPool<JsonProperty>.Shared.Rent(Math.Max(count, 1));
+        try
+        {
+            var n = 0;
+            foreach (var property in element.EnumerateObject())
+            {
+                if (!IsVerbatim(JsonMarshal.GetRawUtf8PropertyName(property)))
+                {
+                    return false;
+                }
+
+                members[n++] = property;
+            }
+
+            var sorted = members.AsSpan(0, n);
+            sorted.Sort(static (a, b) => CompareNames(JsonMarshal.GetRawUtf8PropertyName(a), JsonMarshal.GetRawUtf8PropertyName(b)));
+            output.Append((byte)'{');
+            for (var i = 0; i < sorted.Length; i++)
+            {
+                var name = JsonMarshal.GetRawUtf8PropertyName(sorted[i]);
+                if (i > 0)
+                {
+                    if (name.SequenceEqual(JsonMarshal.GetRawUtf8PropertyName(sorted[i - 1])))
+                    {
+                        throw new JsonCanonicalizationException($"The member name \"{sorted[i].Name}\" appears more than once in an object.");
+                    }
+
+                    output.Append((byte)',');
+                }
+
+                output.Append((byte)'"');
+                output.Append(name);
+                output.Append("\":"u8);
+                Write(sorted[i].Value, output);
+            }
+
+            output.Append((byte)'}');
+            return true;
+        }
+        finally
+        {
+            members.AsSpan(0, count).Clear();
+            ArrayPool<JsonProperty>.Shared.Return(members);
+        }
+    }
+
+    private static void WriteObjectSortedByStrings(JsonElement element, CanonicalOutput output)
+    {
         var members = new List<(string Name, JsonElement Value)>();
         foreach (var property in element.EnumerateObject())
         {

@@ -81,14 +81,10 @@ public static class JsonCanonicalizer
             if (!CanonicalJsonWriter.TryWriteInOnePass(utf8Json, output))
             {
                 output.Length = start;
-                var reader = new Utf8JsonReader(utf8Json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow });
-                using var document = JsonDocument.ParseValue(ref reader);
-
-                // One JSON text is one value: anything after it but whitespace makes the reader throw.
-                reader.Read();
-                CanonicalJsonWriter.Write(document.RootElement, destination);
+                WriteParsed(utf8Json, output);
             }
-            else if (output != destination)
+
+            if (output != destination)
             {
                 destination.Write(output.Written);
             }
@@ -103,6 +99,26 @@ public static class JsonCanonicalizer
             {
                 CanonicalOutput.Return(output);
             }
+        }
+    }
+
+    // The document is parsed over a pooled copy of the input (#22: JsonDocument.ParseValue copied
+    // every event envelope an export canonicalized into an array of its own). Parse takes one JSON
+    // text and nothing after it but whitespace, comments refused.
+    // It writes to the buffer already rented: a second rent on the same thread found the cache
+    // empty and allocated a fresh buffer for every event.
+    private static void WriteParsed(ReadOnlySpan<byte> utf8Json, CanonicalOutput destination)
+    {
+        var copy = ArrayPool<byte>.Shared.Rent(Math.Max(utf8Json.Length, 1));
+        try
+        {
+            utf8Json.CopyTo(copy);
+            using var document = JsonDocument.Parse(copy.AsMemory(0, utf8Json.Length), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Disallow });
+            CanonicalJsonWriter.Write(document.RootElement, destination);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(copy);
         }
     }
 

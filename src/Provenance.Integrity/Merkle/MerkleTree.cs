@@ -26,10 +26,9 @@ public static partial class MerkleTree
     /// <summary>The hash of a leaf: SHA-256(0x00 || <paramref name="leafInput"/>).</summary>
     public static byte[] LeafHash(ReadOnlySpan<byte> leafInput)
     {
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        sha.AppendData([LeafPrefix]);
-        sha.AppendData(leafInput);
-        return sha.GetHashAndReset();
+        var hash = new byte[HashSize];
+        LeafHashInto(leafInput, hash);
+        return hash;
     }
 
     /// <summary>The leaf hash of <paramref name="leafInput"/> into <paramref name="destination"/>, without allocating for inputs of up to a few kilobytes.</summary>
@@ -38,7 +37,9 @@ public static partial class MerkleTree
         // One-shot SHA-256 of a copy with the prefix is faster than an incremental hash of two pieces.
         const int OnStack = 4096;
         var rented = leafInput.Length < OnStack ? null : ArrayPool<byte>.Shared.Rent(leafInput.Length + 1);
-        var input = rented is null ? stackalloc byte[OnStack] : rented;
+        // Exactly as long as it needs to be: a stack buffer is zeroed first, and zeroing 4 KB for an
+        // envelope of 1 KB was most of an export's leaf hashing (#22).
+        var input = rented is null ? stackalloc byte[leafInput.Length + 1] : rented;
         input[0] = LeafPrefix;
         leafInput.CopyTo(input[1..]);
         SHA256.HashData(input[..(leafInput.Length + 1)], destination);

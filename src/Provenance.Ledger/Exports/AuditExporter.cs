@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using Provenance.Ledger.Infrastructure.Problems;
 using Provenance.Ledger.Integrity;
@@ -23,7 +24,9 @@ internal sealed class AuditExporter(
     CheckpointService checkpoints, StreamIndexService streamIndex, SigningKey signingKey, PostgresEventStore store, ISubtreeHashSource subtrees,
     ExportScopeResolver resolver, Models.Disclosing.ModelDocuments documents, Microsoft.Extensions.Options.IOptions<Infrastructure.Database.DatabaseOptions> database)
 {
-    private const int ProofBatch = 1_000;
+    // A page is at most one aligned block of 1,024 leaves: a time range's full blocks are proved from
+    // their own events (MerkleTree.BlockInclusionProofsAsync), anything else leaf by leaf.
+    private const int ProofBatch = 1_024;
 
     public async Task<ExportSummary> ExportAsync(
         BundleScope scope, long? treeSize, string directory, IProgress<long>? progress, CancellationToken cancellationToken)
@@ -85,17 +88,18 @@ internal sealed class AuditExporter(
             ? store.ReadAllRawAsync(span.First - 1, checked((int)(span.Last - span.First + 1)), cancellationToken)
             : store.ReadStreamsRawAsync(resolved.Streams, checkpoint.TreeSize, cancellationToken);
         var page = new List<RawEvent>(ProofBatch);
+        var pageBuffer = new ArrayBufferWriter<byte>(1 << 20);
         await foreach (var raw in events)
         {
             page.Add(raw);
-            if (page.Count == ProofBatch)
+            if (page.Count == ProofBatch || EventEnvelope.LeafIndex(raw.Position) % ProofBatch == ProofBatch - 1)
             {
-                await WritePageAsync(writer, page, (ulong)checkpoint.TreeSize, cancellationToken);
+                await WritePageAsync(writer, page, pageBuffer, (ulong)checkpoint.TreeSize, cancellationToken);
                 progress?.Report(writer.EventCount);
             }
         }
 
-        await WritePageAsync(writer, page, (ulong)checkpoint.TreeSize, cancellationToken);
+        await WritePageAsync(writer, page, pageBuffer, (ulong)checkpoint.TreeSize, cancellationToken);
         progress?.Report(writer.EventCount);
         var report = AuditReport.Render(new AuditReportContent(resolved.Title, resolved.Description, writer.Origin, checkpoint.TreeSize,
             Convert.ToBase64String(checkpoint.RootHash), day, writer.EventCountsByType, resolved.Nodes));
@@ -136,10 +140,45 @@ internal sealed class AuditExporter(
     }
 
     /// <summary>Writes a page of events with their proofs, read from the stored subtrees in one query.</summary>
-    private async Task WritePageAsync(AuditBundleWriter writer, List<RawEvent> page, ulong treeSize, CancellationToken cancellationToken)
+    private async Task WritePageAsync(
+        AuditBundleWriter writer, List<RawEvent> page, ArrayBufferWriter<byte> pageBuffer, ulong treeSize, CancellationToken cancellationToken)
     {
         if (page.Count == 0)
         {
+            return;
+        }
+
+        var firstLeaf = EventEnvelope.LeafIndex(page[0].Position);
+        if (page.Count == ProofBatch && firstLeaf % ProofBatch == 0 && EventEnvelope.LeafIndex(page[^1].Position) == firstLeaf + ProofBatch - 1
+            && firstLeaf + ProofBatch <= treeSize)
+        {
+            // A whole aligned block: its proofs from its own leaf hashes and the block's path, read
+            // once; its envelopes side by side in the page's buffer, kept from page to page.
+            var buffer = pageBuffer;
+            buffer.ResetWrittenCount();
+            var ends = new int[page.Count];
+            var leafHashes = new byte[page.Count][];
+            for (var i = 0; i < page.Count; i++)
+            {
+                EventEnvelope.WriteCanonical(page[i], buffer);
+                ends[i] = buffer.WrittenCount;
+            }
+
+            var envelopes = buffer.WrittenMemory;
+            for (var i = 0; i < page.Count; i++)
+            {
+                var start = i == 0 ? 0 : ends[i - 1];
+                leafHashes[i] = MerkleTree.LeafHash(envelopes.Span[start..ends[i]]);
+            }
+
+            var proofs = await MerkleTree.BlockInclusionProofsAsync(subtrees, firstLeaf, leafHashes, treeSize, cancellationToken);
+            for (var i = 0; i < page.Count; i++)
+            {
+                var start = i == 0 ? 0 : ends[i - 1];
+                await writer.WriteEventAsync(envelopes[start..ends[i]], proofs[i], cancellationToken);
+            }
+
+            page.Clear();
             return;
         }
 

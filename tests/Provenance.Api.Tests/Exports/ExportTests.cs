@@ -87,6 +87,43 @@ public sealed class ExportTests(ApiFixture api) : IClassFixture<ApiFixture>, IDi
     }
 
     [Fact]
+    public async Task A_time_range_over_whole_aligned_blocks_of_events_verifies_with_every_proof()
+    {
+        // #22: the exporter proves a whole aligned block of 1,024 leaves from its own leaf hashes and
+        // the rest leaf by leaf; 2,600 events in range hold at least one whole block and two partial ones.
+        var store = api.Service<Provenance.EventStore.PostgresEventStore>();
+        var metadata = new Provenance.EventStore.EventMetadata("export-test", "admin", "export-blocks");
+        var before = DateTimeOffset.UtcNow;
+        await Eventually.ClockPassesAsync(before);
+        var appended = 0;
+        foreach (var append in new Provenance.Scenarios.ScenarioGenerator(17, 2_600, new Provenance.Scenarios.FlagshipShape(3, 2)).Generate())
+        {
+            await store.AppendAsync(append.StreamId, append.StreamType,
+                append.ExpectedVersion == 0 ? Provenance.EventStore.ExpectedVersion.NoStream : Provenance.EventStore.ExpectedVersion.Exactly(append.ExpectedVersion),
+                append.Events, metadata);
+            appended += append.Events.Count;
+        }
+
+        var written = DateTimeOffset.UtcNow;
+        await Eventually.ClockPassesAsync(written);
+        await Checkpoints.SignAsync(api.Client);
+
+        var (zip, response) = await DownloadAsync(
+            $"/audit-bundles?kind=time-range&from={Uri.EscapeDataString(before.ToString("O"))}&to={Uri.EscapeDataString(written.ToString("O"))}");
+
+        var result = await VerifyAsync(zip);
+        Assert.True(result.IsValid, string.Join("\n", result.Failures.Take(5)));
+        var positions = ReadLines(zip, AuditBundleFiles.Events).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("position").GetInt64()).ToList();
+        Assert.Equal(appended, positions.Count);
+        Assert.Equal(appended.ToString(System.Globalization.CultureInfo.InvariantCulture), response.Headers.GetValues("X-Provenance-Event-Count").Single());
+        Assert.Equal(Enumerable.Range(0, appended).Select(i => positions[0] + i), positions);
+        Assert.Equal(appended, ReadLines(zip, AuditBundleFiles.Proofs).Count);
+        var leaves = positions.Select(p => p - 1).ToList();
+        Assert.True(leaves.Any(l => l % 1_024 == 0 && leaves[^1] >= l + 1_023), $"leaves {leaves[0]} to {leaves[^1]} hold no whole block");
+        Assert.True(leaves[0] % 1_024 != 0 || leaves[^1] % 1_024 != 1_023, "the range has a partial block too");
+    }
+
+    [Fact]
     public async Task Bug_14_a_scope_written_after_the_latest_checkpoint_is_exported_under_a_checkpoint_signed_for_it()
     {
         var (signed, _, _, _) = await Checkpoints.SignAsync(api.Client);

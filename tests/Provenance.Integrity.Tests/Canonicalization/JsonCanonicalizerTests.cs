@@ -81,6 +81,31 @@ public sealed class JsonCanonicalizerTests
         Assert.Contains("more than once", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("{\"\\ufb33\":1,\"\\ud83d\\ude02\":2,\"b\":3,\"B\":4,\"\\u00e9\":5,\"e\":6}")]
+    [InlineData("{\"\u00e9\":1,\"z\":{\"\\u0062\":[{\"y\":1,\"x\":2}],\"a\":null},\"\ud83d\ude02\":{\"b\":1,\"a\":2},\"\ufb33\":3}")]
+    [InlineData("{\"aa\":1,\"a\":2,\"\":3,\"ab\":{\"k\\n\":1,\"k\":2}}")]
+    [InlineData("[{\"b\":{\"d\":1,\"c\":2},\"a\":[]},{}]")]
+    public void A_parsed_element_and_its_text_have_the_same_canonical_form_whether_or_not_names_are_escaped(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+
+        Assert.Equal(Canonical(json), Encoding.UTF8.GetString(JsonCanonicalizer.Canonicalize(document.RootElement)));
+    }
+
+    [Theory]
+    [InlineData("{\"a\":1,\"b\":2,\"a\":1}")]
+    [InlineData("{\"\\u0061\":1,\"a\":1}")]
+    [InlineData("{\"x\":{\"\u00e9\":1,\"\\u00e9\":2}}")]
+    public void Duplicate_member_names_in_a_parsed_element_are_rejected_whether_or_not_they_are_escaped(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+
+        var error = Assert.Throws<JsonCanonicalizationException>(() => JsonCanonicalizer.Canonicalize(document.RootElement));
+
+        Assert.Contains("more than once", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Duplicate_member_names_in_a_parsed_element_are_rejected()
     {
