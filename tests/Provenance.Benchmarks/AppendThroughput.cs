@@ -75,7 +75,9 @@ internal static class AppendThroughput
         }
 
         var serializer = app.Services.GetRequiredService<Provenance.EventStore.Serialization.EventSerializer>();
-        foreach (var writers in (options.Optional("batch-writers") ?? "1,4").Split(',').Select(w => int.Parse(w, CultureInfo.InvariantCulture)))
+        // "--batch-writers none" measures single-event appends only (#22's growth table, on a loaded ledger).
+        var batchWriters = options.Optional("batch-writers") ?? "1,4";
+        foreach (var writers in batchWriters == "none" ? [] : batchWriters.Split(',').Select(w => int.Parse(w, CultureInfo.InvariantCulture)))
         {
             var before = store.Statistics;
             var (appends, inserts) = await AlternateAsync(repeat, writers, seconds, async () =>

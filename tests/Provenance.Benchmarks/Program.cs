@@ -5,7 +5,7 @@ using Provenance.Benchmarks;
 //   load     --connection CS [--migrations-connection CS] --events N [--seed S] [--chains C --depth D]
 //   lineage  --url URL --model ID [--version V] [--warmup N] [--iterations N]
 //   verify-synthetic [--events N] [--seed S] [--zip true]   (offline: writes and verifies an audit bundle)
-//   appends  --connection CS [--migrations-connection CS] [--writers 1,8,32] [--seconds S]   (on a database of its own)
+//   appends  --connection CS [--migrations-connection CS] [--writers 1,8,32] [--batch-writers 1,4|none] [--seconds S] [--repeat R]   (on a database of its own, or a loaded ledger for the growth table)
 //   rebuild  --connection CS [--migrations-connection CS]   (every projection, from the whole log)
 //   export   --url URL   (signs a checkpoint, downloads the whole ledger's bundle, verifies it offline; PROVENANCE_API_KEY)
 //   index-appends --connection CS [--migrations-connection CS] [--writers 32] [--seconds S]   (stream index on and off; a database of its own)
