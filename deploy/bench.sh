@@ -241,7 +241,7 @@ if [ -n "$scale" ]; then
     block="$work/scale-block.md"
     {
       echo "$begin"
-      echo "Measured by \`bash deploy/bench.sh --scale $scale --seed $seed\` on $(date -u +%Y-%m-%d), commit $commit."
+      echo "Measured by \`bash deploy/bench.sh --scale --scale-sizes $scale --seed $seed\` on $(date -u +%Y-%m-%d), commit $commit."
       echo "Machine: $machine."
       echo
       cat "$work/scale.md"
