@@ -34,40 +34,32 @@ public static class StreamIndexHashing
     /// <summary>A leaf: SHA-256(0x02 ‖ key ‖ SHA-256(entry)).</summary>
     public static byte[] Leaf(ReadOnlySpan<byte> key, ReadOnlySpan<byte> entryHash)
     {
-        Span<byte> input = stackalloc byte[1 + (2 * HashSize)];
-        input[0] = 0x02;
-        key.CopyTo(input[1..]);
-        entryHash.CopyTo(input[(1 + HashSize)..]);
-        return SHA256.HashData(input);
+        var hash = new byte[HashSize];
+        Leaf(key, entryHash, hash);
+        return hash;
     }
 
     /// <summary>Writes the leaf of <paramref name="key"/> and <paramref name="entryHash"/> to <paramref name="destination"/> (32 bytes).</summary>
-    internal static void Leaf(ReadOnlySpan<byte> key, ReadOnlySpan<byte> entryHash, Span<byte> destination)
-    {
-        Span<byte> input = stackalloc byte[1 + (2 * HashSize)];
-        input[0] = 0x02;
-        key.CopyTo(input[1..]);
-        entryHash.CopyTo(input[(1 + HashSize)..]);
-        SHA256.HashData(input, destination);
-    }
+    internal static void Leaf(ReadOnlySpan<byte> key, ReadOnlySpan<byte> entryHash, Span<byte> destination) => Hash(0x02, key, entryHash, destination);
 
     /// <summary>An inner node of two or more leaves: SHA-256(0x03 ‖ left ‖ right).</summary>
     public static byte[] Node(ReadOnlySpan<byte> left, ReadOnlySpan<byte> right)
     {
-        Span<byte> input = stackalloc byte[1 + (2 * HashSize)];
-        input[0] = 0x03;
-        left.CopyTo(input[1..]);
-        right.CopyTo(input[(1 + HashSize)..]);
-        return SHA256.HashData(input);
+        var hash = new byte[HashSize];
+        Node(left, right, hash);
+        return hash;
     }
 
     /// <summary>Writes the inner node of <paramref name="left"/> and <paramref name="right"/> to <paramref name="destination"/> (32 bytes).</summary>
-    internal static void Node(ReadOnlySpan<byte> left, ReadOnlySpan<byte> right, Span<byte> destination)
+    internal static void Node(ReadOnlySpan<byte> left, ReadOnlySpan<byte> right, Span<byte> destination) => Hash(0x03, left, right, destination);
+
+    // SHA-256(prefix ‖ first ‖ second), two 32-byte hashes behind a one-byte domain separator.
+    private static void Hash(byte prefix, ReadOnlySpan<byte> first, ReadOnlySpan<byte> second, Span<byte> destination)
     {
         Span<byte> input = stackalloc byte[1 + (2 * HashSize)];
-        input[0] = 0x03;
-        left.CopyTo(input[1..]);
-        right.CopyTo(input[(1 + HashSize)..]);
+        input[0] = prefix;
+        first.CopyTo(input[1..]);
+        second.CopyTo(input[(1 + HashSize)..]);
         SHA256.HashData(input, destination);
     }
 
