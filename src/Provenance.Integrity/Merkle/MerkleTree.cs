@@ -97,14 +97,8 @@ public static partial class MerkleTree
         return FoldRight(hashes, 0, hashes.Count);
     }
 
-    internal static void NodeHash(ReadOnlySpan<byte> left, ReadOnlySpan<byte> right, Span<byte> destination)
-    {
-        Span<byte> input = stackalloc byte[1 + (2 * HashSize)];
-        input[0] = NodePrefix;
-        left.CopyTo(input[1..]);
-        right.CopyTo(input[(1 + HashSize)..]);
-        SHA256.HashData(input, destination);
-    }
+    internal static void NodeHash(ReadOnlySpan<byte> left, ReadOnlySpan<byte> right, Span<byte> destination) =>
+        DomainSeparatedHash.Pair(NodePrefix, left, right, destination);
 
     internal static void RequireHashSize(ReadOnlySpan<byte> hash, string parameterName)
     {

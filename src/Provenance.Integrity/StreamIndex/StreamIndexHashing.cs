@@ -40,7 +40,7 @@ public static class StreamIndexHashing
     }
 
     /// <summary>Writes the leaf of <paramref name="key"/> and <paramref name="entryHash"/> to <paramref name="destination"/> (32 bytes).</summary>
-    internal static void Leaf(ReadOnlySpan<byte> key, ReadOnlySpan<byte> entryHash, Span<byte> destination) => Hash(0x02, key, entryHash, destination);
+    internal static void Leaf(ReadOnlySpan<byte> key, ReadOnlySpan<byte> entryHash, Span<byte> destination) => DomainSeparatedHash.Pair(0x02, key, entryHash, destination);
 
     /// <summary>An inner node of two or more leaves: SHA-256(0x03 ‖ left ‖ right).</summary>
     public static byte[] Node(ReadOnlySpan<byte> left, ReadOnlySpan<byte> right)
@@ -51,17 +51,7 @@ public static class StreamIndexHashing
     }
 
     /// <summary>Writes the inner node of <paramref name="left"/> and <paramref name="right"/> to <paramref name="destination"/> (32 bytes).</summary>
-    internal static void Node(ReadOnlySpan<byte> left, ReadOnlySpan<byte> right, Span<byte> destination) => Hash(0x03, left, right, destination);
-
-    // SHA-256(prefix ‖ first ‖ second), two 32-byte hashes behind a one-byte domain separator.
-    private static void Hash(byte prefix, ReadOnlySpan<byte> first, ReadOnlySpan<byte> second, Span<byte> destination)
-    {
-        Span<byte> input = stackalloc byte[1 + (2 * HashSize)];
-        input[0] = prefix;
-        first.CopyTo(input[1..]);
-        second.CopyTo(input[(1 + HashSize)..]);
-        SHA256.HashData(input, destination);
-    }
+    internal static void Node(ReadOnlySpan<byte> left, ReadOnlySpan<byte> right, Span<byte> destination) => DomainSeparatedHash.Pair(0x03, left, right, destination);
 
     /// <summary>Bit <paramref name="index"/> of a key, from the most significant bit of its first byte (0: go left).</summary>
     public static int Bit(ReadOnlySpan<byte> key, int index) => (key[index >> 3] >> (7 - (index & 7))) & 1;
