@@ -231,6 +231,7 @@ public sealed class AuditBundleWriter : IAsyncDisposable
         await using (prov.ConfigureAwait(false))
         {
             await _prov.WriteCanonicalAsync(prov, cancellationToken).ConfigureAwait(false);
+            _prov.Dispose();
             await prov.WriteAsync(Newline, cancellationToken).ConfigureAwait(false);
             _files.Add(await prov.CompleteAsync(cancellationToken).ConfigureAwait(false));
         }
@@ -250,9 +251,10 @@ public sealed class AuditBundleWriter : IAsyncDisposable
         _faulted = false;
     }
 
-    /// <summary>Closes the files; a bundle not completed has no manifest.</summary>
+    /// <summary>Closes the files and deletes the PROV document's temporary ones; a bundle not completed has no manifest.</summary>
     public async ValueTask DisposeAsync()
     {
+        _prov.Dispose();
         await _events.DisposeAsync().ConfigureAwait(false);
         await _proofs.DisposeAsync().ConfigureAwait(false);
     }

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Globalization;
 
 namespace Provenance.Integrity.Bundles;
@@ -12,8 +11,8 @@ public sealed partial class ProvDocumentBuilder
     public const string ProvNamespace = "http://www.w3.org/ns/prov#";
 
     /// <summary>
-    /// The PROV-JSON document of everything added so far, as canonical JSON (RFC 8785, without a
-    /// final LF): the same envelopes always give the same bytes.
+    /// The PROV-JSON document of everything added, as canonical JSON (RFC 8785, without a final
+    /// LF): the same envelopes always give the same bytes. No envelope can be added after.
     /// </summary>
     /// <exception cref="Canonicalization.JsonCanonicalizationException">A string of an envelope added is not valid Unicode (never so for a canonical envelope).</exception>
     public byte[] ToCanonicalJson()
@@ -25,28 +24,30 @@ public sealed partial class ProvDocumentBuilder
 
     /// <summary>
     /// Writes the document as <see cref="ToCanonicalJson"/> gives it, to a stream, a piece at a
-    /// time. Nothing but the facts is held whole: each section is written from them in canonical
-    /// order, its nodes and relations sorted as compact keys (a dataset version is a 128-bit id and
-    /// a number, never a string) and their identifiers spelled out only as they are written (#7: a
-    /// whole-ledger export describes hundreds of thousands of dataset versions). Relations are
-    /// named <c>_:used1</c>, <c>_:used2</c>… in the order of what they relate, the numbers
-    /// zero-padded to one width so that their order is also the names' order.
+    /// time, in bounded memory. Each section is written in canonical order by merging the sorted
+    /// records of the facts (a dataset version is a 128-bit id and its version's digits, never a
+    /// string, until it is written), joined with their datasets' registrations as both go by in
+    /// dataset order. Relations are named <c>_:used1</c>, <c>_:used2</c>… in the order of what they
+    /// relate, the numbers zero-padded to one width so that their order is also the names' order:
+    /// each section is counted in one pass over its records and written in a second. No envelope
+    /// can be added after.
     /// </summary>
     /// <exception cref="Canonicalization.JsonCanonicalizationException">A string of an envelope added is not valid Unicode (never so for a canonical envelope).</exception>
     public async Task WriteCanonicalAsync(Stream destination, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(destination);
+        Seal();
         var writer = new ProvJsonWriter(destination);
-        var versions = DatasetVersions();
-        var derivations = _derivations.Keys.Select(VersionKey.Of).ToArray();
-        Array.Sort(derivations);
         var runs = _runs.Keys.OrderBy(GuidOrder).ToArray();
         var irbsCovering = IrbsCovering();
+        var derivations = Derivations().LongCount();
+        var parents = Parents().LongCount();
+        var agents = Agents(irbsCovering);
 
         writer.StartObject();
         await WriteActivitiesAsync(writer, derivations, runs, cancellationToken).ConfigureAwait(false);
-        await WriteAgentsAsync(writer, versions, irbsCovering, cancellationToken).ConfigureAwait(false);
-        await WriteEntitiesAsync(writer, versions, cancellationToken).ConfigureAwait(false);
+        await WriteAgentsAsync(writer, agents, cancellationToken).ConfigureAwait(false);
+        await WriteEntitiesAsync(writer, cancellationToken).ConfigureAwait(false);
         writer.Name("prefix");
         writer.StartObject();
         writer.Name("ledger");
@@ -55,174 +56,244 @@ public sealed partial class ProvDocumentBuilder
         writer.String(ProvNamespace);
         writer.EndObject();
 
-        // #22: each relation section's list is made as it is written and let go before the next:
-        // a whole-ledger export relates about a million versions, and the five lists together
-        // did not fit beside the ledger's own state in a 384 MB heap. Sized up front, so the larger
-        // lists leave no trail of discarded arrays behind them.
-        await RelationsAsync(writer, "used", "used", Used(derivations, runs), Comparer<(Activity, Entity)>.Default,
+        // Derivations sort before training runs, so each section is its derivations' records, merged from disk, then its runs' (few, in memory).
+        var runUsed = RunsUsed(runs);
+        await RelationsAsync(writer, "used", "used", parents + runUsed.Count,
+            Parents().Select(p => (Activity.Derivation(p.Derived), Entity.Of(p.Parent))).Concat(runUsed),
             (w, r) => Members(w, ("prov:activity", r.Item1.Id), ("prov:entity", r.Item2.Id)), cancellationToken).ConfigureAwait(false);
-        await RelationsAsync(writer, "wasAssociatedWith", "assoc", Associations(derivations, runs, irbsCovering), AssociationOrder,
+
+        var runAssociations = RunAssociations(runs, irbsCovering);
+        await RelationsAsync(writer, "wasAssociatedWith", "assoc", DerivationAssociations().LongCount() + runAssociations.Count,
+            DerivationAssociations().Concat(runAssociations),
             (w, r) => Members(w, ("prov:activity", r.Item1.Id), ("prov:agent", r.Item2)), cancellationToken).ConfigureAwait(false);
-        await RelationsAsync(writer, "wasAttributedTo", "attr", Attributions(versions), AttributionOrder,
-            (w, r) => Members(w, ("prov:agent", r.Item1), ("prov:entity", r.Item2.Id)), cancellationToken).ConfigureAwait(false);
-        await RelationsAsync(writer, "wasDerivedFrom", "der", Derived(derivations), Comparer<(Activity, VersionKey, VersionKey)>.Default,
-            (w, r) => Members(w, ("prov:activity", r.Item1.Id), ("prov:generatedEntity", r.Item2.Id), ("prov:usedEntity", r.Item3.Id)), cancellationToken)
-            .ConfigureAwait(false);
-        await RelationsAsync(writer, "wasGeneratedBy", "gen", Generated(derivations, runs), Comparer<(Activity, Entity)>.Default,
+
+        var agentIds = agents.Keys.ToArray();
+        using (var attributions = Attributions(agentIds))
+        {
+            await RelationsAsync(writer, "wasAttributedTo", "attr", Distinct(attributions.Sorted()).LongCount(), Distinct(attributions.Sorted()),
+                (w, r) => Members(w, ("prov:agent", agentIds[r.Agent]), ("prov:entity", r.Version.Id)), cancellationToken).ConfigureAwait(false);
+        }
+
+        await RelationsAsync(writer, "wasDerivedFrom", "der", parents, Parents(),
+            (w, r) => Members(w, ("prov:activity", Activity.Derivation(r.Derived).Id), ("prov:generatedEntity", r.Derived.Id), ("prov:usedEntity", r.Parent.Id)),
+            cancellationToken).ConfigureAwait(false);
+        await RelationsAsync(writer, "wasGeneratedBy", "gen", derivations + runs.Length,
+            Derivations().Select(d => (Activity.Derivation(d.Key), Entity.Of(d.Key)))
+                .Concat(runs.Select(runId => (Activity.Run(runId), Entity.Of(ModelVersionId(_runs[runId]))))),
             (w, r) => Members(w, ("prov:activity", r.Item1.Id), ("prov:entity", r.Item2.Id)), cancellationToken).ConfigureAwait(false);
         writer.EndObject();
         await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    // What each derivation used (its parents) and each run (its inputs).
-    private List<(Activity, Entity)> Used(VersionKey[] derivations, Guid[] runs)
+    // Training runs' inputs are described versions too; they are known for certain only once every envelope is in (a run recorded again replaces its inputs).
+    private void Seal()
     {
-        var used = new List<(Activity, Entity)>(_derivations.Values.Sum(d => d.Parents.Length) + _runs.Values.Sum(r => r.Inputs.Length));
-        foreach (var version in derivations)
+        if (_sealed)
         {
-            var activity = Activity.Derivation(version);
-            foreach (var parent in _derivations[version.Tuple].Parents)
-            {
-                used.Add((activity, Entity.Of(VersionKey.Of(parent))));
-            }
+            return;
         }
 
+        _sealed = true;
+        foreach (var run in _runs.Values)
+        {
+            foreach (var input in run.Inputs)
+            {
+                _mentions.Add(Mention.Of(input));
+            }
+        }
+    }
+
+    /// <summary>Each derived version once, with the facts of its last derivation, in identifier order.</summary>
+    private IEnumerable<DerivationRecord> Derivations()
+    {
+        var any = false;
+        DerivationRecord last = default;
+        foreach (var derivation in _derivations.Sorted())
+        {
+            if (any && derivation.Key != last.Key)
+            {
+                yield return last;
+            }
+
+            (last, any) = (derivation, true);
+        }
+
+        if (any)
+        {
+            yield return last;
+        }
+    }
+
+    /// <summary>Each (derived version, parent) once, in identifier order.</summary>
+    private IEnumerable<ParentPair> Parents() => Distinct(_parents.Sorted());
+
+    /// <summary>
+    /// Every dataset version the document describes (contributed, derived, a parent, a training
+    /// input) once, in identifier order, with the facts of its last contribution when it has one.
+    /// </summary>
+    private IEnumerable<Mention> Described()
+    {
+        var any = false;
+        Mention current = default;
+        foreach (var mention in _mentions.Sorted())
+        {
+            var contributed = (mention.Flags & MentionFlags.Contributed) != 0;
+            if (any && mention.Key == current.Key)
+            {
+                if (contributed)
+                {
+                    current = mention;
+                }
+
+                continue;
+            }
+
+            if (any)
+            {
+                yield return current;
+            }
+
+            (current, any) = (contributed ? mention : Mention.Of(mention.Key), true);
+        }
+
+        if (any)
+        {
+            yield return current;
+        }
+    }
+
+    /// <summary>A derivation with its dataset's steward.</summary>
+    private IEnumerable<(Activity, string)> DerivationAssociations()
+    {
+        using var datasets = new DatasetCursor(_datasets.Sorted());
+        var stewards = new Dictionary<int, string>();
+        foreach (var derivation in Derivations())
+        {
+            if (datasets.Find(derivation.Key.Dataset) is { Steward: >= 0 and var steward })
+            {
+                if (!stewards.TryGetValue(steward, out var agent))
+                {
+                    agent = AgentId("steward", _strings[steward]);
+                    stewards[steward] = agent;
+                }
+
+                yield return (Activity.Derivation(derivation.Key), agent);
+            }
+        }
+    }
+
+    // What each run used: its inputs, each once, in order.
+    private List<(Activity, Entity)> RunsUsed(Guid[] runs)
+    {
+        var used = new List<(Activity, Entity)>();
         foreach (var runId in runs)
         {
             var activity = Activity.Run(runId);
-            foreach (var input in _runs[runId].Inputs)
-            {
-                used.Add((activity, Entity.Of(VersionKey.Of(input))));
-            }
+            used.AddRange(Distinct(_runs[runId].Inputs.Order()).Select(input => (activity, Entity.Of(input))));
         }
 
         return used;
     }
 
-    // A derivation with its dataset's steward; a run with the IRBs covering its inputs' datasets and its model's owner.
-    private List<(Activity, string)> Associations(VersionKey[] derivations, Guid[] runs, Dictionary<Guid, SortedSet<string>> irbsCovering)
+    // A run with the IRBs covering its inputs' datasets and its model's owner, each once, in order.
+    private List<(Activity, string)> RunAssociations(Guid[] runs, Dictionary<Guid, SortedSet<string>> irbsCovering)
     {
-        var associated = new List<(Activity, string)>(derivations.Length + runs.Length);
-        foreach (var version in derivations)
-        {
-            if (_datasets.GetValueOrDefault(version.DatasetId)?.Steward is { } steward)
-            {
-                associated.Add((Activity.Derivation(version), AgentId("steward", steward)));
-            }
-        }
-
-        // A run's inputs share datasets and their datasets share IRBs: each IRB is added once a run,
-        // not once an input (at 1M events, the repeats alone outgrew the heap).
-        var irbs = new HashSet<string>(StringComparer.Ordinal);
+        var associated = new List<(Activity, string)>(runs.Length);
+        var agents = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var runId in runs)
         {
             var run = _runs[runId];
-            var activity = Activity.Run(runId);
-            irbs.Clear();
+            agents.Clear();
             foreach (var input in run.Inputs)
             {
-                irbs.UnionWith(irbsCovering.GetValueOrDefault(input.Dataset) ?? []);
+                foreach (var irb in irbsCovering.GetValueOrDefault(input.DatasetId) ?? [])
+                {
+                    agents.Add(AgentId("irb", irb));
+                }
             }
 
-            associated.AddRange(irbs.Select(irb => (activity, AgentId("irb", irb))));
             if (_models.GetValueOrDefault(run.Model)?.Owner is { } owner)
             {
-                associated.Add((activity, AgentId("institution", owner)));
+                agents.Add(AgentId("institution", owner));
             }
+
+            var activity = Activity.Run(runId);
+            associated.AddRange(agents.Select(agent => (activity, agent)));
         }
 
         return associated;
     }
 
-    private List<(Activity, VersionKey, VersionKey)> Derived(VersionKey[] derivations)
+    /// <summary>
+    /// Each described dataset version attributed to its dataset's institution and steward, when the
+    /// bundle registered the dataset: sorted by the agent's identifier (as its place among the
+    /// agents, which are in that order), then the version.
+    /// </summary>
+    private SpillingSorter<Attribution> Attributions(string[] agentIds)
     {
-        var derived = new List<(Activity, VersionKey, VersionKey)>(_derivations.Values.Sum(d => d.Parents.Length));
-        foreach (var version in derivations)
+        var places = new Dictionary<string, int>(agentIds.Length, StringComparer.Ordinal);
+        for (var i = 0; i < agentIds.Length; i++)
         {
-            var activity = Activity.Derivation(version);
-            foreach (var parent in _derivations[version.Tuple].Parents)
+            places[agentIds[i]] = i;
+        }
+
+        var institutions = new Dictionary<int, int>();
+        var stewards = new Dictionary<int, int>();
+        int Place(Dictionary<int, int> known, string kind, int name)
+        {
+            if (!known.TryGetValue(name, out var place))
             {
-                derived.Add((activity, version, VersionKey.Of(parent)));
+                place = places[AgentId(kind, _strings[name])];
+                known[name] = place;
             }
+
+            return place;
         }
 
-        return derived;
-    }
-
-    private List<(Activity, Entity)> Generated(VersionKey[] derivations, Guid[] runs)
-    {
-        var generated = new List<(Activity, Entity)>(derivations.Length + runs.Length);
-        generated.AddRange(derivations.Select(version => (Activity.Derivation(version), Entity.Of(version))));
-        generated.AddRange(runs.Select(runId => (Activity.Run(runId), Entity.Of(ModelVersionId(_runs[runId])))));
-        return generated;
-    }
-
-    private static Comparer<(Activity, string)> AssociationOrder { get; } = Comparer<(Activity, string)>.Create(static (x, y) =>
-        x.Item1.CompareTo(y.Item1) is var order and not 0 ? order : string.CompareOrdinal(x.Item2, y.Item2));
-
-    private static Comparer<(string, VersionKey)> AttributionOrder { get; } = Comparer<(string, VersionKey)>.Create(static (x, y) =>
-        string.CompareOrdinal(x.Item1, y.Item1) is var order and not 0 ? order : x.Item2.CompareTo(y.Item2));
-
-    /// <summary>Every dataset version the document describes (contributed, derived, a parent, a training input), in identifier order.</summary>
-    private VersionKey[] DatasetVersions()
-    {
-        var all = new HashSet<(Guid, long)>(_versions.Count + (2 * _derivations.Count));
-        all.UnionWith(_versions.Keys);
-        foreach (var (version, derivation) in _derivations)
+        var attributions = new SpillingSorter<Attribution>(Comparer<Attribution>.Default, _runBytes, _spillDirectory);
+        try
         {
-            all.Add(version);
-            all.UnionWith(derivation.Parents);
-        }
-
-        foreach (var run in _runs.Values)
-        {
-            all.UnionWith(run.Inputs);
-        }
-
-        var keys = all.Select(VersionKey.Of).ToArray();
-        Array.Sort(keys);
-        return keys;
-    }
-
-    /// <summary>Each described dataset version is attributed to its dataset's institution and steward, when the bundle registered the dataset.</summary>
-    private List<(string, VersionKey)> Attributions(VersionKey[] versions)
-    {
-        var attributions = new List<(string, VersionKey)>(2 * versions.Length);
-        foreach (var version in versions)
-        {
-            if (_datasets.GetValueOrDefault(version.DatasetId) is { } dataset)
+            using var datasets = new DatasetCursor(_datasets.Sorted());
+            foreach (var version in Described())
             {
-                if (dataset.Institution is { } institution)
+                if (datasets.Find(version.Key.Dataset) is { } dataset)
                 {
-                    attributions.Add((AgentId("institution", institution), version));
-                }
+                    if (dataset.Institution >= 0)
+                    {
+                        attributions.Add(new Attribution(Place(institutions, "institution", dataset.Institution), version.Key));
+                    }
 
-                if (dataset.Steward is { } steward)
-                {
-                    attributions.Add((AgentId("steward", steward), version));
+                    if (dataset.Steward >= 0)
+                    {
+                        attributions.Add(new Attribution(Place(stewards, "steward", dataset.Steward), version.Key));
+                    }
                 }
             }
-        }
 
-        return attributions;
+            return attributions;
+        }
+        catch
+        {
+            attributions.Dispose();
+            throw;
+        }
     }
 
-    private async Task WriteActivitiesAsync(ProvJsonWriter writer, VersionKey[] derivations, Guid[] runs, CancellationToken cancellationToken)
+    private async Task WriteActivitiesAsync(ProvJsonWriter writer, long derivations, Guid[] runs, CancellationToken cancellationToken)
     {
-        if (derivations.Length == 0 && runs.Length == 0)
+        if (derivations == 0 && runs.Length == 0)
         {
             return;
         }
 
         writer.Name("activity");
         writer.StartObject();
-        foreach (var version in derivations)
+        foreach (var derivation in Derivations())
         {
-            var facts = _derivations[version.Tuple];
-            writer.Name(Activity.Derivation(version).Id);
+            writer.Name(Activity.Derivation(derivation.Key).Id);
             writer.StartObject();
-            Attribute(writer, "ledger:codeReference", facts.CodeReference);
-            Attribute(writer, "ledger:transformation", facts.Transformation);
+            Attribute(writer, "ledger:codeReference", StringOf(derivation.CodeReference));
+            Attribute(writer, "ledger:transformation", StringOf(derivation.Transformation));
             ProvType(writer, "ledger:Derivation");
             writer.EndObject();
             await writer.FlushIfFullAsync(cancellationToken).ConfigureAwait(false);
@@ -243,31 +314,37 @@ public sealed partial class ProvDocumentBuilder
         writer.EndObject();
     }
 
-    private async Task WriteAgentsAsync(ProvJsonWriter writer, VersionKey[] versions, Dictionary<Guid, SortedSet<string>> irbsCovering, CancellationToken cancellationToken)
+    /// <summary>
+    /// The agents, few however large the ledger: the institutions and stewards of the described
+    /// versions' datasets (a derivation's steward among them, as its version is described), the
+    /// IRBs covering the runs' inputs, and the model owners; identifiers in order, with their types.
+    /// </summary>
+    private SortedDictionary<string, string> Agents(Dictionary<Guid, SortedSet<string>> irbsCovering)
     {
-        // Few: the institutions and stewards of the described versions' datasets, the IRBs and the model owners.
         var agents = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        foreach (var dataset in versions.Select(v => v.DatasetId).Distinct())
+        using (var datasets = new DatasetCursor(_datasets.Sorted()))
         {
-            if (_datasets.GetValueOrDefault(dataset) is { } facts)
+            UInt128? previous = null;
+            foreach (var version in Described())
             {
-                if (facts.Institution is { } institution)
+                if (version.Key.Dataset == previous)
                 {
-                    agents.TryAdd(AgentId("institution", institution), "prov:Organization");
+                    continue;
                 }
 
-                if (facts.Steward is { } steward)
+                previous = version.Key.Dataset;
+                if (datasets.Find(version.Key.Dataset) is { } dataset)
                 {
-                    agents.TryAdd(AgentId("steward", steward), "prov:Person");
-                }
-            }
-        }
+                    if (StringOf(dataset.Institution) is { } institution)
+                    {
+                        agents.TryAdd(AgentId("institution", institution), "prov:Organization");
+                    }
 
-        foreach (var (version, _) in _derivations)
-        {
-            if (_datasets.GetValueOrDefault(version.Dataset)?.Steward is { } steward)
-            {
-                agents.TryAdd(AgentId("steward", steward), "prov:Person");
+                    if (StringOf(dataset.Steward) is { } steward)
+                    {
+                        agents.TryAdd(AgentId("steward", steward), "prov:Person");
+                    }
+                }
             }
         }
 
@@ -275,7 +352,7 @@ public sealed partial class ProvDocumentBuilder
         {
             foreach (var input in run.Inputs)
             {
-                foreach (var irb in irbsCovering.GetValueOrDefault(input.Dataset) ?? [])
+                foreach (var irb in irbsCovering.GetValueOrDefault(input.DatasetId) ?? [])
                 {
                     agents.TryAdd(AgentId("irb", irb), "prov:Organization");
                 }
@@ -287,6 +364,11 @@ public sealed partial class ProvDocumentBuilder
             }
         }
 
+        return agents;
+    }
+
+    private static async Task WriteAgentsAsync(ProvJsonWriter writer, SortedDictionary<string, string> agents, CancellationToken cancellationToken)
+    {
         if (agents.Count == 0)
         {
             return;
@@ -306,7 +388,7 @@ public sealed partial class ProvDocumentBuilder
         writer.EndObject();
     }
 
-    private async Task WriteEntitiesAsync(ProvJsonWriter writer, VersionKey[] versions, CancellationToken cancellationToken)
+    private async Task WriteEntitiesAsync(ProvJsonWriter writer, CancellationToken cancellationToken)
     {
         // Model versions ("ledger:model-version/…") sort after every dataset version ("ledger:dataset-version/…").
         var modelVersions = new SortedDictionary<string, (string? Name, string Version)>(StringComparer.Ordinal);
@@ -315,29 +397,38 @@ public sealed partial class ProvDocumentBuilder
             modelVersions[ModelVersionId(run)] = (_models.GetValueOrDefault(run.Model)?.Name, run.ModelVersion);
         }
 
-        if (versions.Length == 0 && modelVersions.Count == 0)
+        if (_mentions.Count == 0 && modelVersions.Count == 0)
         {
             return;
         }
 
         writer.Name("entity");
         writer.StartObject();
-        foreach (var version in versions)
+        using (var datasets = new DatasetCursor(_datasets.Sorted()))
         {
-            var facts = _versions.GetValueOrDefault(version.Tuple);
-            writer.Name(version.Id);
-            writer.StartObject();
-            Attribute(writer, "ledger:fingerprint", facts.Fingerprint is { } fingerprint ? System.Text.Encoding.UTF8.GetString(fingerprint) : null);
-            Attribute(writer, "ledger:name", _datasets.GetValueOrDefault(version.DatasetId)?.Name);
-            if (facts.RecordCount is { } records)
+            // A dataset's versions come together: its name is read once for them all.
+            (UInt128 Dataset, string? Name)? named = null;
+            foreach (var version in Described())
             {
-                writer.Name("ledger:recordCount");
-                writer.Number(records);
-            }
+                if (named?.Dataset != version.Key.Dataset)
+                {
+                    named = (version.Key.Dataset, datasets.Find(version.Key.Dataset) is { } dataset ? _texts.Read(dataset.Name) : null);
+                }
 
-            ProvType(writer, "ledger:DatasetVersion");
-            writer.EndObject();
-            await writer.FlushIfFullAsync(cancellationToken).ConfigureAwait(false);
+                writer.Name(version.Key.Id);
+                writer.StartObject();
+                Attribute(writer, "ledger:fingerprint", (version.Flags & MentionFlags.Contributed) != 0 ? Fingerprint(version) : null);
+                Attribute(writer, "ledger:name", named.Value.Name);
+                if ((version.Flags & MentionFlags.HasRecordCount) != 0)
+                {
+                    writer.Name("ledger:recordCount");
+                    writer.Number(version.RecordCount);
+                }
+
+                ProvType(writer, "ledger:DatasetVersion");
+                writer.EndObject();
+                await writer.FlushIfFullAsync(cancellationToken).ConfigureAwait(false);
+            }
         }
 
         foreach (var (id, (name, version)) in modelVersions)
@@ -353,30 +444,19 @@ public sealed partial class ProvDocumentBuilder
         writer.EndObject();
     }
 
+    /// <summary>Writes a relation section: <paramref name="relations"/> are in order, each once, and there are <paramref name="count"/> of them.</summary>
     private static async Task RelationsAsync<T>(
-        ProvJsonWriter writer, string section, string prefix, List<T> relations, IComparer<T> order, Action<ProvJsonWriter, T> members, CancellationToken cancellationToken)
+        ProvJsonWriter writer, string section, string prefix, long count, IEnumerable<T> relations, Action<ProvJsonWriter, T> members, CancellationToken cancellationToken)
     {
-        if (relations.Count == 0)
+        if (count == 0)
         {
             return;
         }
 
-        // In order, each relation once (duplicates removed in place).
-        relations.Sort(order);
-        var kept = 1;
-        for (var i = 1; i < relations.Count; i++)
-        {
-            if (order.Compare(relations[kept - 1], relations[i]) != 0)
-            {
-                relations[kept++] = relations[i];
-            }
-        }
-
-        relations.RemoveRange(kept, relations.Count - kept);
         writer.Name(section);
         writer.StartObject();
-        var width = "D" + relations.Count.ToString(CultureInfo.InvariantCulture).Length.ToString(CultureInfo.InvariantCulture);
-        var number = 0;
+        var width = "D" + count.ToString(CultureInfo.InvariantCulture).Length.ToString(CultureInfo.InvariantCulture);
+        var number = 0L;
         foreach (var relation in relations)
         {
             writer.Name($"_:{prefix}{(++number).ToString(width, CultureInfo.InvariantCulture)}");
@@ -386,7 +466,29 @@ public sealed partial class ProvDocumentBuilder
             await writer.FlushIfFullAsync(cancellationToken).ConfigureAwait(false);
         }
 
+        if (number != count)
+        {
+            throw new InvalidOperationException($"The {section} section was counted as {count} relations but has {number}.");
+        }
+
         writer.EndObject();
+    }
+
+    /// <summary>A sorted sequence without its repeats.</summary>
+    private static IEnumerable<T> Distinct<T>(IEnumerable<T> sorted)
+        where T : IEquatable<T>
+    {
+        var any = false;
+        T previous = default!;
+        foreach (var item in sorted)
+        {
+            if (!any || !item.Equals(previous))
+            {
+                yield return item;
+            }
+
+            (previous, any) = (item, true);
+        }
     }
 
     private static void Members(ProvJsonWriter writer, params (string Name, string Value)[] members)
@@ -445,80 +547,67 @@ public sealed partial class ProvDocumentBuilder
         return irbsCovering;
     }
 
-    // One string per agent, however many relations name it.
-    private string AgentId(string kind, string name)
-    {
-        var id = $"ledger:{kind}/{Escape(name)}";
-        return Shared(id)!;
-    }
+    private static string AgentId(string kind, string name) => $"ledger:{kind}/{Escape(name)}";
 
     private static string ModelVersionId(RunFacts run) => $"ledger:model-version/{run.Model:D}/{Escape(run.ModelVersion)}";
-
-    private static string Count(long value) => value.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>Names become part of identifiers percent-encoded (RFC 3986: all but the unreserved characters).</summary>
     private static string Escape(string name) => Uri.EscapeDataString(name);
 
-    /// <summary>A GUID in the order of its lowercase hyphenated form (the form identifiers spell it in): its bytes, big-endian.</summary>
-    private static UInt128 GuidOrder(Guid id)
+    /// <summary>
+    /// Datasets' registrations read alongside records in dataset order: <see cref="Find"/> must be
+    /// asked for datasets in that order, and gives a dataset's last registration, or null.
+    /// </summary>
+    private sealed class DatasetCursor(IEnumerable<DatasetRecord> sorted) : IDisposable
     {
-        Span<byte> bytes = stackalloc byte[16];
-        id.TryWriteBytes(bytes, bigEndian: true, out _);
-        return BinaryPrimitives.ReadUInt128BigEndian(bytes);
+        private readonly IEnumerator<DatasetRecord> _records = sorted.GetEnumerator();
+        private bool _started;
+        private bool _hasNext;
+        private (UInt128 Dataset, DatasetRecord? Registration)? _answered;
+
+        public DatasetRecord? Find(UInt128 dataset)
+        {
+            if (_answered is { } answered && answered.Dataset == dataset)
+            {
+                return answered.Registration;
+            }
+
+            if (!_started)
+            {
+                _started = true;
+                _hasNext = _records.MoveNext();
+            }
+
+            while (_hasNext && _records.Current.Dataset < dataset)
+            {
+                _hasNext = _records.MoveNext();
+            }
+
+            DatasetRecord? registration = null;
+            while (_hasNext && _records.Current.Dataset == dataset)
+            {
+                registration = _records.Current;
+                _hasNext = _records.MoveNext();
+            }
+
+            _answered = (dataset, registration);
+            return registration;
+        }
+
+        public void Dispose() => _records.Dispose();
     }
 
-    /// <summary>A dataset version, ordered as its identifier <c>ledger:dataset-version/&lt;dataset&gt;/&lt;version&gt;</c> sorts.</summary>
-    private readonly record struct VersionKey(UInt128 Dataset, long Version) : IComparable<VersionKey>
+    private readonly record struct Attribution(int Agent, VersionKey Version) : IComparable<Attribution>
     {
-        public Guid DatasetId
-        {
-            get
-            {
-                Span<byte> bytes = stackalloc byte[16];
-                BinaryPrimitives.WriteUInt128BigEndian(bytes, Dataset);
-                return new Guid(bytes, bigEndian: true);
-            }
-        }
-
-        public (Guid, long) Tuple => (DatasetId, Version);
-
-        public string Id => $"ledger:dataset-version/{DatasetId:D}/{Count(Version)}";
-
-        public static VersionKey Of((Guid Dataset, long Version) version) => new(GuidOrder(version.Dataset), version.Version);
-
-        // The version is compared as the decimal digits the identifier spells ("10" before "9").
-        public int CompareTo(VersionKey other)
-        {
-            if (Dataset != other.Dataset)
-            {
-                return Dataset.CompareTo(other.Dataset);
-            }
-
-            Span<char> mine = stackalloc char[20];
-            Span<char> theirs = stackalloc char[20];
-            Version.TryFormat(mine, out var a, default, CultureInfo.InvariantCulture);
-            other.Version.TryFormat(theirs, out var b, default, CultureInfo.InvariantCulture);
-            return mine[..a].SequenceCompareTo(theirs[..b]);
-        }
+        public int CompareTo(Attribution other) => Agent != other.Agent ? Agent.CompareTo(other.Agent) : Version.CompareTo(other.Version);
     }
 
     /// <summary>An activity: a derivation (named by the version it made) or a training run; derivations sort first.</summary>
     private readonly record struct Activity(bool IsRun, VersionKey Version, UInt128 RunOrder) : IComparable<Activity>
     {
-        public string Id
-        {
-            get
-            {
-                if (!IsRun)
-                {
-                    return $"ledger:derivation/{Version.DatasetId:D}/{Count(Version.Version)}";
-                }
-
-                Span<byte> bytes = stackalloc byte[16];
-                BinaryPrimitives.WriteUInt128BigEndian(bytes, RunOrder);
-                return $"ledger:training-run/{new Guid(bytes, bigEndian: true):D}";
-            }
-        }
+        public string Id => IsRun
+            ? $"ledger:training-run/{GuidOf(RunOrder):D}"
+            : $"ledger:derivation/{Version.DatasetId:D}/{Version.VersionText}";
 
         public static Activity Derivation(VersionKey version) => new(false, version, default);
 

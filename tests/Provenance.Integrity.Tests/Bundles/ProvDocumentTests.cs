@@ -55,7 +55,7 @@ public sealed class ProvDocumentTests
 
     private static byte[] Build(IEnumerable<string> envelopes)
     {
-        var builder = new ProvDocumentBuilder();
+        using var builder = new ProvDocumentBuilder();
         foreach (var envelope in envelopes)
         {
             builder.Add(Encoding.UTF8.GetBytes(envelope));
@@ -123,7 +123,7 @@ public sealed class ProvDocumentTests
     [Fact]
     public void Relations_are_numbered_so_that_their_names_sort_in_their_order()
     {
-        var builder = new ProvDocumentBuilder();
+        using var builder = new ProvDocumentBuilder();
         builder.Add(Encoding.UTF8.GetBytes(Lineage[0]));
         for (var version = 1; version <= 12; version++)
         {
@@ -153,5 +153,126 @@ public sealed class ProvDocumentTests
         using var document = JsonDocument.Parse(Build(Lineage.Where((_, i) => i != 5)));
 
         Assert.DoesNotContain(Relations(document.RootElement, "wasAssociatedWith"), r => r.Contains("ledger:irb/", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Dataset_versions_sort_as_their_identifiers_spell_them()
+    {
+        var versions = new long[] { 9, 10, 0, 1_234_567_890_120, 100, 19, 2, -3 };
+        var envelopes = new List<string> { Lineage[0] };
+        envelopes.AddRange(versions.Select((version, i) => Envelope(i + 2, Dataset, i + 2, "dataset.version-contributed",
+            $$"""{"datasetId": "{{Dataset}}", "version": {{version}}, "fingerprint": "sha256:{{version}}", "recordCount": 1}""")));
+
+        var bytes = Build(envelopes);
+        using var document = JsonDocument.Parse(bytes);
+
+        var expected = versions.Select(v => $"ledger:dataset-version/{Dataset}/{v}").Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(expected, document.RootElement.GetProperty("entity").EnumerateObject().Select(e => e.Name));
+        Assert.Equal(JsonCanonicalizer.Canonicalize(bytes), bytes);
+        Assert.Equal("sha256:10", document.RootElement.GetProperty("entity").GetProperty($"ledger:dataset-version/{Dataset}/10").GetProperty("ledger:fingerprint").GetString());
+    }
+
+    [Fact]
+    public void A_whole_ledger_s_facts_spilled_to_disk_in_small_runs_give_the_document_built_in_memory()
+    {
+        var envelopes = RandomLineage.Envelopes(seed: 7, datasets: 300);
+        var spillDirectory = Directory.CreateTempSubdirectory("provenance-prov-test-");
+        try
+        {
+            using var inMemory = new ProvDocumentBuilder(spillDirectory.FullName, ProvDocumentBuilder.DefaultRunBytes);
+            var small = new ProvDocumentBuilder(spillDirectory.FullName, runBytes: 256);
+            foreach (var envelope in envelopes)
+            {
+                inMemory.Add(envelope);
+                small.Add(envelope);
+            }
+
+            var expected = inMemory.ToCanonicalJson();
+            var spilled = small.ToCanonicalJson();
+
+            Assert.Equal(0, inMemory.SpilledRuns);
+            Assert.True(small.SpilledRuns > 100, $"{small.SpilledRuns} runs were spilled");
+            Assert.NotEmpty(spillDirectory.EnumerateFiles());
+            Assert.True(expected.AsSpan().SequenceEqual(spilled));
+            Assert.Equal(JsonCanonicalizer.Canonicalize(spilled), spilled);
+
+            // The document can be written again from the same runs, and disposing deletes them.
+            Assert.True(expected.AsSpan().SequenceEqual(WriteAgain(small)));
+            small.Dispose();
+            Assert.Empty(spillDirectory.EnumerateFiles());
+        }
+        finally
+        {
+            spillDirectory.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public void A_whole_ledger_s_document_describes_what_its_events_say()
+    {
+        // Read back against the envelopes themselves, the cases a ledger meets in bulk: fingerprints
+        // of every form, datasets never registered or registered after their versions, parents and
+        // inputs never contributed.
+        var envelopes = RandomLineage.Envelopes(seed: 11, datasets: 200)
+            .Select(e => JsonDocument.Parse(e).RootElement.Clone()).ToList();
+        var builder = new ProvDocumentBuilder(Path.GetTempPath(), runBytes: 512);
+        using (builder)
+        {
+            envelopes.ForEach(e => builder.Add(Encoding.UTF8.GetBytes(e.GetRawText())));
+            using var document = JsonDocument.Parse(builder.ToCanonicalJson());
+            var entities = document.RootElement.GetProperty("entity");
+
+            static string Version(JsonElement data) => $"ledger:dataset-version/{data.GetProperty("datasetId").GetString()}/{data.GetProperty("version").GetInt64()}";
+            var described = new HashSet<string>(StringComparer.Ordinal);
+            var fingerprints = new Dictionary<string, string?>(StringComparer.Ordinal);
+            var names = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var (type, data) in envelopes.Select(e => (e.GetProperty("type").GetString(), e.GetProperty("data"))))
+            {
+                switch (type)
+                {
+                    case "dataset.version-contributed":
+                        described.Add(Version(data));
+                        fingerprints[Version(data)] = data.TryGetProperty("fingerprint", out var fingerprint) ? fingerprint.GetString() : null;
+                        break;
+                    case "dataset.version-derived":
+                        described.Add(Version(data));
+                        described.UnionWith(data.GetProperty("parents").EnumerateArray().Select(Version));
+                        break;
+                    case "model.training-run-recorded":
+                        described.UnionWith(data.GetProperty("inputs").EnumerateArray().Select(Version));
+                        break;
+                    case "dataset.registered":
+                        names[data.GetProperty("datasetId").GetString()!] = data.GetProperty("name").GetString()!;
+                        break;
+                }
+            }
+
+            Assert.Equal(described.Order(StringComparer.Ordinal), entities.EnumerateObject().Select(e => e.Name).Where(n => n.StartsWith("ledger:dataset-version/", StringComparison.Ordinal)));
+            Assert.Contains(fingerprints.Values, f => f is not null && !f.StartsWith("sha256:", StringComparison.Ordinal));
+            foreach (var entity in entities.EnumerateObject().Where(e => e.Name.StartsWith("ledger:dataset-version/", StringComparison.Ordinal)))
+            {
+                var fingerprint = entity.Value.TryGetProperty("ledger:fingerprint", out var f) ? f.GetString() : null;
+                Assert.Equal(fingerprints.GetValueOrDefault(entity.Name), fingerprint);
+                var dataset = entity.Name.Split('/')[1];
+                Assert.Equal(names.GetValueOrDefault(dataset), entity.Value.TryGetProperty("ledger:name", out var name) ? name.GetString() : null);
+            }
+        }
+    }
+
+    [Fact]
+    public void No_envelope_can_be_added_once_the_document_is_written()
+    {
+        using var builder = new ProvDocumentBuilder();
+        builder.Add(Encoding.UTF8.GetBytes(Lineage[0]));
+        builder.ToCanonicalJson();
+
+        Assert.Throws<InvalidOperationException>(() => builder.Add(Encoding.UTF8.GetBytes(Lineage[1])));
+    }
+
+    private static byte[] WriteAgain(ProvDocumentBuilder builder)
+    {
+        using var buffer = new MemoryStream();
+        builder.WriteCanonicalAsync(buffer).GetAwaiter().GetResult();
+        return buffer.ToArray();
     }
 }
