@@ -57,14 +57,12 @@ public sealed partial class ProvDocumentBuilder
         writer.EndObject();
 
         // Derivations sort before training runs, so each section is its derivations' records, merged from disk, then its runs' (few, in memory).
-        var runUsed = RunsUsed(runs);
-        await RelationsAsync(writer, "used", "used", parents + runUsed.Count,
-            Parents().Select(p => (Activity.Derivation(p.Derived), Entity.Of(p.Parent))).Concat(runUsed),
+        await RelationsAsync(writer, "used", "used", parents + RunsUsed(runs).LongCount(),
+            Parents().Select(p => (Activity.Derivation(p.Derived), Entity.Of(p.Parent))).Concat(RunsUsed(runs)),
             (w, r) => Members(w, ("prov:activity", r.Item1.Id), ("prov:entity", r.Item2.Id)), cancellationToken).ConfigureAwait(false);
 
-        var runAssociations = RunAssociations(runs, irbsCovering);
-        await RelationsAsync(writer, "wasAssociatedWith", "assoc", DerivationAssociations().LongCount() + runAssociations.Count,
-            DerivationAssociations().Concat(runAssociations),
+        await RelationsAsync(writer, "wasAssociatedWith", "assoc", DerivationAssociations().LongCount() + RunAssociations(runs, irbsCovering).LongCount(),
+            DerivationAssociations().Concat(RunAssociations(runs, irbsCovering)),
             (w, r) => Members(w, ("prov:activity", r.Item1.Id), ("prov:agent", r.Item2)), cancellationToken).ConfigureAwait(false);
 
         var agentIds = agents.Keys.ToArray();
@@ -183,22 +181,22 @@ public sealed partial class ProvDocumentBuilder
     }
 
     // What each run used: its inputs, each once, in order.
-    private List<(Activity, Entity)> RunsUsed(Guid[] runs)
+    private IEnumerable<(Activity, Entity)> RunsUsed(Guid[] runs)
     {
-        var used = new List<(Activity, Entity)>();
         foreach (var runId in runs)
         {
             var activity = Activity.Run(runId);
-            used.AddRange(Distinct(_runs[runId].Inputs.Order()).Select(input => (activity, Entity.Of(input))));
+            foreach (var input in Distinct(_runs[runId].Inputs.Order()))
+            {
+                yield return (activity, Entity.Of(input));
+            }
         }
-
-        return used;
     }
 
-    // A run with the IRBs covering its inputs' datasets and its model's owner, each once, in order.
-    private List<(Activity, string)> RunAssociations(Guid[] runs, Dictionary<Guid, SortedSet<string>> irbsCovering)
+    // A run with the IRBs covering its inputs' datasets and its model's owner, each once, in order
+    // (made again for each pass: a run's inputs span many datasets, and all runs' associations together are many).
+    private IEnumerable<(Activity, string)> RunAssociations(Guid[] runs, Dictionary<Guid, SortedSet<string>> irbsCovering)
     {
-        var associated = new List<(Activity, string)>(runs.Length);
         var agents = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var runId in runs)
         {
@@ -206,10 +204,7 @@ public sealed partial class ProvDocumentBuilder
             agents.Clear();
             foreach (var input in run.Inputs)
             {
-                foreach (var irb in irbsCovering.GetValueOrDefault(input.DatasetId) ?? [])
-                {
-                    agents.Add(AgentId("irb", irb));
-                }
+                agents.UnionWith(irbsCovering.GetValueOrDefault(input.DatasetId) ?? []);
             }
 
             if (_models.GetValueOrDefault(run.Model)?.Owner is { } owner)
@@ -218,10 +213,11 @@ public sealed partial class ProvDocumentBuilder
             }
 
             var activity = Activity.Run(runId);
-            associated.AddRange(agents.Select(agent => (activity, agent)));
+            foreach (var agent in agents)
+            {
+                yield return (activity, agent);
+            }
         }
-
-        return associated;
     }
 
     /// <summary>
@@ -292,7 +288,7 @@ public sealed partial class ProvDocumentBuilder
         {
             writer.Name(Activity.Derivation(derivation.Key).Id);
             writer.StartObject();
-            Attribute(writer, "ledger:codeReference", StringOf(derivation.CodeReference));
+            Attribute(writer, "ledger:codeReference", _texts.Read(derivation.CodeReference));
             Attribute(writer, "ledger:transformation", StringOf(derivation.Transformation));
             ProvType(writer, "ledger:Derivation");
             writer.EndObject();
@@ -354,7 +350,7 @@ public sealed partial class ProvDocumentBuilder
             {
                 foreach (var irb in irbsCovering.GetValueOrDefault(input.DatasetId) ?? [])
                 {
-                    agents.TryAdd(AgentId("irb", irb), "prov:Organization");
+                    agents.TryAdd(irb, "prov:Organization");
                 }
             }
 
@@ -521,27 +517,37 @@ public sealed partial class ProvDocumentBuilder
         writer.EndObject();
     }
 
-    /// <summary>For each dataset, the IRBs of the protocols whose terms (as approved or amended) cover it.</summary>
+    /// <summary>
+    /// For each dataset a training run used, the IRBs (as agent identifiers, one string each) of the
+    /// protocols whose terms (as approved or amended) cover it: the only datasets whose coverage the
+    /// document names.
+    /// </summary>
     private Dictionary<Guid, SortedSet<string>> IrbsCovering()
     {
+        var used = _runs.Values.SelectMany(run => run.Inputs).Select(input => input.Dataset).ToHashSet();
+        var agents = new Dictionary<string, string>(StringComparer.Ordinal);
         var irbsCovering = new Dictionary<Guid, SortedSet<string>>();
-        foreach (var protocol in _protocols.Values)
+        foreach (var coverage in _coverage.Sorted())
         {
-            if (protocol.IrbName is not { } irb)
+            if (!used.Contains(coverage.Dataset) || _irbs[coverage.Protocol] is not { } irb)
             {
                 continue;
             }
 
-            foreach (var dataset in protocol.CoveredDatasets)
+            var dataset = GuidOf(coverage.Dataset);
+            if (!irbsCovering.TryGetValue(dataset, out var irbs))
             {
-                if (!irbsCovering.TryGetValue(dataset, out var irbs))
-                {
-                    irbs = new SortedSet<string>(StringComparer.Ordinal);
-                    irbsCovering[dataset] = irbs;
-                }
-
-                irbs.Add(irb);
+                irbs = new SortedSet<string>(StringComparer.Ordinal);
+                irbsCovering[dataset] = irbs;
             }
+
+            if (!agents.TryGetValue(irb, out var agent))
+            {
+                agent = AgentId("irb", irb);
+                agents[irb] = agent;
+            }
+
+            irbs.Add(agent);
         }
 
         return irbsCovering;

@@ -20,10 +20,11 @@ namespace Provenance.Integrity.Bundles;
 /// <para>
 /// #22: the facts that grow with the ledger (each dataset, dataset version, derivation and parent)
 /// are fixed-size records sorted in bounded memory, spilled to temporary files when they outgrow
-/// a few megabytes, and merged in document order while it is written; a dataset's name and a
-/// fingerprint of an unusual form are kept in a temporary file too. What stays in memory is what
-/// does not grow with the ledger's data: models, training runs, IRB protocols, and the strings that
-/// repeat across datasets (stewards, institutions, transformations, code references).
+/// a few megabytes, and merged in document order while it is written; a dataset's name, a code
+/// reference and a fingerprint of an unusual form are kept in a temporary file too. What stays in
+/// memory grows with the ledger's models and protocols, not its data: models, training runs, IRB
+/// protocols and what they cover, and the strings that repeat across datasets (stewards,
+/// institutions, transformations).
 /// </para>
 /// <para>
 /// Should envelopes repeat a fact, the last registration of a dataset and the last contribution
@@ -56,9 +57,13 @@ public sealed partial class ProvDocumentBuilder : IDisposable
     private readonly SpilledText _texts;
     private readonly Dictionary<Guid, ModelFacts> _models = [];
     private readonly Dictionary<Guid, RunFacts> _runs = [];
-    private readonly Dictionary<Guid, ProtocolFacts> _protocols = [];
+    private readonly SpillingSorter<Coverage> _coverage;
 
-    // Stewards, institutions, transformations and code references repeat across thousands of datasets: each is kept once, by number.
+    // IRB protocols by number, and each one's IRB; what they cover is spilled, as it grows with the datasets.
+    private readonly Dictionary<Guid, int> _protocols = [];
+    private readonly List<string?> _irbs = [];
+
+    // Stewards, institutions and transformations repeat across thousands of datasets: each is kept once, by number.
     private readonly List<string> _strings = [];
     private readonly Dictionary<string, int> _stringNumbers = new(StringComparer.Ordinal);
     private bool _sealed;
@@ -77,6 +82,7 @@ public sealed partial class ProvDocumentBuilder : IDisposable
         _mentions = new SpillingSorter<Mention>(Mention.Order, runBytes, spillDirectory);
         _derivations = new SpillingSorter<DerivationRecord>(DerivationRecord.Order, runBytes, spillDirectory);
         _parents = new SpillingSorter<ParentPair>(Comparer<ParentPair>.Default, runBytes, spillDirectory);
+        _coverage = new SpillingSorter<Coverage>(Comparer<Coverage>.Default, runBytes, spillDirectory);
         _texts = new SpilledText(runBytes, spillDirectory);
     }
 
@@ -84,7 +90,7 @@ public sealed partial class ProvDocumentBuilder : IDisposable
     public long EventCount { get; private set; }
 
     /// <summary>How many sorted runs went to disk so far (none while the facts fit in memory).</summary>
-    internal int SpilledRuns => _datasets.Runs + _mentions.Runs + _derivations.Runs + _parents.Runs;
+    internal int SpilledRuns => _datasets.Runs + _mentions.Runs + _derivations.Runs + _parents.Runs + _coverage.Runs;
 
     /// <summary>Adds one canonical envelope (a line of <c>events.ndjson</c>, without its LF).</summary>
     /// <exception cref="ArgumentException">The bytes are not a JSON object with a string <c>type</c> and an object <c>data</c>.</exception>
@@ -117,6 +123,7 @@ public sealed partial class ProvDocumentBuilder : IDisposable
         _mentions.Dispose();
         _derivations.Dispose();
         _parents.Dispose();
+        _coverage.Dispose();
         _texts.Dispose();
     }
 
@@ -156,7 +163,7 @@ public sealed partial class ProvDocumentBuilder : IDisposable
             case LedgerEventTypes.DatasetVersionDerived:
                 if (VersionOf(data) is { } derived)
                 {
-                    _derivations.Add(new DerivationRecord(derived, sequence, Number(Text(data, "transformation")), Number(Text(data, "codeReference"))));
+                    _derivations.Add(new DerivationRecord(derived, sequence, Number(Text(data, "transformation")), _texts.Add(Text(data, "codeReference"))));
                     _mentions.Add(Mention.Of(derived));
                     foreach (var parent in Versions(data, "parents"))
                     {
@@ -232,11 +239,12 @@ public sealed partial class ProvDocumentBuilder : IDisposable
 
         if (!_protocols.TryGetValue(protocolId, out var protocol))
         {
-            protocol = new ProtocolFacts();
+            protocol = _irbs.Count;
             _protocols[protocolId] = protocol;
+            _irbs.Add(null);
         }
 
-        protocol.IrbName ??= Text(data, "irbName");
+        _irbs[protocol] ??= Text(data, "irbName");
 
         // An amendment changes the terms from a date on: runs are associated with the IRB of every
         // protocol whose terms, as approved or amended, covered one of their datasets.
@@ -247,7 +255,7 @@ public sealed partial class ProvDocumentBuilder : IDisposable
             {
                 if (dataset.ValueKind == JsonValueKind.String && Guid.TryParse(dataset.GetString(), out var id))
                 {
-                    protocol.CoveredDatasets.Add(id);
+                    _coverage.Add(new Coverage(GuidOrder(id), protocol));
                 }
             }
         }
@@ -408,7 +416,8 @@ public sealed partial class ProvDocumentBuilder : IDisposable
         public static Mention Of(VersionKey version) => new() { Key = version, Text = TextRef.Null };
     }
 
-    private readonly record struct DerivationRecord(VersionKey Key, long Sequence, int Transformation, int CodeReference)
+    // The transformation repeats (a handful of kinds); a code reference is often a commit of its own, so it is kept in the text file.
+    private readonly record struct DerivationRecord(VersionKey Key, long Sequence, int Transformation, TextRef CodeReference)
     {
         public static IComparer<DerivationRecord> Order { get; } = Comparer<DerivationRecord>.Create(static (x, y) =>
             x.Key.CompareTo(y.Key) is var order and not 0 ? order : x.Sequence.CompareTo(y.Sequence));
@@ -424,10 +433,9 @@ public sealed partial class ProvDocumentBuilder : IDisposable
 
     private sealed record RunFacts(Guid Model, string ModelVersion, string? StartedAt, string? FinishedAt, VersionKey[] Inputs);
 
-    private sealed class ProtocolFacts
+    /// <summary>A dataset an IRB protocol's terms cover, as approved or amended.</summary>
+    private readonly record struct Coverage(UInt128 Dataset, int Protocol) : IComparable<Coverage>
     {
-        public string? IrbName { get; set; }
-
-        public HashSet<Guid> CoveredDatasets { get; } = [];
+        public int CompareTo(Coverage other) => Dataset != other.Dataset ? Dataset.CompareTo(other.Dataset) : Protocol.CompareTo(other.Protocol);
     }
 }
