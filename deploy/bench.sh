@@ -34,8 +34,9 @@
 # --scale (#22) runs only the growth table instead: for each size (default 100,000, 1,000,000 and
 # 5,000,000 events; an hour here), on a database of its own, the load, the database's size, the stream
 # index's checkpoint signing and map proofs, single-event appends by 32 writers on the loaded ledger
-# (against plain INSERTs in the same run), computed lineage, and the whole-ledger export and offline
-# verify; written between the scale markers of docs/benchmarks.md.
+# (against plain INSERTs in the same run), computed lineage, the whole-ledger export and offline
+# verify, and the memory of the export's PROV document on the builder alone; written between the
+# scale markers of docs/benchmarks.md.
 # --tiny runs every step at a tiny size, the growth table's at one (CI checks the script this way).
 # Exits non-zero when a step fails. Every process it starts stops by itself or on exit.
 set -euo pipefail
@@ -175,7 +176,8 @@ lineage() { # label, extra arguments
     --warmup "$warmup" --iterations "$iterations" --label "$label" --api-key "$admin_key" "$@" 2>&1 | collect
 }
 
-# #22: how the costs grow with the ledger. For each size, on a database of its own: load the scenario
+# #22: how the costs grow with the ledger. For each size: the whole-ledger PROV document's memory on
+# the builder alone (the scenario's events fed straight to it, no database), then, on a database of its own: load the scenario
 # (same seed and flagship shape at every size, so only the ledger's size changes), its size on disk,
 # the stream index (catch-up, checkpoint signing, map proofs), single-event appends by 32 writers on the
 # loaded ledger against plain INSERT transactions in the same run (last, as they add events), and
@@ -188,6 +190,7 @@ scale_run() { # comma-separated sizes
     db="provenance_scale_$size"
     results="$work/results.scale.$size"
     : >"$results"
+    dotnet "$bench" prov-memory --events "$size" --seed "$seed" --chains "$chains" --depth "$depth" 2>&1 | collect
     pg_ensure_roles_and_db "$db"
     app_cs="$(pg_role_connection_string "$db" provenance_app)"
     owner_cs="$(pg_role_connection_string "$db" provenance_owner)"
@@ -216,14 +219,14 @@ scale_run() { # comma-separated sizes
     else
       export_cell="$(printf '%.0f' "$(result export.events_per_s)")"; verify_cell="$(printf '%.0f' "$(result verify.events_per_s)")"
     fi
-    line="| $(result load.events) | $(result index.streams) | $(printf '%.0f' "$(result load.events_per_s)") | $(printf '%.0f' "$(result "append.w$w.events_per_s")") ($(result "append.w$w.ratio")× plain) | $(result lineage_cold.p50_ms) / $(result lineage_cold.p95_ms) | $(result index.checkpoint_ms_median) | $(result index.proof_bytes_median) / $(result index.proof_bytes_max) | $export_cell | $verify_cell | $(result rss.scale) | $(awk -v b="$(result scale.db_bytes)" 'BEGIN { printf "%.2f", b / 1e9 }') | $(awk -v b="$(result scale.db_bytes)" -v n="$(result load.events)" 'BEGIN { printf "%.2f", b / 1e9 / (n / 1e6) }') |"
+    line="| $(result load.events) | $(result index.streams) | $(printf '%.0f' "$(result load.events_per_s)") | $(printf '%.0f' "$(result "append.w$w.events_per_s")") ($(result "append.w$w.ratio")× plain) | $(result lineage_cold.p50_ms) / $(result lineage_cold.p95_ms) | $(result index.checkpoint_ms_median) | $(result index.proof_bytes_median) / $(result index.proof_bytes_max) | $export_cell | $verify_cell | $(result rss.scale) | $(printf '%.0f / %.0f' "$(result prov.held_mb)" "$(result prov.peak_live_mb)") | $(awk -v b="$(result scale.db_bytes)" 'BEGIN { printf "%.2f", b / 1e9 }') | $(awk -v b="$(result scale.db_bytes)" -v n="$(result load.events)" 'BEGIN { printf "%.2f", b / 1e9 / (n / 1e6) }') |"
     rows+=("$line")
     echo "$line"
   done
   results="$main_results"
   {
-    echo "| Events | Streams | Load (events/s) | Single-event appends, $index_writers writers (events/s) | Lineage computed, p50 / p95 (ms) | Checkpoint signing with the index (ms, median) | Map proof (bytes, median / largest) | Export (events/s) | Verify (events/s) | API peak RSS (MB) | Database (GB) | GB per million events |"
-    echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+    echo "| Events | Streams | Load (events/s) | Single-event appends, $index_writers writers (events/s) | Lineage computed, p50 / p95 (ms) | Checkpoint signing with the index (ms, median) | Map proof (bytes, median / largest) | Export (events/s) | Verify (events/s) | API peak RSS (MB) | PROV document in memory, held / peak live (MB) | Database (GB) | GB per million events |"
+    echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
     printf '%s\n' "${rows[@]}"
   } >"$work/scale.md"
 }

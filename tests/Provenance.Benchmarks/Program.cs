@@ -12,6 +12,7 @@ using Provenance.Benchmarks;
 //   marten   --connection CS [--migrations-connection CS] [--writers 1,8,32] [--batch-writers 1,4] [--seconds S] [--hold-seconds H]   (#20: Marten side by side; a database of its own)
 //   stream-index  --connection CS [--migrations-connection CS] [--rounds R] [--appends N]   (on a loaded scenario: catch-up, signing, proof sizes)
 //   payload  (prints the single-event append's JSON, for the pgbench baseline of the same payload, #22)
+//   prov-memory [--events N] [--seed S] [--chains C --depth D]   (#22: the whole-ledger PROV document's memory, on the builder alone; no database)
 var command = args.FirstOrDefault();
 var options = Arguments.Parse(args.Skip(1));
 try
@@ -28,6 +29,7 @@ try
         "stream-index" => await StreamIndexCost.ScenarioAsync(options),
         "marten" => await MartenComparison.RunAsync(options),
         "payload" => AppendThroughput.PrintPayload(),
+        "prov-memory" => await ProvMemory.RunAsync(options),
         _ => Usage(),
     };
 }
@@ -39,6 +41,6 @@ catch (ArgumentException e)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Provenance.Benchmarks load|lineage|verify-synthetic|appends|rebuild|export|index-appends|stream-index|marten|payload [--option value ...] (see Program.cs)");
+    Console.Error.WriteLine("usage: Provenance.Benchmarks load|lineage|verify-synthetic|appends|rebuild|export|index-appends|stream-index|marten|payload|prov-memory [--option value ...] (see Program.cs)");
     return 2;
 }
