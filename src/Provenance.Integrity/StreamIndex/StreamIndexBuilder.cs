@@ -17,6 +17,9 @@ public sealed class StreamIndexBuilder
     private const int SetFrom = 16;
     private const int HashSize = StreamIndexHashing.HashSize;
 
+    /// <summary>At most 65,536 buckets: a few leaves each at a million streams, a few hundred at a hundred million.</summary>
+    internal const int MaxBucketBits = 16;
+
     // #22: flat arrays indexed by slot (one slot per stream, in the order streams were first seen),
     // no object per stream: a ledger holds hundreds of thousands of streams for as long as it runs.
     private readonly Dictionary<Guid, int> _slots = [];
@@ -26,6 +29,32 @@ public sealed class StreamIndexBuilder
     private byte[] _leafHashes = [];
     private bool[] _leafKnown = [];
     private int _count;
+
+    // #22: the root kept between checkpoints. Streams are put in buckets by the first bits of their
+    // keys (a bucket is a subtree of the map); a bucket's hash is computed again only when one of its
+    // streams changed or joined, and the root from the buckets' hashes.
+    private readonly int _minBucketBits;
+    private readonly int _maxBucketBits;
+    private int _bucketBits = -1;
+    private int _keyed;
+    private ushort[] _bucketOf = [];
+    private int[][] _bucketSlots = [];
+    private int[] _bucketCounts = [];
+    private byte[] _bucketHashes = [];
+    private bool[] _bucketDirty = [];
+
+    /// <summary>An empty index.</summary>
+    public StreamIndexBuilder()
+        : this(MaxBucketBits)
+    {
+    }
+
+    // Tests choose the buckets' bits: the same as a large index's for a few streams puts zero or one in most buckets.
+    internal StreamIndexBuilder(int maxBucketBits, int minBucketBits = 0)
+    {
+        _maxBucketBits = Math.Clamp(maxBucketBits, 0, MaxBucketBits);
+        _minBucketBits = Math.Clamp(minBucketBits, 0, _maxBucketBits);
+    }
 
     /// <summary>The wire names of the events whose data names other streams; the others are applied without their data.</summary>
     public static IReadOnlyList<string> ReferencingEventTypes { get; } =
@@ -125,8 +154,130 @@ public sealed class StreamIndexBuilder
         return new StreamMap(Position, leaves, _leafHashes.AsSpan(0, _count * HashSize).ToArray(), _entries.Snapshot(_count), [.. _typeNames]);
     }
 
-    /// <summary>The root of the map of the index as it stands, without keeping the map (a checkpoint signs only the root).</summary>
-    public byte[] Root() => StreamMap.RootOf(SortedLeaves(), _leafHashes);
+    /// <summary>
+    /// The root of the map of the index as it stands, without keeping the map (a checkpoint signs
+    /// only the root). Incremental: only the subtrees holding a stream that changed or joined since
+    /// the last root are hashed again (with about 8 to 16 streams a bucket up to 65,536 buckets), then
+    /// the top of the tree from the buckets' hashes.
+    /// </summary>
+    public byte[] Root()
+    {
+        var bits = Math.Clamp((int)Math.Log2(Math.Max(1, _count)) - 3, _minBucketBits, _maxBucketBits);
+        if (bits > _bucketBits)
+        {
+            Rebucket(bits);
+        }
+
+        Span<byte> key = stackalloc byte[HashSize];
+        for (; _keyed < _count; _keyed++)
+        {
+            StreamIndexHashing.Key(_entries.Ids[_keyed], key);
+            var bucket = BucketOf(key);
+            _bucketOf[_keyed] = (ushort)bucket;
+            ref var slots = ref _bucketSlots[bucket];
+            if (_bucketCounts[bucket] == slots.Length)
+            {
+                Array.Resize(ref slots, Math.Max(4, 2 * slots.Length));
+            }
+
+            slots[_bucketCounts[bucket]++] = _keyed;
+            _bucketDirty[bucket] = true;
+        }
+
+        for (var slot = 0; slot < _count; slot++)
+        {
+            if (!_leafKnown[slot])
+            {
+                _bucketDirty[_bucketOf[slot]] = true;
+            }
+        }
+
+        var names = _typeNames.ToArray();
+        for (var bucket = 0; bucket < _bucketDirty.Length; bucket++)
+        {
+            if (_bucketDirty[bucket])
+            {
+                HashBucket(bucket, names);
+                _bucketDirty[bucket] = false;
+            }
+        }
+
+        var root = new byte[HashSize];
+        Top(0, _bucketCounts.Length, root);
+        return root;
+    }
+
+    private int BucketOf(ReadOnlySpan<byte> key) => _bucketBits == 0 ? 0 : ((key[0] << 8) | key[1]) >> (16 - _bucketBits);
+
+    // Buckets by the first `bits` bits of the keys, every one to be hashed (the leaves' hashes stay).
+    private void Rebucket(int bits)
+    {
+        _bucketBits = bits;
+        _keyed = 0;
+        _bucketSlots = new int[1 << bits][];
+        Array.Fill(_bucketSlots, []);
+        _bucketCounts = new int[1 << bits];
+        _bucketHashes = new byte[(1 << bits) * HashSize];
+        _bucketDirty = new bool[1 << bits];
+    }
+
+    // A bucket's subtree: its leaves' hashes brought up to date, in key order, hashed from the depth the bucket's bits end at.
+    private void HashBucket(int bucket, string[] names)
+    {
+        var count = _bucketCounts[bucket];
+        var slots = _bucketSlots[bucket];
+        var leaves = new StreamMap.Leaf[count];
+        Span<byte> key = stackalloc byte[HashSize];
+        for (var i = 0; i < count; i++)
+        {
+            StreamIndexHashing.Key(_entries.Ids[slots[i]], key);
+            UpdateLeaf(slots[i], key, names);
+            leaves[i] = StreamMap.Leaf.KeyOf(key, slots[i]);
+        }
+
+        Array.Sort(leaves, static (a, b) => a.CompareTo(b));
+        StreamMap.RootOf(leaves, _leafHashes, _bucketBits, _bucketHashes.AsSpan(bucket * HashSize, HashSize));
+    }
+
+    // The buckets [lo, hi) as one subtree: how many leaves it holds, and its hash (as the map defines it: a
+    // lone leaf's hash, the empty hash, or the node of its two halves).
+    private int Top(int lo, int hi, Span<byte> destination)
+    {
+        if (hi - lo == 1)
+        {
+            (_bucketCounts[lo] == 0 ? StreamIndexHashing.Empty : _bucketHashes.AsSpan(lo * HashSize, HashSize)).CopyTo(destination);
+            return _bucketCounts[lo];
+        }
+
+        var middle = lo + ((hi - lo) / 2);
+        Span<byte> left = stackalloc byte[HashSize];
+        Span<byte> right = stackalloc byte[HashSize];
+        var (leftCount, rightCount) = (Top(lo, middle, left), Top(middle, hi, right));
+        if (leftCount + rightCount < 2)
+        {
+            (leftCount == 1 ? left : right).CopyTo(destination);
+        }
+        else
+        {
+            StreamIndexHashing.Node(left, right, destination);
+        }
+
+        return leftCount + rightCount;
+    }
+
+    // A stream's leaf hash, computed again if its entry changed; its bucket's hash is then out of date.
+    private void UpdateLeaf(int slot, ReadOnlySpan<byte> key, string[] names)
+    {
+        if (!_leafKnown[slot])
+        {
+            StreamIndexHashing.Leaf(key, _entries.Entry(slot, names).Hash(), _leafHashes.AsSpan(slot * HashSize, HashSize));
+            _leafKnown[slot] = true;
+            if (slot < _keyed)
+            {
+                _bucketDirty[_bucketOf[slot]] = true;
+            }
+        }
+    }
 
     // Every stream's key (computed again: 32 bytes a stream are not worth keeping) with its slot, in key
     // order, each leaf hash brought up to date.
@@ -138,12 +289,7 @@ public sealed class StreamIndexBuilder
         for (var slot = 0; slot < _count; slot++)
         {
             StreamIndexHashing.Key(_entries.Ids[slot], key);
-            if (!_leafKnown[slot])
-            {
-                StreamIndexHashing.Leaf(key, _entries.Entry(slot, names).Hash(), _leafHashes.AsSpan(slot * HashSize, HashSize));
-                _leafKnown[slot] = true;
-            }
-
+            UpdateLeaf(slot, key, names);
             leaves[slot] = StreamMap.Leaf.KeyOf(key, slot);
         }
 
@@ -200,6 +346,7 @@ public sealed class StreamIndexBuilder
             _entries = _entries.Grown(capacity);
             Array.Resize(ref _leafHashes, capacity * HashSize);
             Array.Resize(ref _leafKnown, capacity);
+            Array.Resize(ref _bucketOf, capacity);
         }
 
         slot = _count++;

@@ -118,6 +118,10 @@ public sealed class StreamMap
         return root;
     }
 
+    // The hash of the subtree of sorted leaves (not empty) whose keys share their first `depth` bits, written to `destination`.
+    internal static void RootOf(Leaf[] sortedLeaves, byte[] leafHashes, int depth, Span<byte> destination) =>
+        RootOf(sortedLeaves, leafHashes, 0, sortedLeaves.Length, depth, destination);
+
     // The hash of the subtree of the leaves [lo, hi) (not empty) at `depth`, written to `destination`.
     private static void RootOf(Leaf[] leaves, byte[] leafHashes, int lo, int hi, int depth, Span<byte> destination)
     {

@@ -81,6 +81,66 @@ public sealed class StreamMapTests
         Assert.Equal(builder.ToMap().Root, builder.Root());
     }
 
+    [Theory]
+    [InlineData(StreamIndexBuilder.MaxBucketBits, 0)]
+    [InlineData(2, 0)]
+    [InlineData(0, 0)]
+    [InlineData(12, 12)]
+    public void The_root_kept_between_checkpoints_is_the_definitions_root_after_every_round(int maxBucketBits, int minBucketBits)
+    {
+        // #22: the root is recomputed only where streams changed or joined. Rounds of new streams,
+        // new versions and referrers (which change streams other than the event's own), with maps
+        // taken in between (they bring leaves up to date too), across the bucket counts the index
+        // grows through (and 4,096 buckets from the first stream on, most of them empty or with one
+        // stream); each root against the definition computed from every entry.
+        var random = new Random(maxBucketBits + minBucketBits);
+        var builder = new StreamIndexBuilder(maxBucketBits, minBucketBits);
+        var streams = new List<Guid>();
+        var versions = new Dictionary<Guid, long>();
+        void Apply(Guid stream, string type, JsonElement data = default)
+        {
+            versions[stream] = versions.GetValueOrDefault(stream) + 1;
+            builder.Apply(builder.Position + 1, stream, versions[stream], type, data);
+        }
+
+        for (var round = 0; round < 40; round++)
+        {
+            for (var i = random.Next(1, round < 10 ? 8 : 150); i > 0; i--)
+            {
+                var stream = Guid.CreateVersion7();
+                streams.Add(stream);
+                Apply(stream, "dataset.registered");
+            }
+
+            for (var i = random.Next(0, 5); i > 0; i--)
+            {
+                Apply(streams[random.Next(streams.Count)], "dataset.version-contributed");
+            }
+
+            if (random.Next(3) == 0)
+            {
+                var protocol = Guid.CreateVersion7();
+                var covered = Enumerable.Range(0, random.Next(1, 6)).Select(_ => streams[random.Next(streams.Count)].ToString("D"));
+                Apply(protocol, "irb.protocol-approved", JsonSerializer.SerializeToElement(new { terms = new { coveredDatasetIds = covered } }));
+                streams.Add(protocol);
+            }
+
+            if (random.Next(4) == 0)
+            {
+                Assert.NotNull(builder.ToMap());
+            }
+
+            var leaves = streams.Select(id =>
+            {
+                var key = StreamIndexHashing.Key(id);
+                return (key, StreamIndexHashing.Leaf(key, builder.Find(id)!.Hash()));
+            }).ToList();
+            Assert.Equal(Reference(leaves, 0), builder.Root());
+        }
+
+        Assert.True(streams.Count > 1000, $"{streams.Count} streams");
+    }
+
     [Fact]
     public void A_map_keeps_the_index_as_it_stood_while_the_builder_goes_on()
     {
