@@ -138,6 +138,15 @@ public sealed partial class PostgresEventStore
 
     private const int IndexPageSize = 10_000;
 
+    // A text column's UTF-8 bytes as they came, in an array of their own (no UTF-16 string between).
+    private static byte[] Utf8Column(NpgsqlDataReader reader, int ordinal)
+    {
+        using var stream = reader.GetStream(ordinal);
+        var bytes = new byte[checked((int)stream.Length)];
+        stream.ReadExactly(bytes);
+        return bytes;
+    }
+
     // The columns of EventStoreSql.EventColumns, in order.
     private static RawEvent ReadRawEvent(NpgsqlDataReader reader) => new(
         Position: reader.GetInt64(0),
@@ -146,7 +155,7 @@ public sealed partial class PostgresEventStore
         StreamVersion: reader.GetInt64(3),
         Type: reader.GetString(4),
         SchemaVersion: reader.GetInt32(5),
-        DataJson: reader.GetString(6),
-        MetadataJson: reader.GetString(7),
+        DataUtf8: Utf8Column(reader, 6),
+        MetadataUtf8: Utf8Column(reader, 7),
         RecordedAt: reader.GetFieldValue<DateTimeOffset>(8));
 }

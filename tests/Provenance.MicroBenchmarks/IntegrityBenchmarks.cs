@@ -28,7 +28,7 @@ public class Canonicalization
         var serializer = EventSerialization.Serializer;
         var (type, json) = serializer.Serialize(Samples.Contribution);
         _stored = new RawEvent(123_456, Guid.Parse("01936f3a-5c1e-7b2a-9d4e-0a1b2c3d4e61"), Samples.Contribution.DatasetId, 3, type.Name, type.SchemaVersion,
-            json, serializer.SerializeMetadata(Samples.Metadata), Samples.Contribution.ContributedAt);
+            System.Text.Encoding.UTF8.GetBytes(json), System.Text.Encoding.UTF8.GetBytes(serializer.SerializeMetadata(Samples.Metadata)), Samples.Contribution.ContributedAt);
         _envelope = EventEnvelope.ToCanonicalBytes(_stored);
     }
 

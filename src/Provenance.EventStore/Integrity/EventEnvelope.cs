@@ -76,9 +76,9 @@ public static class EventEnvelope
         writer.WriteNumber("schemaVersion", rawEvent.SchemaVersion);
         // Validated (and rejected when invalid) by the canonicalizer, which parses the whole envelope.
         writer.WritePropertyName("data");
-        writer.WriteRawValue(rawEvent.DataJson, skipInputValidation: true);
+        writer.WriteRawValue(rawEvent.DataUtf8.Span, skipInputValidation: true);
         writer.WritePropertyName("metadata");
-        writer.WriteRawValue(rawEvent.MetadataJson, skipInputValidation: true);
+        writer.WriteRawValue(rawEvent.MetadataUtf8.Span, skipInputValidation: true);
         Span<char> recordedAt = stackalloc char[32];
         rawEvent.RecordedAt.UtcDateTime.TryFormat(recordedAt, out var length, RecordedAtFormat, CultureInfo.InvariantCulture);
         writer.WriteString("recordedAt", recordedAt[..length]);

@@ -14,9 +14,22 @@ public sealed class EventEnvelopeTests
         StreamVersion: 3,
         Type: "dataset.registered",
         SchemaVersion: 1,
-        DataJson: """{"name": "Chest CT \u00e9t\u00e9", "recordCount": 1250000.0, "period": {"start": "2020-01-01", "end": null}}""",
-        MetadataJson: """{"actorId": "anonymous", "actorRole": "steward", "correlationId": "corr-1", "causationId": null}""",
+        DataUtf8: """{"name": "Chest CT \u00e9t\u00e9", "recordCount": 1250000.0, "period": {"start": "2020-01-01", "end": null}}"""u8.ToArray(),
+        MetadataUtf8: """{"actorId": "anonymous", "actorRole": "steward", "correlationId": "corr-1", "causationId": null}"""u8.ToArray(),
         RecordedAt: new DateTimeOffset(2026, 11, 21, 23, 2, 39, TimeSpan.FromHours(-5)).AddTicks(6_617_700));
+
+    [Fact]
+    public void A_raw_event_keeps_its_json_as_utf8_and_compares_it_byte_for_byte()
+    {
+        var copy = Sample with { DataUtf8 = Sample.DataUtf8.ToArray(), MetadataUtf8 = Sample.MetadataUtf8.ToArray() };
+        var renamed = Sample with { DataJson = Sample.DataJson.Replace("Chest", "Head", StringComparison.Ordinal) };
+
+        Assert.Equal(Sample, copy);
+        Assert.Equal(Sample.GetHashCode(), copy.GetHashCode());
+        Assert.NotEqual(Sample, renamed);
+        Assert.Equal(System.Text.Encoding.UTF8.GetBytes(renamed.DataJson), renamed.DataUtf8.ToArray());
+        Assert.Contains("Head CT", renamed.DataJson, StringComparison.Ordinal);
+    }
 
     [Fact]
     public void The_envelope_is_the_canonical_json_of_the_documented_fields()
