@@ -138,12 +138,12 @@ public sealed partial class PostgresEventStore
 
     private const int IndexPageSize = 10_000;
 
-    // A text column's UTF-8 bytes as they came, in an array of their own (no UTF-16 string between).
+    // A text column's UTF-8 bytes as they came, in an array of their own (no UTF-16 string between):
+    // the reader of the JSON columns, given no buffer to reuse, makes one of the column's length.
     private static byte[] Utf8Column(NpgsqlDataReader reader, int ordinal)
     {
-        using var stream = reader.GetStream(ordinal);
-        var bytes = new byte[checked((int)stream.Length)];
-        stream.ReadExactly(bytes);
+        var bytes = Array.Empty<byte>();
+        Utf8(reader, ordinal, ref bytes);
         return bytes;
     }
 

@@ -42,7 +42,8 @@ public sealed partial class ProvDocumentBuilder
         var irbsCovering = IrbsCovering();
         var derivations = Derivations().LongCount();
         var parents = Parents().LongCount();
-        var agents = Agents(irbsCovering);
+        using var attributions = new SpillingSorter<Attribution>(Comparer<Attribution>.Default, _runBytes, _spillDirectory);
+        var agents = Agents(irbsCovering, attributions, out var attributed);
 
         writer.StartObject();
         await WriteActivitiesAsync(writer, derivations, runs, cancellationToken).ConfigureAwait(false);
@@ -65,12 +66,8 @@ public sealed partial class ProvDocumentBuilder
             DerivationAssociations().Concat(RunAssociations(runs, irbsCovering)),
             (w, r) => Members(w, ("prov:activity", r.Item1.Id), ("prov:agent", r.Item2)), cancellationToken).ConfigureAwait(false);
 
-        var agentIds = agents.Keys.ToArray();
-        using (var attributions = Attributions(agentIds))
-        {
-            await RelationsAsync(writer, "wasAttributedTo", "attr", Distinct(attributions.Sorted()).LongCount(), Distinct(attributions.Sorted()),
-                (w, r) => Members(w, ("prov:agent", agentIds[r.Agent]), ("prov:entity", r.Version.Id)), cancellationToken).ConfigureAwait(false);
-        }
+        await RelationsAsync(writer, "wasAttributedTo", "attr", Distinct(attributions.Sorted()).LongCount(), Distinct(attributions.Sorted()),
+            (w, r) => Members(w, ("prov:agent", attributed[r.Agent]), ("prov:entity", r.Version.Id)), cancellationToken).ConfigureAwait(false);
 
         await RelationsAsync(writer, "wasDerivedFrom", "der", parents, Parents(),
             (w, r) => Members(w, ("prov:activity", Activity.Derivation(r.Derived).Id), ("prov:generatedEntity", r.Derived.Id), ("prov:usedEntity", r.Parent.Id)),
@@ -220,61 +217,6 @@ public sealed partial class ProvDocumentBuilder
         }
     }
 
-    /// <summary>
-    /// Each described dataset version attributed to its dataset's institution and steward, when the
-    /// bundle registered the dataset: sorted by the agent's identifier (as its place among the
-    /// agents, which are in that order), then the version.
-    /// </summary>
-    private SpillingSorter<Attribution> Attributions(string[] agentIds)
-    {
-        var places = new Dictionary<string, int>(agentIds.Length, StringComparer.Ordinal);
-        for (var i = 0; i < agentIds.Length; i++)
-        {
-            places[agentIds[i]] = i;
-        }
-
-        var institutions = new Dictionary<int, int>();
-        var stewards = new Dictionary<int, int>();
-        int Place(Dictionary<int, int> known, string kind, int name)
-        {
-            if (!known.TryGetValue(name, out var place))
-            {
-                place = places[AgentId(kind, _strings[name])];
-                known[name] = place;
-            }
-
-            return place;
-        }
-
-        var attributions = new SpillingSorter<Attribution>(Comparer<Attribution>.Default, _runBytes, _spillDirectory);
-        try
-        {
-            using var datasets = new DatasetCursor(_datasets.Sorted());
-            foreach (var version in Described())
-            {
-                if (datasets.Find(version.Key.Dataset) is { } dataset)
-                {
-                    if (dataset.Institution >= 0)
-                    {
-                        attributions.Add(new Attribution(Place(institutions, "institution", dataset.Institution), version.Key));
-                    }
-
-                    if (dataset.Steward >= 0)
-                    {
-                        attributions.Add(new Attribution(Place(stewards, "steward", dataset.Steward), version.Key));
-                    }
-                }
-            }
-
-            return attributions;
-        }
-        catch
-        {
-            attributions.Dispose();
-            throw;
-        }
-    }
-
     private async Task WriteActivitiesAsync(ProvJsonWriter writer, long derivations, Guid[] runs, CancellationToken cancellationToken)
     {
         if (derivations == 0 && runs.Length == 0)
@@ -314,32 +256,52 @@ public sealed partial class ProvDocumentBuilder
     /// The agents, few however large the ledger: the institutions and stewards of the described
     /// versions' datasets (a derivation's steward among them, as its version is described), the
     /// IRBs covering the runs' inputs, and the model owners; identifiers in order, with their types.
+    /// The same pass over the described versions adds each one's attributions to its dataset's
+    /// institution and steward (when the bundle registered the dataset) to <paramref name="attributions"/>,
+    /// each agent as its place in <paramref name="attributed"/>: every institution and steward a
+    /// dataset could name, in identifier order, so that the places sort as the identifiers do.
     /// </summary>
-    private SortedDictionary<string, string> Agents(Dictionary<Guid, SortedSet<string>> irbsCovering)
+    private SortedDictionary<string, string> Agents(
+        Dictionary<Guid, SortedSet<string>> irbsCovering, SpillingSorter<Attribution> attributions, out string[] attributed)
     {
+        var institutions = _strings.Select(name => AgentId("institution", name)).ToArray();
+        var stewards = _strings.Select(name => AgentId("steward", name)).ToArray();
+        attributed = [.. institutions.Concat(stewards).Order(StringComparer.Ordinal)];
+        var places = attributed.Index().ToDictionary(agent => agent.Item, agent => agent.Index, StringComparer.Ordinal);
+        var (institutionPlaces, stewardPlaces) = (institutions.Select(id => places[id]).ToArray(), stewards.Select(id => places[id]).ToArray());
+
         var agents = new SortedDictionary<string, string>(StringComparer.Ordinal);
         using (var datasets = new DatasetCursor(_datasets.Sorted()))
         {
             UInt128? previous = null;
             foreach (var version in Described())
             {
-                if (version.Key.Dataset == previous)
+                if (datasets.Find(version.Key.Dataset) is not { } dataset)
                 {
                     continue;
                 }
 
+                // A dataset's versions come together: its agents are added once for them all.
+                var first = version.Key.Dataset != previous;
                 previous = version.Key.Dataset;
-                if (datasets.Find(version.Key.Dataset) is { } dataset)
+                if (dataset.Institution >= 0)
                 {
-                    if (StringOf(dataset.Institution) is { } institution)
+                    if (first)
                     {
-                        agents.TryAdd(AgentId("institution", institution), "prov:Organization");
+                        agents.TryAdd(institutions[dataset.Institution], "prov:Organization");
                     }
 
-                    if (StringOf(dataset.Steward) is { } steward)
+                    attributions.Add(new Attribution(institutionPlaces[dataset.Institution], version.Key));
+                }
+
+                if (dataset.Steward >= 0)
+                {
+                    if (first)
                     {
-                        agents.TryAdd(AgentId("steward", steward), "prov:Person");
+                        agents.TryAdd(stewards[dataset.Steward], "prov:Person");
                     }
+
+                    attributions.Add(new Attribution(stewardPlaces[dataset.Steward], version.Key));
                 }
             }
         }

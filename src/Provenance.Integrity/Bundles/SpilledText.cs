@@ -66,12 +66,7 @@ internal sealed class SpilledText : IDisposable
         }
 
         Span<byte> bytes = text.Length <= 1024 ? stackalloc byte[text.Length] : new byte[text.Length];
-        for (var read = 0; read < bytes.Length;)
-        {
-            var got = RandomAccess.Read(_file!, bytes[read..], text.Offset + read);
-            read += got > 0 ? got : throw new EndOfStreamException("A kept string ended early.");
-        }
-
+        TemporaryFile.ReadExactly(_file!, bytes, text.Offset);
         return System.Text.Encoding.UTF8.GetString(bytes);
     }
 
@@ -83,8 +78,7 @@ internal sealed class SpilledText : IDisposable
 
     private void Flush()
     {
-        _file ??= File.OpenHandle(
-            Path.Combine(_directory, $"provenance-text-{Guid.NewGuid():N}.tmp"), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, FileOptions.DeleteOnClose);
+        _file ??= TemporaryFile.Create(_directory, "text");
         RandomAccess.Write(_file, _pending.AsSpan(0, _pendingLength), _flushed);
         _flushed += _pendingLength;
         _pendingLength = 0;

@@ -137,8 +137,7 @@ internal sealed class SpillingSorter<T> : IDisposable
     private void Spill()
     {
         Array.Sort(_buffer, 0, _buffered, _order);
-        _file ??= File.OpenHandle(
-            Path.Combine(_directory, $"provenance-sort-{Guid.NewGuid():N}.tmp"), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, FileOptions.DeleteOnClose);
+        _file ??= TemporaryFile.Create(_directory, "sort");
         var bytes = MemoryMarshal.AsBytes(_buffer.AsSpan(0, _buffered));
         RandomAccess.Write(_file, bytes, _written);
         _runs.Add((_written, _buffered));
@@ -175,12 +174,7 @@ internal sealed class SpillingSorter<T> : IDisposable
 
                 var count = Math.Min(_left, _chunk.Length);
                 var bytes = MemoryMarshal.AsBytes(_chunk.AsSpan(0, count));
-                for (var read = 0; read < bytes.Length;)
-                {
-                    var got = RandomAccess.Read(_file, bytes[read..], _offset + read);
-                    read += got > 0 ? got : throw new EndOfStreamException("A sorted run ended before its records did.");
-                }
-
+                TemporaryFile.ReadExactly(_file, bytes, _offset);
                 _offset += bytes.Length;
                 _left -= count;
                 _next = 0;

@@ -21,32 +21,28 @@ public sealed class StreamIndexHashingTests
         var id = Guid.Parse("0193A5B2-7C4D-7E8F-9A0B-1C2D3E4F5A6B");
         var expected = SHA256.HashData(Encoding.ASCII.GetBytes("0193a5b2-7c4d-7e8f-9a0b-1c2d3e4f5a6b"));
 
-        Assert.Equal(expected, StreamIndexHashing.Key(id));
-        var written = new byte[32];
-        StreamIndexHashing.Key(id, written);
-        Assert.Equal(expected, written);
+        BothFormsAre(expected, StreamIndexHashing.Key(id), destination => StreamIndexHashing.Key(id, destination));
     }
 
     [Fact]
-    public void A_leaf_is_prefixed_0x02_and_both_forms_agree()
-    {
-        var expected = Spelled(0x02, First, Second);
-
-        Assert.Equal(expected, StreamIndexHashing.Leaf(First, Second));
-        var written = new byte[32];
-        StreamIndexHashing.Leaf(First, Second, written);
-        Assert.Equal(expected, written);
-    }
+    public void A_leaf_is_prefixed_0x02_and_both_forms_agree() =>
+        BothFormsAre(Spelled(0x02, First, Second), StreamIndexHashing.Leaf(First, Second), destination => StreamIndexHashing.Leaf(First, Second, destination));
 
     [Fact]
     public void A_node_is_prefixed_0x03_and_both_forms_agree()
     {
-        var expected = Spelled(0x03, First, Second);
+        BothFormsAre(Spelled(0x03, First, Second), StreamIndexHashing.Node(First, Second), destination => StreamIndexHashing.Node(First, Second, destination));
+        Assert.NotEqual(StreamIndexHashing.Node(First, Second), StreamIndexHashing.Node(Second, First));
+    }
 
-        Assert.Equal(expected, StreamIndexHashing.Node(First, Second));
+    private delegate void WriteHash(Span<byte> destination);
+
+    // The form that returns an array and the form that writes to a span both give the spelled-out hash.
+    private static void BothFormsAre(byte[] expected, byte[] returned, WriteHash write)
+    {
         var written = new byte[32];
-        StreamIndexHashing.Node(First, Second, written);
+        write(written);
+        Assert.Equal(expected, returned);
         Assert.Equal(expected, written);
-        Assert.NotEqual(expected, StreamIndexHashing.Node(Second, First));
     }
 }
