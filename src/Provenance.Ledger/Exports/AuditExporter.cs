@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Security.Cryptography;
+using System.Threading.Channels;
 using Provenance.Ledger.Infrastructure.Problems;
 using Provenance.Ledger.Integrity;
 using Provenance.EventStore;
@@ -27,6 +28,9 @@ internal sealed class AuditExporter(
     // A page is at most one aligned block of 1,024 leaves: a time range's full blocks are proved from
     // their own events (MerkleTree.BlockInclusionProofsAsync), anything else leaf by leaf.
     private const int ProofBatch = 1_024;
+
+    // Pages prepared ahead of the writer (each about 1 MB of envelopes and its proofs).
+    private const int PagesInFlight = 2;
 
     public async Task<ExportSummary> ExportAsync(
         BundleScope scope, long? treeSize, string directory, IProgress<long>? progress, CancellationToken cancellationToken)
@@ -87,20 +91,7 @@ internal sealed class AuditExporter(
         var events = resolved.Positions is { } span
             ? store.ReadAllRawAsync(span.First - 1, checked((int)(span.Last - span.First + 1)), cancellationToken)
             : store.ReadStreamsRawAsync(resolved.Streams, checkpoint.TreeSize, cancellationToken);
-        var page = new List<RawEvent>(ProofBatch);
-        var pageBuffer = new ArrayBufferWriter<byte>(1 << 20);
-        await foreach (var raw in events)
-        {
-            page.Add(raw);
-            if (page.Count == ProofBatch || EventEnvelope.LeafIndex(raw.Position) % ProofBatch == ProofBatch - 1)
-            {
-                await WritePageAsync(writer, page, pageBuffer, (ulong)checkpoint.TreeSize, cancellationToken);
-                progress?.Report(writer.EventCount);
-            }
-        }
-
-        await WritePageAsync(writer, page, pageBuffer, (ulong)checkpoint.TreeSize, cancellationToken);
-        progress?.Report(writer.EventCount);
+        await WriteEventsAsync(writer, events, (ulong)checkpoint.TreeSize, progress, cancellationToken);
         var report = AuditReport.Render(new AuditReportContent(resolved.Title, resolved.Description, writer.Origin, checkpoint.TreeSize,
             Convert.ToBase64String(checkpoint.RootHash), day, writer.EventCountsByType, resolved.Nodes));
         await writer.CompleteAsync(report, cancellationToken);
@@ -139,53 +130,113 @@ internal sealed class AuditExporter(
         return edges;
     }
 
-    /// <summary>Writes a page of events with their proofs, read from the stored subtrees in one query.</summary>
-    private async Task WritePageAsync(
-        AuditBundleWriter writer, List<RawEvent> page, ArrayBufferWriter<byte> pageBuffer, ulong treeSize, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes the events with their proofs in two stages (#22): one task reads the rows and prepares
+    /// each page (its canonical envelopes and their proofs) while this one writes the page before it,
+    /// so reading, canonicalizing and hashing run beside the writer's checks, files and PROV
+    /// document. A few pages are in flight at once, each in a buffer used again and again.
+    /// </summary>
+    private async Task WriteEventsAsync(
+        AuditBundleWriter writer, IAsyncEnumerable<RawEvent> events, ulong treeSize, IProgress<long>? progress, CancellationToken cancellationToken)
     {
-        if (page.Count == 0)
+        var ready = Channel.CreateBounded<PreparedPage>(new BoundedChannelOptions(PagesInFlight) { SingleReader = true, SingleWriter = true });
+        var free = Channel.CreateUnbounded<PreparedPage>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        for (var i = 0; i < PagesInFlight + 1; i++)
         {
-            return;
+            free.Writer.TryWrite(new PreparedPage());
         }
 
-        var firstLeaf = EventEnvelope.LeafIndex(page[0].Position);
-        if (page.Count == ProofBatch && firstLeaf % ProofBatch == 0 && EventEnvelope.LeafIndex(page[^1].Position) == firstLeaf + ProofBatch - 1
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var preparing = Task.Run(() => PreparePagesAsync(events, treeSize, free.Reader, ready.Writer, stop.Token), CancellationToken.None);
+        try
+        {
+            await foreach (var page in ready.Reader.ReadAllAsync(cancellationToken))
+            {
+                for (var i = 0; i < page.Count; i++)
+                {
+                    try
+                    {
+                        await writer.WriteEventAsync(page.Envelope(i), page.Proofs[i], cancellationToken);
+                    }
+                    catch (ArgumentException e)
+                    {
+                        // The writer checks each event as a verifier would: what it refuses, read from
+                        // the log and the stored subtrees, means they no longer match what was signed.
+                        throw new LogIntegrityException($"The log does not match the checkpoint of {treeSize} events: {e.Message}", e);
+                    }
+                }
+
+                progress?.Report(writer.EventCount);
+                free.Writer.TryWrite(page);
+            }
+        }
+        finally
+        {
+            // On a failure here the preparing stage may be waiting for a page to fill: stop it. It
+            // never throws (its failures end the channel, and this stage reads them from there).
+            await stop.CancelAsync();
+            await preparing;
+        }
+    }
+
+    // The rows in pages: at most one aligned block of ProofBatch leaves each, ended early where a block ends.
+    private async Task PreparePagesAsync(
+        IAsyncEnumerable<RawEvent> events, ulong treeSize, ChannelReader<PreparedPage> free, ChannelWriter<PreparedPage> ready, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var rows = new List<RawEvent>(ProofBatch);
+            await foreach (var raw in events.WithCancellation(cancellationToken))
+            {
+                rows.Add(raw);
+                if (rows.Count == ProofBatch || EventEnvelope.LeafIndex(raw.Position) % ProofBatch == ProofBatch - 1)
+                {
+                    await ready.WriteAsync(await PrepareAsync(await free.ReadAsync(cancellationToken), rows, treeSize, cancellationToken), cancellationToken);
+                    rows.Clear();
+                }
+            }
+
+            if (rows.Count > 0)
+            {
+                await ready.WriteAsync(await PrepareAsync(await free.ReadAsync(cancellationToken), rows, treeSize, cancellationToken), cancellationToken);
+            }
+
+            ready.Complete();
+        }
+        catch (Exception e)
+        {
+            ready.Complete(e);
+        }
+    }
+
+    /// <summary>A page's canonical envelopes, side by side in the page's buffer, and their proofs, read from the stored subtrees in one query.</summary>
+    private async Task<PreparedPage> PrepareAsync(PreparedPage page, List<RawEvent> rows, ulong treeSize, CancellationToken cancellationToken)
+    {
+        page.Clear();
+        foreach (var raw in rows)
+        {
+            page.Add(raw);
+        }
+
+        var firstLeaf = EventEnvelope.LeafIndex(rows[0].Position);
+        if (rows.Count == ProofBatch && firstLeaf % ProofBatch == 0 && EventEnvelope.LeafIndex(rows[^1].Position) == firstLeaf + ProofBatch - 1
             && firstLeaf + ProofBatch <= treeSize)
         {
-            // A whole aligned block: its proofs from its own leaf hashes and the block's path, read
-            // once; its envelopes side by side in the page's buffer, kept from page to page.
-            var buffer = pageBuffer;
-            buffer.ResetWrittenCount();
-            var ends = new int[page.Count];
-            var leafHashes = new byte[page.Count][];
-            for (var i = 0; i < page.Count; i++)
+            // A whole aligned block: its proofs from its own leaf hashes and the block's path, read once.
+            var leafHashes = new byte[rows.Count][];
+            for (var i = 0; i < rows.Count; i++)
             {
-                EventEnvelope.WriteCanonical(page[i], buffer);
-                ends[i] = buffer.WrittenCount;
+                leafHashes[i] = MerkleTree.LeafHash(page.Envelope(i).Span);
             }
 
-            var envelopes = buffer.WrittenMemory;
-            for (var i = 0; i < page.Count; i++)
-            {
-                var start = i == 0 ? 0 : ends[i - 1];
-                leafHashes[i] = MerkleTree.LeafHash(envelopes.Span[start..ends[i]]);
-            }
-
-            var proofs = await MerkleTree.BlockInclusionProofsAsync(subtrees, firstLeaf, leafHashes, treeSize, cancellationToken);
-            for (var i = 0; i < page.Count; i++)
-            {
-                var start = i == 0 ? 0 : ends[i - 1];
-                await writer.WriteEventAsync(envelopes[start..ends[i]], proofs[i], cancellationToken);
-            }
-
-            page.Clear();
-            return;
+            page.Proofs = await MerkleTree.BlockInclusionProofsAsync(subtrees, firstLeaf, leafHashes, treeSize, cancellationToken);
+            return page;
         }
 
         // A proof's shape depends only on (index, size): record the subtrees every proof of the page
         // needs, fetch them at once, then build the proofs from what was fetched.
         var recorder = new RecordingSource();
-        foreach (var raw in page)
+        foreach (var raw in rows)
         {
             await MerkleTree.InclusionProofAsync(recorder, EventEnvelope.LeafIndex(raw.Position), treeSize, cancellationToken);
         }
@@ -194,13 +245,40 @@ internal sealed class AuditExporter(
         var hashes = await subtrees.GetSubtreeHashesAsync(needed, cancellationToken);
         var fetched = new InMemorySubtreeHashSource();
         fetched.Add(needed.Select((c, i) => new SubtreeHash(c, hashes[i])));
-        foreach (var raw in page)
+        var proofs = new IReadOnlyList<byte[]>[rows.Count];
+        for (var i = 0; i < rows.Count; i++)
         {
-            var proof = await MerkleTree.InclusionProofAsync(fetched, EventEnvelope.LeafIndex(raw.Position), treeSize, cancellationToken);
-            await writer.WriteEventAsync(EventEnvelope.ToCanonicalBytes(raw), proof, cancellationToken);
+            proofs[i] = await MerkleTree.InclusionProofAsync(fetched, EventEnvelope.LeafIndex(rows[i].Position), treeSize, cancellationToken);
         }
 
-        page.Clear();
+        page.Proofs = proofs;
+        return page;
+    }
+
+    /// <summary>A page of events ready to write: their canonical envelopes end to end in one buffer, kept from page to page, and a proof for each.</summary>
+    private sealed class PreparedPage
+    {
+        private readonly ArrayBufferWriter<byte> _envelopes = new(1 << 20);
+        private readonly List<int> _ends = new(ProofBatch);
+
+        public int Count => _ends.Count;
+
+        public IReadOnlyList<byte[]>[] Proofs { get; set; } = [];
+
+        public ReadOnlyMemory<byte> Envelope(int i) => _envelopes.WrittenMemory[(i == 0 ? 0 : _ends[i - 1]).._ends[i]];
+
+        public void Add(RawEvent raw)
+        {
+            EventEnvelope.WriteCanonical(raw, _envelopes);
+            _ends.Add(_envelopes.WrittenCount);
+        }
+
+        public void Clear()
+        {
+            _envelopes.ResetWrittenCount();
+            _ends.Clear();
+            Proofs = [];
+        }
     }
 
     /// <summary>Answers every lookup with a placeholder and remembers what was asked.</summary>

@@ -95,3 +95,52 @@ public sealed class TamperedEventTests(ApiFixture api) : IClassFixture<ApiFixtur
         Assert.Equal(size, latest.GetProperty("treeSize").GetInt64());
     }
 }
+
+/// <summary>
+/// #22: the exporter prepares pages of events on one task while it writes the page before on
+/// another. An event changed behind the ledger's back, pages into a bundle, stops the export with
+/// an integrity violation naming its block; neither stage is left waiting, and the next export works.
+/// </summary>
+public sealed class TamperedExportTests(ApiFixture api) : IClassFixture<ApiFixture>
+{
+    [Fact]
+    public async Task An_export_past_an_event_changed_behind_the_ledgers_back_fails_naming_its_block_and_the_service_exports_again()
+    {
+        var store = api.Service<Provenance.EventStore.PostgresEventStore>();
+        var metadata = new Provenance.EventStore.EventMetadata("export-test", "admin", "tampered-export");
+        long earlier = 0;
+        foreach (var append in new Provenance.Scenarios.ScenarioGenerator(23, 8_000, new Provenance.Scenarios.FlagshipShape(3, 2)).Generate())
+        {
+            var appended = await store.AppendAsync(append.StreamId, append.StreamType,
+                append.ExpectedVersion == 0 ? Provenance.EventStore.ExpectedVersion.NoStream : Provenance.EventStore.ExpectedVersion.Exactly(append.ExpectedVersion),
+                append.Events, metadata);
+            if (earlier == 0 && appended.LastPosition >= 2_000)
+            {
+                earlier = (await Checkpoints.SignAsync(api.Client)).Size;
+            }
+        }
+
+        var (size, _, _, _) = await Checkpoints.SignAsync(api.Client);
+        Assert.True(earlier is >= 2_000 and < 2_500 && size > 7_000, $"checkpoints at {earlier} and {size} events");
+        const long tampered = 2_500; // in the third page of 1,024: pages before it written, more after it than are ever in flight
+        await using (var admin = new NpgsqlConnection(api.AdminConnectionString))
+        {
+            await admin.OpenAsync();
+            await TestDatabase.ExecuteAsync(admin,
+                "BEGIN; SET LOCAL session_replication_role = replica; " +
+                $"UPDATE provenance.events SET data = data || '{{\"rewritten\": true}}' WHERE position = {tampered}; COMMIT");
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        var everything = $"/audit-bundles?kind=time-range&from=2000-01-01T00:00:00Z&to=2100-01-01T00:00:00Z&treeSize={size}";
+        var problem = await Problems.AssertAsync(await api.Client.GetAsync(everything, timeout.Token), HttpStatusCode.InternalServerError, "integrity-violation");
+        // A whole block's proofs are built from its own leaves, so the first event of the block that
+        // holds the changed one is the first whose proof no longer leads to the signed root.
+        Assert.Contains($"position {((tampered - 1) / 1_024 * 1_024) + 1} does not verify", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+
+        using var before = await api.Client.GetAsync(
+            $"/audit-bundles?kind=time-range&from=2000-01-01T00:00:00Z&to=2100-01-01T00:00:00Z&treeSize={earlier}", timeout.Token);
+        Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+        Assert.Equal(earlier.ToString(System.Globalization.CultureInfo.InvariantCulture), before.Headers.GetValues("X-Provenance-Event-Count").Single());
+    }
+}
