@@ -3,7 +3,7 @@ using System.IO.Compression;
 namespace Provenance.Integrity.Bundles;
 
 /// <summary>
-/// An audit bundle as one ZIP archive: <see cref="PackAsync"/> packs a bundle directory
+/// An audit bundle as one ZIP archive: <see cref="PackAsync(string, string, CancellationToken)"/> packs a bundle directory
 /// deterministically, <see cref="Open"/> reads one for verification without extracting it.
 /// </summary>
 public static class ZipBundle
@@ -11,18 +11,19 @@ public static class ZipBundle
     /// <summary>Every entry's timestamp: 1980-01-01T00:00:00, the earliest a ZIP can hold, so nothing depends on when the bundle was packed.</summary>
     public static DateTimeOffset EntryTimestamp { get; } = new(1980, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-    // A regular file, rw-r--r--, in the upper half as Unix zip tools read it.
-    private const int RegularFileAttributes = unchecked((int)0x81A40000);
-
     /// <summary>
     /// Packs the bundle in <paramref name="bundleDirectory"/> into a ZIP at <paramref name="zipPath"/>
-    /// (replacing any file there): the bundle's files in the specification's order, deflated, each
-    /// with the timestamp <see cref="EntryTimestamp"/> and the same attributes. The same files give
-    /// the same archive, byte for byte (with the same runtime: the bytes of a deflated stream are
-    /// its compressor's).
+    /// (replacing any file there): the bundle's files in the specification's order, deflated on
+    /// every core, each with the timestamp <see cref="EntryTimestamp"/> and the same attributes. The
+    /// same files give the same archive, byte for byte (with the same runtime: the bytes of a
+    /// deflated stream are its compressor's).
     /// </summary>
     /// <exception cref="InvalidOperationException">The directory does not hold exactly the files of a bundle.</exception>
-    public static async Task PackAsync(string bundleDirectory, string zipPath, CancellationToken cancellationToken = default)
+    public static Task PackAsync(string bundleDirectory, string zipPath, CancellationToken cancellationToken = default) =>
+        PackAsync(bundleDirectory, zipPath, ZipWriter.Zip64Limit, cancellationToken);
+
+    /// <summary>As <see cref="PackAsync(string, string, CancellationToken)"/>, with every size and offset from <paramref name="zip64From"/> on written in the Zip64 fields (tests pass 0).</summary>
+    internal static async Task PackAsync(string bundleDirectory, string zipPath, long zip64From, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(zipPath);
         IReadOnlyList<string> files;
@@ -43,22 +44,13 @@ public static class ZipBundle
         var output = new FileStream(zipPath, FileMode.Create, FileAccess.ReadWrite, FileShare.None, bufferSize: 1 << 20, FileOptions.Asynchronous);
         await using (output.ConfigureAwait(false))
         {
-            using var archive = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true);
+            var zip = new ZipWriter(output, zip64From);
             foreach (var name in files)
             {
-                var entry = archive.CreateEntry(name, CompressionLevel.Optimal);
-                entry.LastWriteTime = EntryTimestamp;
-                entry.ExternalAttributes = RegularFileAttributes;
-                var input = new FileStream(Path.Combine(bundleDirectory, name), FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.SequentialScan | FileOptions.Asynchronous);
-                await using (input.ConfigureAwait(false))
-                {
-                    var stream = entry.Open();
-                    await using (stream.ConfigureAwait(false))
-                    {
-                        await input.CopyToAsync(stream, 1 << 20, cancellationToken).ConfigureAwait(false);
-                    }
-                }
+                await zip.AddFileAsync(name, Path.Combine(bundleDirectory, name), CompressionLevel.Optimal, cancellationToken).ConfigureAwait(false);
             }
+
+            await zip.FinishAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -1,0 +1,170 @@
+using System.IO.Compression;
+using System.Text;
+using Provenance.Integrity.Bundles;
+
+namespace Provenance.Integrity.Tests.Bundles;
+
+/// <summary>
+/// #22: the ZIP is packed by our own writer, its entries deflated in chunks on every core. What
+/// it writes must be a ZIP any reader takes, with every byte and CRC-32 right, in the 32-bit and
+/// the Zip64 forms.
+/// </summary>
+public sealed class ZipPackingTests : IDisposable
+{
+    private readonly TestLog _log = new();
+    private readonly BundleFolder _folder = new();
+
+    public void Dispose()
+    {
+        _folder.Dispose();
+        _log.Dispose();
+    }
+
+    public static TheoryData<int> Lengths => new()
+    {
+        0,
+        1,
+        ParallelDeflate.ChunkSize - 1,
+        ParallelDeflate.ChunkSize,
+        (3 * ParallelDeflate.ChunkSize) + 12_345,
+    };
+
+    [Theory]
+    [MemberData(nameof(Lengths))]
+    public async Task A_stream_deflated_in_chunks_inflates_to_its_bytes_with_their_crc(int length)
+    {
+        var input = NdjsonLike(length, seed: length);
+        using var output = new MemoryStream();
+
+        var (compressed, uncompressed, crc) = await ParallelDeflate.CompressAsync(new MemoryStream(input), output, CompressionLevel.Optimal, CancellationToken.None);
+
+        Assert.Equal(output.Length, compressed);
+        Assert.Equal(length, uncompressed);
+        Assert.Equal(BitwiseCrc32(input), crc);
+        output.Position = 0;
+        using var inflated = new MemoryStream();
+        await using (var inflate = new DeflateStream(output, CompressionMode.Decompress))
+        {
+            await inflate.CopyToAsync(inflated);
+        }
+
+        Assert.Equal(input, inflated.ToArray());
+        if (length > ParallelDeflate.ChunkSize)
+        {
+            Assert.True(compressed < length / 2, $"{length} bytes of repetitive lines deflated to {compressed}");
+        }
+    }
+
+    [Fact]
+    public async Task Its_crc_is_the_standard_one()
+    {
+        using var output = new MemoryStream();
+
+        var (_, _, crc) = await ParallelDeflate.CompressAsync(new MemoryStream("123456789"u8.ToArray()), output, CompressionLevel.Optimal, CancellationToken.None);
+
+        // The check value of CRC-32 (ISO-HDLC), as zip, gzip and PNG use it.
+        Assert.Equal(0xCBF43926u, crc);
+    }
+
+    [Theory]
+    [InlineData(ZipWriter.Zip64Limit)]
+    [InlineData(0L)]
+    public async Task A_packed_bundle_reads_back_entry_by_entry_and_verifies(long zip64From)
+    {
+        await _log.WriteModelBundleAsync(_folder.Bundle);
+        await ZipBundle.PackAsync(_folder.Bundle, _folder.Zip, zip64From, CancellationToken.None);
+
+        using (var archive = ZipFile.OpenRead(_folder.Zip))
+        {
+            Assert.Equal(AuditBundleFiles.All, archive.Entries.Select(e => e.FullName));
+            foreach (var entry in archive.Entries)
+            {
+                using var read = new MemoryStream();
+                await using (var stream = await entry.OpenAsync())
+                {
+                    await stream.CopyToAsync(read);
+                }
+
+                Assert.Equal(File.ReadAllBytes(_folder.File(entry.FullName)), read.ToArray());
+                Assert.Equal(read.Length, entry.Length);
+                Assert.Equal(BitwiseCrc32(read.ToArray()), entry.Crc32);
+                Assert.Equal(unchecked((int)0x81A40000), entry.ExternalAttributes);
+                Assert.Equal(new DateTime(1980, 1, 1), entry.LastWriteTime.DateTime);
+            }
+        }
+
+        var result = await new AuditBundleVerifier(_log.VerifierKey).VerifyAsync(_folder.Zip);
+        Assert.True(result.IsValid, string.Join("\n", result.Failures));
+    }
+
+    [Fact]
+    public async Task A_long_entry_packs_and_reads_back_in_both_forms()
+    {
+        var folder = Directory.CreateTempSubdirectory("provenance-zip-");
+        try
+        {
+            var file = Path.Combine(folder.FullName, "long.ndjson");
+            var bytes = NdjsonLike((2 * ParallelDeflate.ChunkSize) + 7, seed: 3);
+            File.WriteAllBytes(file, bytes);
+            foreach (var zip64From in new[] { ZipWriter.Zip64Limit, 0L })
+            {
+                var zipPath = Path.Combine(folder.FullName, $"packed-{zip64From}.zip");
+                var output = new FileStream(zipPath, FileMode.Create, FileAccess.ReadWrite);
+                await using (output)
+                {
+                    var zip = new ZipWriter(output, zip64From);
+                    await zip.AddFileAsync("first.ndjson", file, CompressionLevel.Optimal, CancellationToken.None);
+                    await zip.AddFileAsync("second.ndjson", file, CompressionLevel.Fastest, CancellationToken.None);
+                    await zip.FinishAsync(CancellationToken.None);
+                }
+
+                using var archive = ZipFile.OpenRead(zipPath);
+                Assert.Equal(["first.ndjson", "second.ndjson"], archive.Entries.Select(e => e.FullName));
+                foreach (var entry in archive.Entries)
+                {
+                    using var read = new MemoryStream();
+                    await using (var stream = await entry.OpenAsync())
+                    {
+                        await stream.CopyToAsync(read);
+                    }
+
+                    Assert.Equal(bytes, read.ToArray());
+                }
+            }
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    // Lines of JSON that repeat with variations, compressible as the bundle's files are.
+    private static byte[] NdjsonLike(int length, int seed)
+    {
+        var random = new Random(seed);
+        var text = new StringBuilder(length + 200);
+        while (text.Length < length)
+        {
+            text.Append("{\"position\":").Append(random.Next()).Append(",\"type\":\"DatasetVersionContributed\",\"hash\":\"")
+                .Append(Convert.ToHexString(BitConverter.GetBytes(random.NextInt64()))).Append("\"}\n");
+        }
+
+        return Encoding.ASCII.GetBytes(text.ToString(0, length));
+    }
+
+    // CRC-32 bit by bit, as the standard defines it (reflected, polynomial 0xEDB88320), to check the fast one against.
+    private static uint BitwiseCrc32(byte[] bytes)
+    {
+        var crc = uint.MaxValue;
+        foreach (var b in bytes)
+        {
+            crc ^= b;
+            for (var bit = 0; bit < 8; bit++)
+            {
+                crc = (crc & 1) != 0 ? (crc >> 1) ^ 0xEDB88320u : crc >> 1;
+            }
+        }
+
+        return ~crc;
+    }
+}
