@@ -30,6 +30,18 @@ public sealed record AuditBundleHeader(BundleScope Scope, BundleCompleteness Com
     public ScopeDocuments? Documents { get; init; }
 }
 
+/// <summary>How an <see cref="AuditBundleWriter"/> writes, beyond what the bundle holds.</summary>
+public sealed record AuditBundleWriterOptions
+{
+    /// <summary>
+    /// #22: deflate the large files (<c>events.ndjson</c>, <c>proofs.ndjson</c>, <c>prov.json</c>)
+    /// into temporary copies as they are written, on the cores the writing leaves idle, so that
+    /// <see cref="AuditBundleWriter.PackAsync"/> copies them into the ZIP instead of deflating the
+    /// files after. The ZIP is the same, byte for byte, as <see cref="ZipBundle.PackAsync(string, string, CancellationToken)"/> makes of the directory.
+    /// </summary>
+    public bool DeflateForZip { get; init; }
+}
+
 /// <summary>A model-version bundle's scope documents (#18), as the exporter rendered them: the model card's XML and the disclosure's JSON.</summary>
 public sealed record ScopeDocuments(byte[] ModelCardXml, byte[] DisclosureJson);
 
@@ -57,6 +69,8 @@ public sealed class AuditBundleWriter : IAsyncDisposable
     private readonly List<ManifestFile> _files;
     private readonly EnvelopeReader _reader = new();
     private readonly InclusionProofMemo _memo;
+    private readonly DirectoryInfo? _deflated;
+    private readonly Dictionary<string, (string Path, DeflatedSize Size)> _deflatedFiles = new(StringComparer.Ordinal);
     private readonly CompletenessTracker _completeness;
     private readonly ProvDocumentBuilder _prov = new();
     private readonly ArrayBufferWriter<byte> _proofLine = new(4096);
@@ -67,8 +81,9 @@ public sealed class AuditBundleWriter : IAsyncDisposable
     private bool _faulted;
     private bool _completed;
 
-    private AuditBundleWriter(string directory, AuditBundleHeader header, Checkpoint checkpoint, List<ManifestFile> files, int version)
+    private AuditBundleWriter(string directory, AuditBundleHeader header, Checkpoint checkpoint, List<ManifestFile> files, int version, AuditBundleWriterOptions options)
     {
+        _deflated = options.DeflateForZip ? System.IO.Directory.CreateTempSubdirectory("provenance-deflated-") : null;
         _version = version;
         _indexed = header.StreamIndex.ToDictionary(p => p.Stream, p => p.Entry!);
         Directory = directory;
@@ -77,8 +92,8 @@ public sealed class AuditBundleWriter : IAsyncDisposable
         _files = files;
         _memo = new InclusionProofMemo(checkpoint.TreeSize, checkpoint.RootHash.Span);
         _completeness = CompletenessTracker.ForWriter(header.Completeness);
-        _events = new HashingFile(directory, AuditBundleFiles.Events);
-        _proofs = new HashingFile(directory, AuditBundleFiles.Proofs);
+        _events = new HashingFile(directory, AuditBundleFiles.Events, DeflatedCopy(AuditBundleFiles.Events));
+        _proofs = new HashingFile(directory, AuditBundleFiles.Proofs, DeflatedCopy(AuditBundleFiles.Proofs));
     }
 
     /// <summary>The bundle's directory.</summary>
@@ -105,10 +120,17 @@ public sealed class AuditBundleWriter : IAsyncDisposable
     /// </summary>
     /// <exception cref="ArgumentException">The key is not a verifier key, the checkpoint does not verify with it (its origin must be the key's name), or the completeness claims do not fit the scope or the tree.</exception>
     /// <exception cref="IOException">The directory exists and is not empty.</exception>
-    public static async Task<AuditBundleWriter> CreateAsync(string directory, AuditBundleHeader header, CancellationToken cancellationToken = default)
+    public static Task<AuditBundleWriter> CreateAsync(string directory, AuditBundleHeader header, CancellationToken cancellationToken = default) =>
+        CreateAsync(directory, header, new AuditBundleWriterOptions(), cancellationToken);
+
+    /// <summary>As <see cref="CreateAsync(string, AuditBundleHeader, CancellationToken)"/>, writing as <paramref name="options"/> say.</summary>
+    /// <exception cref="ArgumentException">The key is not a verifier key, the checkpoint does not verify with it (its origin must be the key's name), or the completeness claims do not fit the scope or the tree.</exception>
+    /// <exception cref="IOException">The directory exists and is not empty.</exception>
+    public static async Task<AuditBundleWriter> CreateAsync(string directory, AuditBundleHeader header, AuditBundleWriterOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         ArgumentNullException.ThrowIfNull(header);
+        ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(header.Scope);
         ArgumentNullException.ThrowIfNull(header.Completeness);
         var checkpoint = VerifiedCheckpoint(header);
@@ -166,7 +188,7 @@ public sealed class AuditBundleWriter : IAsyncDisposable
             files.Add(await WriteSmallFileAsync(directory, AuditBundleFiles.Edges, edgeLines, cancellationToken).ConfigureAwait(false));
         }
 
-        return new AuditBundleWriter(directory, header, checkpoint, files, version);
+        return new AuditBundleWriter(directory, header, checkpoint, files, version, options);
     }
 
     /// <summary>Appends one event: a line of <c>events.ndjson</c> and the line of <c>proofs.ndjson</c> that proves it.</summary>
@@ -225,15 +247,15 @@ public sealed class AuditBundleWriter : IAsyncDisposable
             CheckAgainstIndex();
         }
 
-        _files.Add(await _events.CompleteAsync(cancellationToken).ConfigureAwait(false));
-        _files.Add(await _proofs.CompleteAsync(cancellationToken).ConfigureAwait(false));
-        var prov = new HashingFile(Directory, AuditBundleFiles.Prov);
+        _files.Add(await CompleteFileAsync(_events, cancellationToken).ConfigureAwait(false));
+        _files.Add(await CompleteFileAsync(_proofs, cancellationToken).ConfigureAwait(false));
+        var prov = new HashingFile(Directory, AuditBundleFiles.Prov, DeflatedCopy(AuditBundleFiles.Prov));
         await using (prov.ConfigureAwait(false))
         {
             await _prov.WriteCanonicalAsync(prov, cancellationToken).ConfigureAwait(false);
             _prov.Dispose();
             await prov.WriteAsync(Newline, cancellationToken).ConfigureAwait(false);
-            _files.Add(await prov.CompleteAsync(cancellationToken).ConfigureAwait(false));
+            _files.Add(await CompleteFileAsync(prov, cancellationToken).ConfigureAwait(false));
         }
 
         _files.Add(await WriteSmallFileAsync(Directory, AuditBundleFiles.Report, reportHtml, cancellationToken).ConfigureAwait(false));
@@ -251,12 +273,68 @@ public sealed class AuditBundleWriter : IAsyncDisposable
         _faulted = false;
     }
 
-    /// <summary>Closes the files and deletes the PROV document's temporary ones; a bundle not completed has no manifest.</summary>
+    /// <summary>
+    /// Packs the completed bundle into a ZIP at <paramref name="zipPath"/> (replacing any file
+    /// there): the same archive, byte for byte, as <see cref="ZipBundle.PackAsync(string, string, CancellationToken)"/>
+    /// makes of the directory, its large files copied from the deflated copies when the writer
+    /// was created with <see cref="AuditBundleWriterOptions.DeflateForZip"/>.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The bundle is not complete.</exception>
+    public async Task PackAsync(string zipPath, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(zipPath);
+        if (!_completed)
+        {
+            throw new InvalidOperationException("Only a complete bundle is packed.");
+        }
+
+        var output = new FileStream(zipPath, FileMode.Create, FileAccess.ReadWrite, FileShare.None, bufferSize: 1 << 20, FileOptions.Asynchronous);
+        await using (output.ConfigureAwait(false))
+        {
+            var zip = new ZipWriter(output);
+            foreach (var name in AuditBundleFiles.AllOf(_version, withDocuments: _header.Documents is not null))
+            {
+                if (_deflatedFiles.TryGetValue(name, out var deflated))
+                {
+                    await zip.AddDeflatedAsync(name, deflated.Path, deflated.Size, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await zip.AddFileAsync(name, Path.Combine(Directory, name), ZipBundle.Level, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            await zip.FinishAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Closes the files and deletes the temporary ones (the PROV document's, the deflated copies); a bundle not completed has no manifest.</summary>
     public async ValueTask DisposeAsync()
     {
         _prov.Dispose();
         await _events.DisposeAsync().ConfigureAwait(false);
         await _proofs.DisposeAsync().ConfigureAwait(false);
+        try
+        {
+            _deflated?.Delete(recursive: true);
+        }
+        catch (IOException)
+        {
+            // Left for the system's temporary folder cleanup.
+        }
+    }
+
+    private string? DeflatedCopy(string name) => _deflated is null ? null : Path.Combine(_deflated.FullName, name + ".deflate");
+
+    private async Task<ManifestFile> CompleteFileAsync(HashingFile file, CancellationToken cancellationToken)
+    {
+        var entry = await file.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        if (file is { DeflatedCopy: { } path, Deflated: { } size })
+        {
+            _deflatedFiles[file.Name] = (path, size);
+        }
+
+        return entry;
     }
 
     // Each claimed stream ends where the stream index says: its last version, at its last position.

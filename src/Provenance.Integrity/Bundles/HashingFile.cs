@@ -2,22 +2,43 @@ using System.Security.Cryptography;
 
 namespace Provenance.Integrity.Bundles;
 
-/// <summary>A new file written front to back, with its size and SHA-256 kept as it is written, so the manifest never reads it again.</summary>
+/// <summary>
+/// A new file written front to back, with its size and SHA-256 kept as it is written, so the
+/// manifest never reads it again; and, when asked, a deflated copy made as it is written (#22: a
+/// ZIP of the bundle then copies it instead of deflating the file after).
+/// </summary>
 internal sealed class HashingFile : Stream
 {
     private const int BufferSize = 1 << 20;
 
     private readonly FileStream _stream;
     private readonly IncrementalHash _sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    private readonly FileStream? _copyFile;
+    private readonly ParallelDeflate? _copy;
     private ManifestFile? _completed;
 
-    public HashingFile(string directory, string name)
+    /// <param name="directory">The folder of the new file.</param>
+    /// <param name="name">Its name.</param>
+    /// <param name="deflatedCopy">Where to write its deflated copy (a new file), or null for none.</param>
+    public HashingFile(string directory, string name, string? deflatedCopy = null)
     {
         Name = name;
         _stream = new FileStream(Path.Combine(directory, name), FileMode.CreateNew, FileAccess.Write, FileShare.None, BufferSize, FileOptions.Asynchronous);
+        if (deflatedCopy is not null)
+        {
+            DeflatedCopy = deflatedCopy;
+            _copyFile = new FileStream(deflatedCopy, FileMode.CreateNew, FileAccess.Write, FileShare.None, BufferSize, FileOptions.Asynchronous);
+            _copy = new ParallelDeflate(_copyFile, ZipBundle.Level);
+        }
     }
 
     public string Name { get; }
+
+    /// <summary>The deflated copy's path, or null.</summary>
+    public string? DeflatedCopy { get; }
+
+    /// <summary>Once complete, the deflated copy's sizes and CRC-32 (null without a copy).</summary>
+    public DeflatedSize? Deflated { get; private set; }
 
     public long Bytes { get; private set; }
 
@@ -40,6 +61,10 @@ internal sealed class HashingFile : Stream
         _sha256.AppendData(buffer.Span);
         Bytes += buffer.Length;
         await _stream.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
+        if (_copy is not null)
+        {
+            await _copy.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
@@ -47,6 +72,11 @@ internal sealed class HashingFile : Stream
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
+        if (_copy is not null)
+        {
+            throw new NotSupportedException("A file with a deflated copy is written asynchronously.");
+        }
+
         _sha256.AppendData(buffer);
         Bytes += buffer.Length;
         _stream.Write(buffer);
@@ -61,6 +91,13 @@ internal sealed class HashingFile : Stream
         {
             await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
             await _stream.DisposeAsync().ConfigureAwait(false);
+            if (_copy is not null && _copyFile is not null)
+            {
+                Deflated = await _copy.CompleteAsync(cancellationToken).ConfigureAwait(false);
+                await _copyFile.FlushAsync(cancellationToken).ConfigureAwait(false);
+                await _copyFile.DisposeAsync().ConfigureAwait(false);
+            }
+
             _completed = new ManifestFile(Name, Bytes, Convert.ToHexStringLower(_sha256.GetHashAndReset()));
         }
 
@@ -77,12 +114,28 @@ internal sealed class HashingFile : Stream
 
     public override void SetLength(long value) => throw new NotSupportedException();
 
+    public override async ValueTask DisposeAsync()
+    {
+        if (_copy is not null)
+        {
+            await _copy.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_copyFile is not null)
+        {
+            await _copyFile.DisposeAsync().ConfigureAwait(false);
+        }
+
+        await base.DisposeAsync().ConfigureAwait(false);
+    }
+
     protected override void Dispose(bool disposing)
     {
         if (disposing)
         {
             _stream.Dispose();
             _sha256.Dispose();
+            _copyFile?.Dispose();
         }
 
         base.Dispose(disposing);

@@ -4,15 +4,19 @@ using System.IO.Hashing;
 
 namespace Provenance.Integrity.Bundles;
 
+/// <summary>The length of a deflated file, the length and CRC-32 of what it holds.</summary>
+internal readonly record struct DeflatedSize(long Compressed, long Uncompressed, uint Crc32);
+
 /// <summary>
-/// Deflates a stream on every core (#22): the input in chunks of <see cref="ChunkSize"/>, each
-/// compressed on its own and ended with a sync flush (so it stops on a byte boundary without
-/// closing the stream), the chunks written in order, and one empty final block after the last.
-/// The result is one valid raw deflate stream (RFC 1951) that any inflater reads; no chunk refers
-/// back into the one before it, which costs a few bytes at each boundary. The same input and
-/// compressor give the same bytes, however many cores do the work.
+/// Deflates on every core (#22): the bytes in chunks of <see cref="ChunkSize"/>, each compressed on
+/// its own and ended with a sync flush (so it stops on a byte boundary without closing the
+/// stream), the chunks written in order, and one empty final block after the last. The result is
+/// one valid raw deflate stream (RFC 1951) that any inflater reads; no chunk refers back into the
+/// one before it, which costs a few bytes at each boundary. The same bytes and compressor give the
+/// same output, however many cores do the work and however the bytes were handed over.
 /// </summary>
-internal static class ParallelDeflate
+/// <remarks>Not thread-safe: one writer hands it bytes; the chunks compress on the thread pool.</remarks>
+internal sealed class ParallelDeflate(Stream output, CompressionLevel level) : IAsyncDisposable
 {
     /// <summary>Bytes of input per chunk.</summary>
     public const int ChunkSize = 4 << 20;
@@ -20,73 +24,119 @@ internal static class ParallelDeflate
     // A final block of the fixed codes holding nothing but its end (BFINAL 1, BTYPE 01, code 256).
     private static readonly byte[] EmptyFinalBlock = [0x03, 0x00];
 
-    /// <summary>Deflates <paramref name="input"/> to its end into <paramref name="output"/>; returns the compressed length and the input's CRC-32.</summary>
-    public static async Task<(long Compressed, long Uncompressed, uint Crc32)> CompressAsync(
-        Stream input, Stream output, CompressionLevel level, CancellationToken cancellationToken)
+    // Chunks compressing at once: one per core; the writer waits for the oldest beyond that.
+    private readonly int _inFlight = Environment.ProcessorCount;
+    private readonly Queue<Task<Chunk>> _pending = new();
+    private readonly Crc32 _crc = new();
+    private byte[]? _buffer;
+    private int _filled;
+    private long _compressed;
+    private long _uncompressed;
+    private bool _completed;
+
+    /// <summary>Deflates <paramref name="input"/> to its end into <paramref name="output"/>.</summary>
+    public static async Task<DeflatedSize> CompressAsync(Stream input, Stream output, CompressionLevel level, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(output);
-        var crc = new Crc32();
-        var pending = new Queue<Task<Chunk>>();
-        long compressed = 0, uncompressed = 0;
-        try
+        var deflate = new ParallelDeflate(output, level);
+        await using (deflate.ConfigureAwait(false))
         {
             while (true)
             {
-                var buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
-                var read = await input.ReadAtLeastAsync(buffer.AsMemory(0, ChunkSize), ChunkSize, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+                var buffer = deflate.Buffer();
+                var read = await input.ReadAsync(buffer.AsMemory(deflate._filled, ChunkSize - deflate._filled), cancellationToken).ConfigureAwait(false);
                 if (read == 0)
                 {
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    break;
+                    return await deflate.CompleteAsync(cancellationToken).ConfigureAwait(false);
                 }
 
-                crc.Append(buffer.AsSpan(0, read));
-                uncompressed += read;
-                pending.Enqueue(Task.Run(() => Compress(buffer, read, level), cancellationToken));
-                // One chunk read ahead of the cores compressing, so none waits for the disk.
-                if (pending.Count > Environment.ProcessorCount)
+                deflate._filled += read;
+                if (deflate._filled == ChunkSize)
                 {
-                    compressed += await WriteOldestAsync(pending, output, cancellationToken).ConfigureAwait(false);
+                    await deflate.DispatchAsync(cancellationToken).ConfigureAwait(false);
                 }
-
-                if (read < ChunkSize)
-                {
-                    break;
-                }
-            }
-
-            while (pending.Count > 0)
-            {
-                compressed += await WriteOldestAsync(pending, output, cancellationToken).ConfigureAwait(false);
             }
         }
-        finally
+    }
+
+    /// <summary>Adds bytes; each full chunk starts compressing, and compressed chunks are written out in order.</summary>
+    public async ValueTask WriteAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_completed, this);
+        while (!bytes.IsEmpty)
         {
-            // On a failure, the chunks still being compressed finish before their buffers are gone.
-            foreach (var chunk in pending)
+            var buffer = Buffer();
+            var count = Math.Min(bytes.Length, ChunkSize - _filled);
+            bytes.Span[..count].CopyTo(buffer.AsSpan(_filled));
+            _filled += count;
+            bytes = bytes[count..];
+            if (_filled == ChunkSize)
             {
-                try
-                {
-                    ArrayPool<byte>.Shared.Return((await chunk.ConfigureAwait(false)).Bytes);
-                }
-                catch (Exception e) when (e is OperationCanceledException or IOException or InvalidDataException)
-                {
-                }
+                await DispatchAsync(cancellationToken).ConfigureAwait(false);
             }
+        }
+    }
+
+    /// <summary>Compresses what is left, writes every chunk and the final block; returns the sizes and the CRC-32 of everything written to it.</summary>
+    public async Task<DeflatedSize> CompleteAsync(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_completed, this);
+        if (_filled > 0)
+        {
+            await DispatchAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        while (_pending.Count > 0)
+        {
+            await WriteOldestAsync(cancellationToken).ConfigureAwait(false);
         }
 
         await output.WriteAsync(EmptyFinalBlock, cancellationToken).ConfigureAwait(false);
-        return (compressed + EmptyFinalBlock.Length, uncompressed, crc.GetCurrentHashAsUInt32());
+        _compressed += EmptyFinalBlock.Length;
+        _completed = true;
+        return new DeflatedSize(_compressed, _uncompressed, _crc.GetCurrentHashAsUInt32());
     }
 
-    private static async Task<long> WriteOldestAsync(Queue<Task<Chunk>> pending, Stream output, CancellationToken cancellationToken)
+    /// <summary>Waits for the chunks still compressing (after a failure) and returns every buffer.</summary>
+    public async ValueTask DisposeAsync()
     {
-        var chunk = await pending.Dequeue().ConfigureAwait(false);
+        _completed = true;
+        while (_pending.TryDequeue(out var chunk))
+        {
+            ArrayPool<byte>.Shared.Return((await chunk.ConfigureAwait(false)).Bytes);
+        }
+
+        if (_buffer is not null)
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = null;
+        }
+    }
+
+    private byte[] Buffer() => _buffer ??= ArrayPool<byte>.Shared.Rent(ChunkSize);
+
+    private async ValueTask DispatchAsync(CancellationToken cancellationToken)
+    {
+        var (buffer, count) = (_buffer!, _filled);
+        _crc.Append(buffer.AsSpan(0, count));
+        _uncompressed += count;
+        // Not cancellable once started, so every chunk's buffers come back (DisposeAsync awaits them).
+        _pending.Enqueue(Task.Run(() => Compress(buffer, count, level), CancellationToken.None));
+        (_buffer, _filled) = (null, 0);
+        while (_pending.Count > _inFlight)
+        {
+            await WriteOldestAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async ValueTask WriteOldestAsync(CancellationToken cancellationToken)
+    {
+        var chunk = await _pending.Dequeue().ConfigureAwait(false);
         try
         {
             await output.WriteAsync(chunk.Bytes.AsMemory(0, chunk.Length), cancellationToken).ConfigureAwait(false);
-            return chunk.Length;
+            _compressed += chunk.Length;
         }
         finally
         {
@@ -100,7 +150,8 @@ internal static class ParallelDeflate
     {
         try
         {
-            var output = new ChunkStream(ArrayPool<byte>.Shared.Rent(count + (count >> 3) + 1024));
+            // Deflated, the bundle's files are a tenth to a fifth of their size; the array grows if a chunk is not.
+            var output = new ChunkStream(ArrayPool<byte>.Shared.Rent((count >> 2) + 1024));
             using (var deflate = new DeflateStream(output, level, leaveOpen: true))
             {
                 deflate.Write(input, 0, count);

@@ -11,6 +11,9 @@ public static class ZipBundle
     /// <summary>Every entry's timestamp: 1980-01-01T00:00:00, the earliest a ZIP can hold, so nothing depends on when the bundle was packed.</summary>
     public static DateTimeOffset EntryTimestamp { get; } = new(1980, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
+    /// <summary>How every entry is deflated (decision 0007 measured the levels).</summary>
+    internal const CompressionLevel Level = CompressionLevel.Optimal;
+
     /// <summary>
     /// Packs the bundle in <paramref name="bundleDirectory"/> into a ZIP at <paramref name="zipPath"/>
     /// (replacing any file there): the bundle's files in the specification's order, deflated on
@@ -47,7 +50,7 @@ public static class ZipBundle
             var zip = new ZipWriter(output, zip64From);
             foreach (var name in files)
             {
-                await zip.AddFileAsync(name, Path.Combine(bundleDirectory, name), CompressionLevel.Optimal, cancellationToken).ConfigureAwait(false);
+                await zip.AddFileAsync(name, Path.Combine(bundleDirectory, name), Level, cancellationToken).ConfigureAwait(false);
             }
 
             await zip.FinishAsync(cancellationToken).ConfigureAwait(false);

@@ -32,27 +32,54 @@ internal sealed class ZipWriter(Stream output, long zip64From = ZipWriter.Zip64L
     /// <summary>Adds the file at <paramref name="path"/> as the entry <paramref name="name"/>, deflated.</summary>
     public async Task AddFileAsync(string name, string path, CompressionLevel level, CancellationToken cancellationToken)
     {
-        var nameBytes = Encoding.ASCII.GetBytes(name);
         var input = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.SequentialScan | FileOptions.Asynchronous);
         await using (input.ConfigureAwait(false))
         {
-            // A deflated file is never much longer than the file: from a length near the limit, both sizes go in the Zip64 field.
-            var zip64 = input.Length >= zip64From - Math.Min(zip64From, (input.Length >> 8) + (1 << 20));
-            var offset = output.Position;
-            var header = LocalHeader(nameBytes, zip64, crc: 0, compressed: 0, uncompressed: 0);
-            await output.WriteAsync(header, cancellationToken).ConfigureAwait(false);
-            var (compressed, uncompressed, crc) = await ParallelDeflate.CompressAsync(input, output, level, cancellationToken).ConfigureAwait(false);
-            if (!zip64 && (compressed >= zip64From || uncompressed >= zip64From))
+            await AddAsync(name, input.Length, (output, token) => ParallelDeflate.CompressAsync(input, output, level, token), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Adds an entry whose deflated bytes are already in the file at <paramref name="deflatedPath"/>
+    /// (a raw deflate stream, as <see cref="ParallelDeflate"/> writes), copied as they are.
+    /// </summary>
+    public async Task AddDeflatedAsync(string name, string deflatedPath, DeflatedSize size, CancellationToken cancellationToken)
+    {
+        var input = new FileStream(deflatedPath, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.SequentialScan | FileOptions.Asynchronous);
+        await using (input.ConfigureAwait(false))
+        {
+            if (input.Length != size.Compressed)
             {
-                throw new InvalidOperationException($"{name} grew past the 32-bit sizes while it was packed.");
+                throw new InvalidOperationException($"The deflated copy of {name} is {input.Length} bytes, not the {size.Compressed} it was written as.");
             }
 
-            var end = output.Position;
-            output.Position = offset;
-            await output.WriteAsync(LocalHeader(nameBytes, zip64, crc, compressed, uncompressed), cancellationToken).ConfigureAwait(false);
-            output.Position = end;
-            _entries.Add(new Entry(nameBytes, crc, compressed, uncompressed, offset));
+            await AddAsync(name, size.Uncompressed, async (output, token) =>
+            {
+                await input.CopyToAsync(output, 1 << 20, token).ConfigureAwait(false);
+                return size;
+            }, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    // The local header, then the deflated bytes, then the header again with the CRC-32 and sizes.
+    private async Task AddAsync(string name, long length, Func<Stream, CancellationToken, Task<DeflatedSize>> writeDeflated, CancellationToken cancellationToken)
+    {
+        var nameBytes = Encoding.ASCII.GetBytes(name);
+        // A deflated file is never much longer than the file: from a length near the limit, both sizes go in the Zip64 field.
+        var zip64 = length >= zip64From - Math.Min(zip64From, (length >> 8) + (1 << 20));
+        var offset = output.Position;
+        await output.WriteAsync(LocalHeader(nameBytes, zip64, crc: 0, compressed: 0, uncompressed: 0), cancellationToken).ConfigureAwait(false);
+        var (compressed, uncompressed, crc) = await writeDeflated(output, cancellationToken).ConfigureAwait(false);
+        if (uncompressed != length || (!zip64 && (compressed >= zip64From || uncompressed >= zip64From)))
+        {
+            throw new InvalidOperationException($"{name} changed while it was packed ({length} bytes when it was opened, {uncompressed} deflated).");
+        }
+
+        var end = output.Position;
+        output.Position = offset;
+        await output.WriteAsync(LocalHeader(nameBytes, zip64, crc, compressed, uncompressed), cancellationToken).ConfigureAwait(false);
+        output.Position = end;
+        _entries.Add(new Entry(nameBytes, crc, compressed, uncompressed, offset));
     }
 
     /// <summary>Writes the central directory and the end records; the archive is complete.</summary>

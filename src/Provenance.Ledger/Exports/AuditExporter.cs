@@ -32,13 +32,14 @@ internal sealed class AuditExporter(
     // Pages prepared ahead of the writer (each about 1 MB of envelopes and its proofs).
     private const int PagesInFlight = 2;
 
+    /// <summary>Writes the bundle of <paramref name="scope"/> into <paramref name="directory"/> and, when <paramref name="zipPath"/> is given, packs it there too.</summary>
     public async Task<ExportSummary> ExportAsync(
-        BundleScope scope, long? treeSize, string directory, IProgress<long>? progress, CancellationToken cancellationToken)
+        BundleScope scope, long? treeSize, string directory, string? zipPath, IProgress<long>? progress, CancellationToken cancellationToken)
     {
         using var activity = LedgerTelemetry.Source.StartActivity("provenance.export");
         activity?.SetTag("provenance.export.scope", scope.Kind);
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var summary = await ExportCoreAsync(scope, treeSize, directory, progress, cancellationToken);
+        var summary = await ExportCoreAsync(scope, treeSize, directory, zipPath, progress, cancellationToken);
         var kind = new KeyValuePair<string, object?>("provenance.export.scope", scope.Kind);
         activity?.SetTag("provenance.export.events", summary.EventCount);
         LedgerTelemetry.ExportedEvents.Add(summary.EventCount, kind);
@@ -47,7 +48,7 @@ internal sealed class AuditExporter(
     }
 
     private async Task<ExportSummary> ExportCoreAsync(
-        BundleScope scope, long? treeSize, string directory, IProgress<long>? progress, CancellationToken cancellationToken)
+        BundleScope scope, long? treeSize, string directory, string? zipPath, IProgress<long>? progress, CancellationToken cancellationToken)
     {
         // #14: without a size, the log as it stands now, in a checkpoint signed for this export (or the
         // one already signed at that size), so a scope written since the last periodic checkpoint is
@@ -87,7 +88,8 @@ internal sealed class AuditExporter(
             header = header with { Documents = new ScopeDocuments(set.ModelCardXml(), set.DisclosureJson()) };
         }
 
-        await using var writer = await AuditBundleWriter.CreateAsync(directory, header, cancellationToken);
+        // #22: for a ZIP, the large files are deflated as they are written, on the cores the writing leaves idle.
+        await using var writer = await AuditBundleWriter.CreateAsync(directory, header, new AuditBundleWriterOptions { DeflateForZip = zipPath is not null }, cancellationToken);
         var events = resolved.Positions is { } span
             ? store.ReadAllRawAsync(span.First - 1, checked((int)(span.Last - span.First + 1)), cancellationToken)
             : store.ReadStreamsRawAsync(resolved.Streams, checkpoint.TreeSize, cancellationToken);
@@ -95,6 +97,11 @@ internal sealed class AuditExporter(
         var report = AuditReport.Render(new AuditReportContent(resolved.Title, resolved.Description, writer.Origin, checkpoint.TreeSize,
             Convert.ToBase64String(checkpoint.RootHash), day, writer.EventCountsByType, resolved.Nodes));
         await writer.CompleteAsync(report, cancellationToken);
+        if (zipPath is not null)
+        {
+            await writer.PackAsync(zipPath, cancellationToken);
+        }
+
         return new ExportSummary(scope.ToString(), checkpoint.TreeSize, writer.EventCount, writer.EventCountsByType);
     }
 

@@ -79,33 +79,42 @@ internal sealed class TestLog : IDisposable
     public IReadOnlyList<byte[]> Proof(LedgerEvent e, ulong? treeSize = null) =>
         MerkleTree.InclusionProofAsync(_subtrees, (ulong)e.Position - 1, treeSize ?? Size).AsTask().GetAwaiter().GetResult();
 
-    /// <summary>Writes a bundle of the given events (in log order) against the checkpoint of the log's first <paramref name="treeSize"/> events (all by default).</summary>
-    public async Task WriteAsync(string directory, BundleScope scope, BundleCompleteness completeness, IEnumerable<LedgerEvent> events, ulong? treeSize = null)
+    /// <summary>
+    /// Writes a bundle of the given events (in log order) against the checkpoint of the log's first
+    /// <paramref name="treeSize"/> events (all by default); with <paramref name="zipPath"/>, deflates
+    /// as it writes and packs the ZIP there too.
+    /// </summary>
+    public async Task WriteAsync(
+        string directory, BundleScope scope, BundleCompleteness completeness, IEnumerable<LedgerEvent> events, ulong? treeSize = null, string? zipPath = null)
     {
         var size = treeSize ?? Size;
         var header = new AuditBundleHeader(scope, completeness, SignedCheckpoint(size), VerifierKey.ToString());
-        await using var writer = await AuditBundleWriter.CreateAsync(directory, header);
+        await using var writer = await AuditBundleWriter.CreateAsync(directory, header, new AuditBundleWriterOptions { DeflateForZip = zipPath is not null });
         foreach (var e in events.Where(e => (ulong)e.Position <= size))
         {
             await writer.WriteEventAsync(e.Envelope, Proof(e, size));
         }
 
         await writer.CompleteAsync(Report);
+        if (zipPath is not null)
+        {
+            await writer.PackAsync(zipPath);
+        }
     }
 
     /// <summary>A bundle of the first model's lineage: the streams of the scope, complete.</summary>
-    public async Task<IReadOnlyList<Guid>> WriteModelBundleAsync(string directory, ulong? treeSize = null)
+    public async Task<IReadOnlyList<Guid>> WriteModelBundleAsync(string directory, ulong? treeSize = null, string? zipPath = null)
     {
         var (model, version, lineage) = ModelLineage();
         var streams = lineage.Where(s => Events.Any(e => e.Stream == s && (ulong)e.Position <= (treeSize ?? Size))).ToList();
-        await WriteAsync(directory, BundleScope.ForModelVersion(model, version), BundleCompleteness.ForStreams(streams), Events.Where(e => streams.Contains(e.Stream)), treeSize);
+        await WriteAsync(directory, BundleScope.ForModelVersion(model, version), BundleCompleteness.ForStreams(streams), Events.Where(e => streams.Contains(e.Stream)), treeSize, zipPath);
         return streams;
     }
 
     /// <summary>A bundle of the events at positions first to last.</summary>
-    public Task WriteTimeRangeBundleAsync(string directory, long first, long last) =>
+    public Task WriteTimeRangeBundleAsync(string directory, long first, long last, string? zipPath = null) =>
         WriteAsync(directory, BundleScope.ForTimeRange(RecordedAt(first), RecordedAt(last).AddTicks(10)), BundleCompleteness.ForPositions(first, last),
-            Events.Where(e => e.Position >= first && e.Position <= last));
+            Events.Where(e => e.Position >= first && e.Position <= last), zipPath: zipPath);
 
     public void Dispose()
     {

@@ -56,6 +56,53 @@ public sealed class ZipPackingTests : IDisposable
     }
 
     [Fact]
+    public async Task Bytes_handed_over_in_pieces_of_any_size_deflate_to_the_same_bytes_as_the_stream_of_them()
+    {
+        var input = NdjsonLike((3 * ParallelDeflate.ChunkSize) + 777, seed: 9);
+        using var whole = new MemoryStream();
+        var wholeSize = await ParallelDeflate.CompressAsync(new MemoryStream(input), whole, CompressionLevel.Optimal, CancellationToken.None);
+        using var pieces = new MemoryStream();
+        var random = new Random(4);
+        DeflatedSize piecesSize;
+        var deflate = new ParallelDeflate(pieces, CompressionLevel.Optimal);
+        await using (deflate)
+        {
+            for (var at = 0; at < input.Length;)
+            {
+                // From one byte to a little over a chunk, so pieces end inside chunks and span them.
+                var length = Math.Min(input.Length - at, random.Next(4) switch { 0 => 1, 1 => random.Next(1, 100), 2 => random.Next(1, 1 << 20), _ => ParallelDeflate.ChunkSize + 5 });
+                await deflate.WriteAsync(input.AsMemory(at, length), CancellationToken.None);
+                at += length;
+            }
+
+            piecesSize = await deflate.CompleteAsync(CancellationToken.None);
+        }
+
+        Assert.Equal(wholeSize, piecesSize);
+        Assert.Equal(whole.ToArray(), pieces.ToArray());
+    }
+
+    [Fact]
+    public async Task A_bundle_deflated_as_it_was_written_packs_to_the_zip_of_its_directory_byte_for_byte()
+    {
+        var asWritten = Path.Combine(_folder.Root, "as-written.zip");
+        var temporary = Directory.GetDirectories(Path.GetTempPath(), "provenance-deflated-*").ToHashSet();
+        await _log.WriteModelBundleAsync(_folder.Bundle, zipPath: asWritten);
+        await ZipBundle.PackAsync(_folder.Bundle, _folder.Zip);
+
+        Assert.Equal(File.ReadAllBytes(_folder.Zip), File.ReadAllBytes(asWritten));
+        Assert.True((await new AuditBundleVerifier(_log.VerifierKey).VerifyAsync(asWritten)).IsValid);
+        // The deflated copies went with the writer.
+        Assert.Subset(temporary, Directory.GetDirectories(Path.GetTempPath(), "provenance-deflated-*").ToHashSet());
+
+        using var range = new BundleFolder();
+        var rangeZip = Path.Combine(range.Root, "as-written.zip");
+        await _log.WriteTimeRangeBundleAsync(range.Bundle, 5, 60, rangeZip);
+        await ZipBundle.PackAsync(range.Bundle, range.Zip);
+        Assert.Equal(File.ReadAllBytes(range.Zip), File.ReadAllBytes(rangeZip));
+    }
+
+    [Fact]
     public async Task Its_crc_is_the_standard_one()
     {
         using var output = new MemoryStream();

@@ -80,9 +80,8 @@ internal sealed class HandleExportBundle(AuditExporter exporter) : IRequestHandl
         try
         {
             var directory = Path.Combine(work.FullName, "bundle");
-            var summary = await exporter.ExportAsync(scope, request.TreeSize, directory, progress: null, cancellationToken);
             var zip = Path.Combine(work.FullName, "bundle.zip");
-            await ZipBundle.PackAsync(directory, zip, cancellationToken);
+            var summary = await exporter.ExportAsync(scope, request.TreeSize, directory, zip, progress: null, cancellationToken);
             Directory.Delete(directory, recursive: true);
             return new ExportedBundle(zip, $"audit-bundle-{scope.Kind}-{summary.TreeSize}.zip", summary);
         }
