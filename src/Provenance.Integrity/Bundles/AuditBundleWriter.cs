@@ -288,24 +288,9 @@ public sealed class AuditBundleWriter : IAsyncDisposable
             throw new InvalidOperationException("Only a complete bundle is packed.");
         }
 
-        var output = new FileStream(zipPath, FileMode.Create, FileAccess.ReadWrite, FileShare.None, bufferSize: 1 << 20, FileOptions.Asynchronous);
-        await using (output.ConfigureAwait(false))
-        {
-            var zip = new ZipWriter(output);
-            foreach (var name in AuditBundleFiles.AllOf(_version, withDocuments: _header.Documents is not null))
-            {
-                if (_deflatedFiles.TryGetValue(name, out var deflated))
-                {
-                    await zip.AddDeflatedAsync(name, deflated.Path, deflated.Size, cancellationToken).ConfigureAwait(false);
-                }
-                else
-                {
-                    await zip.AddFileAsync(name, Path.Combine(Directory, name), ZipBundle.Level, cancellationToken).ConfigureAwait(false);
-                }
-            }
-
-            await zip.FinishAsync(cancellationToken).ConfigureAwait(false);
-        }
+        await ZipBundle.PackFilesAsync(
+            Directory, AuditBundleFiles.AllOf(_version, withDocuments: _header.Documents is not null), zipPath, _deflatedFiles, ZipWriter.Zip64Limit, cancellationToken)
+            .ConfigureAwait(false);
     }
 
     /// <summary>Closes the files and deletes the temporary ones (the PROV document's, the deflated copies); a bundle not completed has no manifest.</summary>

@@ -27,7 +27,16 @@ internal sealed class HashingFile : Stream
         if (deflatedCopy is not null)
         {
             DeflatedCopy = deflatedCopy;
-            _copyFile = new FileStream(deflatedCopy, FileMode.CreateNew, FileAccess.Write, FileShare.None, BufferSize, FileOptions.Asynchronous);
+            try
+            {
+                _copyFile = new FileStream(deflatedCopy, FileMode.CreateNew, FileAccess.Write, FileShare.None, BufferSize, FileOptions.Asynchronous);
+            }
+            catch
+            {
+                _stream.Dispose();
+                throw;
+            }
+
             _copy = new ParallelDeflate(_copyFile, ZipBundle.Level);
         }
     }

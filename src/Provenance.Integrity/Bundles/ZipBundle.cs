@@ -44,13 +44,32 @@ public static class ZipBundle
             }
         }
 
+        await PackFilesAsync(bundleDirectory, files, zipPath, deflated: null, zip64From, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Packs <paramref name="files"/> of <paramref name="bundleDirectory"/> into a ZIP at
+    /// <paramref name="zipPath"/>, in that order; a file with a deflated copy in
+    /// <paramref name="deflated"/> (made as it was written) is copied from it, any other deflated now.
+    /// </summary>
+    internal static async Task PackFilesAsync(
+        string bundleDirectory, IEnumerable<string> files, string zipPath, IReadOnlyDictionary<string, (string Path, DeflatedSize Size)>? deflated,
+        long zip64From, CancellationToken cancellationToken)
+    {
         var output = new FileStream(zipPath, FileMode.Create, FileAccess.ReadWrite, FileShare.None, bufferSize: 1 << 20, FileOptions.Asynchronous);
         await using (output.ConfigureAwait(false))
         {
             var zip = new ZipWriter(output, zip64From);
             foreach (var name in files)
             {
-                await zip.AddFileAsync(name, Path.Combine(bundleDirectory, name), Level, cancellationToken).ConfigureAwait(false);
+                if (deflated is not null && deflated.TryGetValue(name, out var copy))
+                {
+                    await zip.AddDeflatedAsync(name, copy.Path, copy.Size, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await zip.AddFileAsync(name, Path.Combine(bundleDirectory, name), Level, cancellationToken).ConfigureAwait(false);
+                }
             }
 
             await zip.FinishAsync(cancellationToken).ConfigureAwait(false);

@@ -31,6 +31,18 @@ public sealed class BundleWriterTests : IDisposable
     }
 
     [Fact]
+    public async Task A_bundle_not_complete_is_not_packed()
+    {
+        await using var writer = await CreateAsync(TimeRange());
+        await writer.WriteEventAsync(_log.Events[0].Envelope, _log.Proof(_log.Events[0]));
+        var zip = Path.Combine(_folder.Root, "early.zip");
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => writer.PackAsync(zip));
+
+        Assert.False(File.Exists(zip));
+    }
+
+    [Fact]
     public async Task A_non_canonical_envelope_is_refused()
     {
         await using var writer = await CreateAsync(TimeRange());
