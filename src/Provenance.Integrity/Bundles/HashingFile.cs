@@ -7,7 +7,7 @@ namespace Provenance.Integrity.Bundles;
 /// manifest never reads it again; and, when asked, a deflated copy made as it is written (#22: a
 /// ZIP of the bundle then copies it instead of deflating the file after).
 /// </summary>
-internal sealed class HashingFile : Stream
+internal sealed class HashingFile : WriteOnlyStream
 {
     private const int BufferSize = 1 << 20;
 
@@ -51,19 +51,9 @@ internal sealed class HashingFile : Stream
 
     public long Bytes { get; private set; }
 
-    public override bool CanRead => false;
-
-    public override bool CanSeek => false;
-
     public override bool CanWrite => _completed is null;
 
     public override long Length => Bytes;
-
-    public override long Position
-    {
-        get => Bytes;
-        set => throw new NotSupportedException();
-    }
 
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -91,8 +81,6 @@ internal sealed class HashingFile : Stream
         _stream.Write(buffer);
     }
 
-    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-
     /// <summary>Flushes and closes the file; returns its manifest entry.</summary>
     public async ValueTask<ManifestFile> CompleteAsync(CancellationToken cancellationToken)
     {
@@ -116,12 +104,6 @@ internal sealed class HashingFile : Stream
     public override void Flush() => _stream.Flush();
 
     public override Task FlushAsync(CancellationToken cancellationToken) => _stream.FlushAsync(cancellationToken);
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     public override async ValueTask DisposeAsync()
     {

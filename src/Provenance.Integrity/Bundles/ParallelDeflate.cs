@@ -170,7 +170,7 @@ internal sealed class ParallelDeflate(Stream output, CompressionLevel level) : I
     private readonly record struct Chunk(byte[] Bytes, int Length);
 
     /// <summary>A write-only stream into a rented array that grows when it must and, once sealed, takes no more.</summary>
-    private sealed class ChunkStream(byte[] bytes) : Stream
+    private sealed class ChunkStream(byte[] bytes) : WriteOnlyStream
     {
         private int _length;
         private bool _sealed;
@@ -179,19 +179,7 @@ internal sealed class ParallelDeflate(Stream output, CompressionLevel level) : I
 
         public int Sealed { get; private set; }
 
-        public override bool CanRead => false;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => true;
-
         public override long Length => _length;
-
-        public override long Position
-        {
-            get => _length;
-            set => throw new NotSupportedException();
-        }
 
         public void Seal()
         {
@@ -217,17 +205,5 @@ internal sealed class ParallelDeflate(Stream output, CompressionLevel level) : I
             buffer.CopyTo(Bytes.AsSpan(_length));
             _length += buffer.Length;
         }
-
-        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-
-        public override void Flush()
-        {
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
     }
 }
