@@ -172,6 +172,24 @@ public sealed class ProvDocumentTests
         Assert.Equal("sha256:10", document.RootElement.GetProperty("entity").GetProperty($"ledger:dataset-version/{Dataset}/10").GetProperty("ledger:fingerprint").GetString());
     }
 
+    [Theory]
+    [InlineData(1, 40, "cbaaf4c578dddcfc4bc18b65a5c1ea180da6aa45e1327120488d230705f0ee2e")]
+    [InlineData(2, 400, "e69a37e90be63346afa939e41acc425b34494403602018db4fe21c64ef5b0c0d")]
+    [InlineData(4, 7, "1a8748d28a84437ea79b9b2b13e37355f8a7e9841cf0f21d0ba311f6b5253eb2")]
+    public void A_whole_ledger_document_is_byte_for_byte_what_the_builder_before_the_spilling_one_wrote(int seed, int datasets, string sha256)
+    {
+        // #22: the spilling builder replaced one that kept every fact in dictionaries. These are the
+        // SHA-256 digests of what that builder wrote for these seeded ledgers, kept when it was
+        // replaced, so a change of the document's bytes is a decision, never an accident.
+        using var builder = new ProvDocumentBuilder(Path.GetTempPath(), runBytes: 512);
+        foreach (var envelope in RandomLineage.Envelopes(seed, datasets))
+        {
+            builder.Add(envelope);
+        }
+
+        Assert.Equal(sha256, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(builder.ToCanonicalJson())));
+    }
+
     [Fact]
     public void A_whole_ledger_s_facts_spilled_to_disk_in_small_runs_give_the_document_built_in_memory()
     {
