@@ -103,6 +103,37 @@ public sealed class ZipPackingTests : IDisposable
     }
 
     [Fact]
+    public async Task A_file_written_with_a_deflated_copy_has_a_copy_that_inflates_to_its_bytes()
+    {
+        // The ZIP test below would pass if no copy were made (packing would deflate the file);
+        // this checks the copy itself, across several chunks.
+        var bytes = NdjsonLike((2 * ParallelDeflate.ChunkSize) + 99, seed: 5);
+        var copyPath = Path.Combine(_folder.Root, "copy.deflate");
+        var file = new HashingFile(_folder.Root, "file.ndjson", copyPath);
+        await using (file)
+        {
+            for (var at = 0; at < bytes.Length; at += 300_001)
+            {
+                await file.WriteAsync(bytes.AsMemory(at, Math.Min(300_001, bytes.Length - at)));
+            }
+
+            await file.CompleteAsync(CancellationToken.None);
+        }
+
+        var size = Assert.NotNull(file.Deflated);
+        Assert.Equal(new FileInfo(copyPath).Length, size.Compressed);
+        Assert.Equal(bytes.Length, size.Uncompressed);
+        Assert.Equal(BitwiseCrc32(bytes), size.Crc32);
+        using var inflated = new MemoryStream();
+        await using (var inflate = new DeflateStream(File.OpenRead(copyPath), CompressionMode.Decompress))
+        {
+            await inflate.CopyToAsync(inflated);
+        }
+
+        Assert.Equal(bytes, inflated.ToArray());
+    }
+
+    [Fact]
     public async Task Its_crc_is_the_standard_one()
     {
         using var output = new MemoryStream();
