@@ -15,8 +15,8 @@ public sealed partial class AuditBundleVerifier
     /// (parse, canonical form, leaf hash; proof decoding), and one loop takes the lines in order for
     /// what depends on the lines before (positions, proofs against the memo, completeness).
     /// </summary>
-    /// <returns>The position of each claimed stream's last event, when the pass read both files to their end.</returns>
-    private async Task<IReadOnlyDictionary<Guid, long>?> CheckEventsAsync(
+    /// <returns>What the later checks need from the events, when the pass read both files to their end.</returns>
+    private async Task<EventPassOutcome?> CheckEventsAsync(
         AuditBundleSource bundle, BundleManifest? manifest, Checkpoint? checkpoint, HashSet<long>? proved, BundleVerificationResult result, CancellationToken cancellationToken)
     {
         if (!bundle.FileNames.Contains(AuditBundleFiles.Events, StringComparer.Ordinal) || !bundle.FileNames.Contains(AuditBundleFiles.Proofs, StringComparer.Ordinal))
@@ -67,7 +67,7 @@ public sealed partial class AuditBundleVerifier
                 }
             }
 
-            return complete ? pass.LastPositions() : null;
+            return complete ? new EventPassOutcome(pass.LastPositions(), pass.First?.RecordedAt, pass.Last?.RecordedAt) : null;
         }
     }
 
@@ -115,6 +115,12 @@ public sealed partial class AuditBundleVerifier
         }
     }
 }
+
+/// <summary>What the checks after the event pass need from it, so that none reads events.ndjson again.</summary>
+/// <param name="LastPositions">The position of each claimed stream's last event.</param>
+/// <param name="FirstRecordedAt">When the file's first line was recorded, if that line is an envelope.</param>
+/// <param name="LastRecordedAt">When its last line was recorded, if that line is an envelope.</param>
+internal sealed record EventPassOutcome(IReadOnlyDictionary<Guid, long> LastPositions, DateTimeOffset? FirstRecordedAt, DateTimeOffset? LastRecordedAt);
 
 /// <summary>A bundle file could not be read to its end (a broken disk read, a corrupt ZIP entry, a line of over 64 MiB).</summary>
 internal sealed class FileReadException(string file, Exception inner) : Exception($"{file} cannot be read: {inner.Message}", inner)

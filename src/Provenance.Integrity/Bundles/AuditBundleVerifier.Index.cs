@@ -18,7 +18,7 @@ public sealed partial class AuditBundleVerifier
     /// that version. A time range proves the events just outside it.
     /// </summary>
     private static async Task CheckProvedCompletenessAsync(
-        AuditBundleSource bundle, BundleManifest manifest, Checkpoint? checkpoint, IReadOnlyDictionary<Guid, long>? lastPositions, BundleVerificationResult result,
+        AuditBundleSource bundle, BundleManifest manifest, Checkpoint? checkpoint, EventPassOutcome? events, BundleVerificationResult result,
         CancellationToken cancellationToken)
     {
         if (checkpoint is null)
@@ -47,7 +47,7 @@ public sealed partial class AuditBundleVerifier
         var index = await ReadIndexAsync(bundle, root, result, cancellationToken).ConfigureAwait(false);
         if (manifest.Scope.IsStreamScope)
         {
-            await CheckStreamScopeAsync(bundle, manifest, index, lastPositions, result, cancellationToken).ConfigureAwait(false);
+            await CheckStreamScopeAsync(bundle, manifest, index, events?.LastPositions, result, cancellationToken).ConfigureAwait(false);
             if (bundle.FileNames.Contains(AuditBundleFiles.Edges, StringComparer.Ordinal) &&
                 (await ReadLinesAsync(bundle, AuditBundleFiles.Edges, result, cancellationToken).ConfigureAwait(false)).Count > 0)
             {
@@ -61,7 +61,7 @@ public sealed partial class AuditBundleVerifier
                 result.Fail(AuditBundleFiles.Index, null, $"a time-range bundle claims no stream, yet the index proves stream {stream}");
             }
 
-            await CheckTimeRangeAsync(bundle, manifest, checkpoint, result, cancellationToken).ConfigureAwait(false);
+            await CheckTimeRangeAsync(bundle, manifest, checkpoint, events, result, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -203,7 +203,8 @@ public sealed partial class AuditBundleVerifier
         }
     }
 
-    private static async Task CheckTimeRangeAsync(AuditBundleSource bundle, BundleManifest manifest, Checkpoint checkpoint, BundleVerificationResult result, CancellationToken cancellationToken)
+    private static async Task CheckTimeRangeAsync(
+        AuditBundleSource bundle, BundleManifest manifest, Checkpoint checkpoint, EventPassOutcome? events, BundleVerificationResult result, CancellationToken cancellationToken)
     {
         if (manifest.Positions is not { } range)
         {
@@ -245,13 +246,14 @@ public sealed partial class AuditBundleVerifier
             CheckEdge(lines[i], i + 1, side, position, from, to, memo, result);
         }
 
-        // The range's own first and last events were recorded within it (the log's instants never decrease).
-        var (first, last) = await FirstAndLastEnvelopesAsync(bundle, cancellationToken).ConfigureAwait(false);
-        foreach (var (envelope, which, line) in new[] { (first, "first", 1L), (last, "last", (long)Math.Max(1, range.Last - range.First + 1)) })
+        // The range's own first and last events were recorded within it (the log's instants never
+        // decrease); the event pass kept when they were, rather than this reading the file again.
+        var ends = new[] { (events?.FirstRecordedAt, "first", 1L), (events?.LastRecordedAt, "last", Math.Max(1, range.Last - range.First + 1)) };
+        foreach (var (at, which, line) in ends)
         {
-            if (envelope is { } e && BundleEdgeLines.RecordedAt(e) is var at && (at < from || at >= to))
+            if (at is { } instant && (instant < from || instant >= to))
             {
-                result.Fail(AuditBundleFiles.Events, line, $"the range's {which} event was recorded at {at:O}, outside the range");
+                result.Fail(AuditBundleFiles.Events, line, $"the range's {which} event was recorded at {instant:O}, outside the range");
             }
         }
     }
@@ -291,35 +293,6 @@ public sealed partial class AuditBundleVerifier
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or JsonCanonicalizationException)
         {
             result.Fail(AuditBundleFiles.Edges, line, $"the line is not an edge: {e.Message}");
-        }
-    }
-
-    private static async Task<(JsonElement? First, JsonElement? Last)> FirstAndLastEnvelopesAsync(AuditBundleSource bundle, CancellationToken cancellationToken)
-    {
-        if (!bundle.FileNames.Contains(AuditBundleFiles.Events, StringComparer.Ordinal))
-        {
-            return (null, null);
-        }
-
-        var stream = bundle.OpenRead(AuditBundleFiles.Events);
-        await using (stream.ConfigureAwait(false))
-        {
-            using var reader = new StreamReader(stream, new UTF8Encoding(false), detectEncodingFromByteOrderMarks: false, bufferSize: 1 << 16);
-            string? first = null, last = null;
-            while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } text)
-            {
-                first ??= text;
-                last = text;
-            }
-
-            try
-            {
-                return (first is null ? null : JsonDocument.Parse(first).RootElement.Clone(), last is null ? null : JsonDocument.Parse(last).RootElement.Clone());
-            }
-            catch (JsonException)
-            {
-                return (null, null); // reported by the event pass
-            }
         }
     }
 

@@ -107,15 +107,15 @@ public sealed partial class AuditBundleVerifier
         {
             var checkpoint = await ReadCheckpointAsync(bundle, manifest, result, cancellationToken).ConfigureAwait(false);
             var proved = documents ? new HashSet<long>() : null;
-            var lastPositions = await CheckEventsAsync(bundle, manifest, checkpoint, proved, result, cancellationToken).ConfigureAwait(false);
+            var events = await CheckEventsAsync(bundle, manifest, checkpoint, proved, result, cancellationToken).ConfigureAwait(false);
             if (proved is not null)
             {
-                await CheckDocumentsAsync(bundle, proved, lastPositions is not null && checkpoint is not null, result, cancellationToken).ConfigureAwait(false);
+                await CheckDocumentsAsync(bundle, proved, events is not null && checkpoint is not null, result, cancellationToken).ConfigureAwait(false);
             }
 
             if (manifest is { FormatVersion: >= 2 })
             {
-                await CheckProvedCompletenessAsync(bundle, manifest, checkpoint, lastPositions, result, cancellationToken).ConfigureAwait(false);
+                await CheckProvedCompletenessAsync(bundle, manifest, checkpoint, events, result, cancellationToken).ConfigureAwait(false);
             }
             else if (manifest is not null)
             {

@@ -7,7 +7,7 @@ using Provenance.Integrity.Canonicalization;
 namespace Provenance.Integrity.Bundles;
 
 /// <summary>The members of a canonical envelope that a bundle's checks use.</summary>
-internal readonly record struct Envelope(long Position, Guid Id, Guid Stream, long Version, string Type);
+internal readonly record struct Envelope(long Position, Guid Id, Guid Stream, long Version, string Type, DateTimeOffset RecordedAt);
 
 /// <summary>
 /// Reads one line of <c>events.ndjson</c>: checks that it is an event envelope (the nine members
@@ -102,6 +102,7 @@ internal sealed class EnvelopeReader
 
         long position = 0, version = 0;
         Guid id = default, stream = default;
+        DateTimeOffset recordedAt = default;
         string? type = null;
         var seen = 0;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -118,7 +119,7 @@ internal sealed class EnvelopeReader
                 _ when name.SequenceEqual("type"u8) => (32, TypeName(ref reader, out type)),
                 _ when name.SequenceEqual("data"u8) => (64, Object(ref reader, "data")),
                 _ when name.SequenceEqual("metadata"u8) => (128, Object(ref reader, "metadata")),
-                _ when name.SequenceEqual("recordedAt"u8) => (256, RecordedAt(ref reader)),
+                _ when name.SequenceEqual("recordedAt"u8) => (256, RecordedAt(ref reader, out recordedAt)),
                 _ => (0, $"it has the unknown member \"{Encoding.UTF8.GetString(name)}\""),
             };
             if (problem is not null)
@@ -144,7 +145,7 @@ internal sealed class EnvelopeReader
             return "it does not have all the members position, id, stream, version, type, schemaVersion, data, metadata and recordedAt";
         }
 
-        envelope = new Envelope(position, id, stream, version, type!);
+        envelope = new Envelope(position, id, stream, version, type!, recordedAt);
         return null;
     }
 
@@ -217,14 +218,18 @@ internal sealed class EnvelopeReader
         return null;
     }
 
-    private static string? RecordedAt(ref Utf8JsonReader reader) =>
-        reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped && IsInstant(reader.ValueSpan)
+    private static string? RecordedAt(ref Utf8JsonReader reader, out DateTimeOffset recordedAt)
+    {
+        recordedAt = default;
+        return reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped && TryReadInstant(reader.ValueSpan, out recordedAt)
             ? null
             : "recordedAt is not an instant written yyyy-MM-ddTHH:mm:ss.ffffffZ";
+    }
 
     /// <summary>yyyy-MM-ddTHH:mm:ss.ffffffZ, a real date and time of day; read by hand, as it is read on every line.</summary>
-    private static bool IsInstant(ReadOnlySpan<byte> text)
+    private static bool TryReadInstant(ReadOnlySpan<byte> text, out DateTimeOffset instant)
     {
+        instant = default;
         if (text.Length != InstantLength || text[4] != '-' || text[7] != '-' || text[10] != 'T' || text[13] != ':' || text[16] != ':' || text[19] != '.' || text[26] != 'Z')
         {
             return false;
@@ -232,12 +237,19 @@ internal sealed class EnvelopeReader
 
         if (!Digits(text[..4], out var year) || !Digits(text[5..7], out var month) || !Digits(text[8..10], out var day)
             || !Digits(text[11..13], out var hour) || !Digits(text[14..16], out var minute) || !Digits(text[17..19], out var second)
-            || !Digits(text[20..26], out _))
+            || !Digits(text[20..26], out var microseconds))
         {
             return false;
         }
 
-        return year >= 1 && month is >= 1 and <= 12 && day >= 1 && day <= DateTime.DaysInMonth(year, month) && hour < 24 && minute < 60 && second < 60;
+        if (year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month) || hour >= 24 || minute >= 60 || second >= 60)
+        {
+            return false;
+        }
+
+        var ticks = new DateTime(year, month, day, hour, minute, second, DateTimeKind.Utc).Ticks + (microseconds * TimeSpan.TicksPerMicrosecond);
+        instant = new DateTimeOffset(ticks, TimeSpan.Zero);
+        return true;
     }
 
     private static bool Digits(ReadOnlySpan<byte> text, out int value)

@@ -89,6 +89,12 @@ internal sealed class EventPass
         _progress?.Report(new BundleVerificationProgress(_lines, _expected));
     }
 
+    /// <summary>The envelope of the file's first line, when that line is one.</summary>
+    public Envelope? First { get; private set; }
+
+    /// <summary>The envelope of the file's last line (so far), when that line is one.</summary>
+    public Envelope? Last { get; private set; }
+
     /// <summary>What the completeness claims miss, once every line is checked.</summary>
     public IEnumerable<string> Finish() => _completeness?.Finish() ?? [];
 
@@ -114,6 +120,11 @@ internal sealed class EventPass
     {
         var line = events.FirstLine + e;
         ref readonly var checkedLine = ref events[e];
+        Last = checkedLine.HasMembers ? checkedLine.Envelope : null;
+        if (line == 1)
+        {
+            First = Last;
+        }
         if (events.LastLineUnterminated && e == events.Count - 1)
         {
             _result.Fail(AuditBundleFiles.Events, line, "the file's last line does not end with LF");

@@ -145,6 +145,48 @@ public sealed class CompletenessProofTests(ApiFixture api) : IClassFixture<ApiFi
         Assert.Contains($"within the range: the range's {which} events were left out", failure.Reason, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("first")]
+    [InlineData("last")]
+    public async Task Narrowing_a_time_range_past_its_first_or_last_event_is_refused(string which)
+    {
+        await _ledger.DatasetAsync("before the range");
+        var from = DateTimeOffset.UtcNow;
+        await Provenance.Testing.Eventually.ClockPassesAsync(from);
+        await _ledger.DatasetAsync("in the range");
+        await _ledger.DatasetAsync("also in the range");
+        var to = DateTimeOffset.UtcNow;
+        await Provenance.Testing.Eventually.ClockPassesAsync(to);
+        await _ledger.DatasetAsync("after the range");
+        var bundle = await UnpackAsync($"/audit-bundles?kind=time-range&from={Uri.EscapeDataString(from.ToString("O"))}&to={Uri.EscapeDataString(to.ToString("O"))}");
+        var events = bundle.Lines(AuditBundleFiles.Events);
+        var recorded = events.Select(e => JsonNode.Parse(e)!["recordedAt"]!.GetValue<string>()).ToList();
+
+        // The edges still prove the events beside the range, and every event is still proved: only
+        // the claimed range no longer holds its own first (or last) event.
+        var manifest = bundle.Manifest();
+        var scope = manifest["scope"]!.AsObject();
+        var outside = which == "first" ? recorded[0] : recorded[^1];
+        if (which == "first")
+        {
+            var instant = DateTimeOffset.Parse(outside, System.Globalization.CultureInfo.InvariantCulture).AddTicks(10);
+            scope["from"] = instant.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        }
+        else
+        {
+            scope["to"] = outside;
+        }
+
+        bundle.SetManifest(manifest);
+        bundle.Reseal();
+
+        var failure = Assert.Single((await VerifyAsync(bundle)).Failures);
+        Assert.Equal(AuditBundleFiles.Events, failure.File);
+        Assert.Equal(which == "first" ? 1 : events.Count, failure.Line);
+        var at = DateTimeOffset.Parse(outside, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal($"the range's {which} event was recorded at {at:O}, outside the range", failure.Reason);
+    }
+
     [Fact]
     public async Task Rewriting_the_scope_to_one_of_its_own_members_is_refused()
     {
