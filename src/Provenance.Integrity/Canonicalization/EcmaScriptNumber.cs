@@ -11,7 +11,7 @@ namespace Provenance.Integrity.Canonicalization;
 internal static class EcmaScriptNumber
 {
     // The longest output: "-" + 17 digits + "." or "e-324"-style exponent, or 21 digits before the point.
-    private const int MaxLength = 32;
+    internal const int MaxLength = 32;
 
     public static void Write(double value, IBufferWriter<byte> output)
     {
@@ -25,7 +25,8 @@ internal static class EcmaScriptNumber
         output.Advance(length);
     }
 
-    private static int Format(double value, Span<byte> destination)
+    /// <summary>Writes a finite double's ECMAScript form into <paramref name="destination"/> (at least <see cref="MaxLength"/> bytes); returns its length.</summary>
+    internal static int Format(double value, Span<byte> destination)
     {
         if (value == 0)
         {
