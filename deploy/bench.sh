@@ -24,8 +24,9 @@
 #   5b. the workspace's overview and a dataset page rendered in headless Chromium (#21), and the
 #      overview's background clearance tally (the measurements wait for its first one);
 #   6. HTTP appends (POST /datasets) by wrk at 64 connections, after a warm-up: events/s, p50, p99;
-#   7. exports the whole ledger as one audit bundle and verifies it offline, against the machine's
-#      raw SHA-256 throughput;
+#   7. exports the whole ledger as one audit bundle and verifies it offline with the command-line
+#      verifier (`provenance verify`, its process start included), against the machine's raw
+#      SHA-256 throughput;
 #   8. BenchmarkDotNet over the hot in-process paths (canonicalization, hashing, proofs, serialization);
 #   and records the API's peak resident memory in every step it ran in. The API runs as it would in
 #   a 512 MB container: the runtime's heap limit at 384 MB (the 75% .NET takes under such a limit).
@@ -110,6 +111,9 @@ explorer_ensure_chromium
 step "Building (Release)"
 dotnet build -c Release tests/Provenance.Benchmarks/Provenance.Benchmarks.csproj -v quiet -nologo >/dev/null
 bench="$repo/tests/Provenance.Benchmarks/bin/Release/net10.0/Provenance.Benchmarks.dll"
+# #22: the export step verifies its bundle with the command-line verifier a regulator runs.
+dotnet build -c Release src/Provenance.Cli/Provenance.Cli.csproj -v quiet -nologo >/dev/null
+cli="$repo/src/Provenance.Cli/bin/Release/net10.0/provenance.dll"
 api="$repo/src/Provenance.Api/bin/Release/net10.0/Provenance.Api.dll"
 
 step "Throwaway PostgreSQL"
@@ -202,7 +206,7 @@ scale_run() { # comma-separated sizes
     : >"$work/api.log"
     start_api Provenance__Cache__LineageBytes=0
     lineage lineage_cold
-    if ! PROVENANCE_API_KEY="$admin_key" dotnet "$bench" export --url "$api_url" 2>&1 | collect; then
+    if ! PROVENANCE_API_KEY="$admin_key" dotnet "$bench" export --url "$api_url" --cli "$cli" 2>&1 | collect; then
       echo "export.failed=$(grep -o '"@x":"[A-Za-z.]*Exception' "$work/api.log" | tail -n 1 | sed 's/.*"@x":"//')" >>"$results"
       echo "The export of the $size-event ledger failed (its row says how)." >&2
       failed_steps="${failed_steps:+$failed_steps, }export at $size events"
@@ -334,7 +338,7 @@ mark_rss http
 step "Exporting the whole ledger as one audit bundle, and verifying it offline"
 # A failed export is a figure too (#22: at 1M events it has run out of the 384 MB heap): the table
 # says so, the other steps still run, and the script exits non-zero at the end.
-if ! PROVENANCE_API_KEY="$admin_key" dotnet "$bench" export --url "$api_url" 2>&1 | collect; then
+if ! PROVENANCE_API_KEY="$admin_key" dotnet "$bench" export --url "$api_url" --cli "$cli" 2>&1 | collect; then
   reason="$(grep -o '"@x":"[A-Za-z.]*Exception' "$work/api.log" | tail -n 1 | sed 's/.*"@x":"//')"
   echo "The export failed (${reason:-no exception logged}); the API's log ends:" >&2
   tail -n 20 "$work/api.log" >&2
