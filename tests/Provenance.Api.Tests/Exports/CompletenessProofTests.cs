@@ -108,14 +108,7 @@ public sealed class CompletenessProofTests(ApiFixture api) : IClassFixture<ApiFi
     [InlineData("last")]
     public async Task Dropping_the_first_or_last_event_of_a_time_range_is_refused(string which)
     {
-        await _ledger.DatasetAsync("before the range");
-        var from = DateTimeOffset.UtcNow;
-        await Provenance.Testing.Eventually.ClockPassesAsync(from);
-        await _ledger.DatasetAsync("in the range");
-        var to = DateTimeOffset.UtcNow;
-        await Provenance.Testing.Eventually.ClockPassesAsync(to);
-        await _ledger.DatasetAsync("after the range");
-        var bundle = await UnpackAsync($"/audit-bundles?kind=time-range&from={Uri.EscapeDataString(from.ToString("O"))}&to={Uri.EscapeDataString(to.ToString("O"))}");
+        var bundle = await TimeRangeBundleAsync("in the range");
         var (events, proofs) = (bundle.Lines(AuditBundleFiles.Events), bundle.Lines(AuditBundleFiles.Proofs));
         var edges = bundle.Lines(AuditBundleFiles.Edges);
         Assert.Equal(2, edges.Count);
@@ -150,15 +143,7 @@ public sealed class CompletenessProofTests(ApiFixture api) : IClassFixture<ApiFi
     [InlineData("last")]
     public async Task Narrowing_a_time_range_past_its_first_or_last_event_is_refused(string which)
     {
-        await _ledger.DatasetAsync("before the range");
-        var from = DateTimeOffset.UtcNow;
-        await Provenance.Testing.Eventually.ClockPassesAsync(from);
-        await _ledger.DatasetAsync("in the range");
-        await _ledger.DatasetAsync("also in the range");
-        var to = DateTimeOffset.UtcNow;
-        await Provenance.Testing.Eventually.ClockPassesAsync(to);
-        await _ledger.DatasetAsync("after the range");
-        var bundle = await UnpackAsync($"/audit-bundles?kind=time-range&from={Uri.EscapeDataString(from.ToString("O"))}&to={Uri.EscapeDataString(to.ToString("O"))}");
+        var bundle = await TimeRangeBundleAsync("in the range", "also in the range");
         var events = bundle.Lines(AuditBundleFiles.Events);
         var recorded = events.Select(e => JsonNode.Parse(e)!["recordedAt"]!.GetValue<string>()).ToList();
 
@@ -246,6 +231,23 @@ public sealed class CompletenessProofTests(ApiFixture api) : IClassFixture<ApiFi
         // The dataset's stream: registered (1), version 1 contributed (2), version 2 contributed (3); cut after its registration.
         Assert.Contains(failures, f => f.Contains($"used version 2 of dataset {dataset}, whose contribution the bundle does not hold", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.Contains($"stream {dataset} is claimed complete from version 1 to 1; the stream index proves it has versions 1 to 3", StringComparison.Ordinal));
+    }
+
+    /// <summary>The bundle of a time range holding datasets registered under these names, with one registered before it and one after.</summary>
+    private async Task<BundleTampering> TimeRangeBundleAsync(params string[] inRange)
+    {
+        await _ledger.DatasetAsync("before the range");
+        var from = DateTimeOffset.UtcNow;
+        await Provenance.Testing.Eventually.ClockPassesAsync(from);
+        foreach (var name in inRange)
+        {
+            await _ledger.DatasetAsync(name);
+        }
+
+        var to = DateTimeOffset.UtcNow;
+        await Provenance.Testing.Eventually.ClockPassesAsync(to);
+        await _ledger.DatasetAsync("after the range");
+        return await UnpackAsync($"/audit-bundles?kind=time-range&from={Uri.EscapeDataString(from.ToString("O"))}&to={Uri.EscapeDataString(to.ToString("O"))}");
     }
 
     private Task<BundleTampering> UnpackAsync(string path) => ExportedBundles.UnpackAsync(api, path, _work);
