@@ -196,6 +196,35 @@ public sealed class ProjectionTests(ProjectionFixture db) : IClassFixture<Projec
         Assert.Equal(await store.GetHeadPositionAsync(), await runner.GetCheckpointAsync("inline"));
     }
 
+    [Fact]
+    public async Task A_rebuild_failing_partway_keeps_the_previous_rows_and_checkpoint_and_reports_its_own_error()
+    {
+        // The rebuild reads a page ahead on a second connection (#22); a failure while applying a
+        // page must surface as the projection's error, with that read ended and nothing committed.
+        var store = db.Store();
+        var runner = db.Runner(store);
+        var appended = new List<long>();
+        for (var i = 0; i < 12; i++)
+        {
+            appended.Add((await store.AppendAsync(Guid.NewGuid(), "thing", ExpectedVersion.NoStream, TwoEvents, Metadata.Test)).LastPosition);
+        }
+
+        await runner.RebuildAsync(new CountingProjection("fragile"), batchSize: 5);
+        var before = await runner.GetCheckpointAsync("fragile");
+        var rowsBefore = await db.RowsAsync("fragile");
+        await store.AppendAsync(Guid.NewGuid(), "thing", ExpectedVersion.NoStream, TwoEvents, Metadata.Test);
+
+        var failing = new CountingProjection("fragile", failOn: e => e.Position == appended[6]);
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => runner.RebuildAsync(failing, batchSize: 5));
+
+        Assert.Contains($"position {appended[6]}", error.Message, StringComparison.Ordinal);
+        Assert.Equal(before, await runner.GetCheckpointAsync("fragile"));
+        Assert.Equal(rowsBefore, await db.RowsAsync("fragile"));
+        await runner.RebuildAsync(new CountingProjection("fragile"), batchSize: 5);
+        Assert.Equal(await store.GetHeadPositionAsync(), await runner.GetCheckpointAsync("fragile"));
+        Assert.Equal(rowsBefore.Count + 1, (await db.RowsAsync("fragile")).Count);
+    }
+
     private async Task<List<(Guid Stream, long Events, long Last)>> RebuiltRowsAsync(ProjectionRunner runner, CountingProjection projection)
     {
         await runner.RebuildAsync(projection, batchSize: 13);

@@ -97,21 +97,47 @@ public sealed class ProjectionRunner
         await using var context = new ProjectionContext(connection, transaction, _schema);
         long after = 0, replayed = 0;
         var types = _store.WireNames(projection.EventTypes);
-        while (true)
-        {
-            var page = await _store.ReadPageAsync(after, batchSize, types, connection, cancellationToken).ConfigureAwait(false);
-            if (page.Events.Count > 0)
-            {
-                await projection.ApplyAsync(context, page.Events, cancellationToken).ConfigureAwait(false);
-                await context.FlushAsync(cancellationToken).ConfigureAwait(false);
-                replayed += page.Events.Count;
-            }
 
-            var full = page.Events.Count == batchSize;
-            after = page.Through;
-            if (!full)
+        // The log is read a page ahead on a second connection (#22): reading and deserializing the
+        // next page overlaps applying this one, where one connection did each in turn. Both read
+        // committed rows only, as the rebuild's own connection did, and the tables stay locked by it.
+        await using var reading = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        Task<LogPage>? next = _store.ReadPageAsync(after, batchSize, types, reading, cancellationToken);
+        try
+        {
+            while (true)
             {
-                break;
+                var page = await next!.ConfigureAwait(false);
+                next = null;
+                var full = page.Events.Count == batchSize;
+                next = full ? _store.ReadPageAsync(page.Through, batchSize, types, reading, cancellationToken) : null;
+                if (page.Events.Count > 0)
+                {
+                    await projection.ApplyAsync(context, page.Events, cancellationToken).ConfigureAwait(false);
+                    await context.FlushAsync(cancellationToken).ConfigureAwait(false);
+                    replayed += page.Events.Count;
+                }
+
+                after = page.Through;
+                if (!full)
+                {
+                    break;
+                }
+            }
+        }
+        finally
+        {
+            // A failed apply leaves a read in flight on the second connection: let it end before that connection closes.
+            if (next is not null)
+            {
+                try
+                {
+                    await next.ConfigureAwait(false);
+                }
+                catch (Exception) when (next.IsFaulted || next.IsCanceled)
+                {
+                    // The apply's failure is the one reported.
+                }
             }
         }
 
