@@ -19,7 +19,12 @@ internal readonly record struct DeflatedSize(long Compressed, long Uncompressed,
 internal sealed class ParallelDeflate(Stream output, CompressionLevel level) : IAsyncDisposable
 {
     /// <summary>Bytes of input per chunk.</summary>
-    public const int ChunkSize = 4 << 20;
+    /// <remarks>
+    /// 1 MB (#22): each chunk in flight is a large-object array, collected only with the oldest
+    /// generation, so the chunks' size is most of what an export adds to the heap; 4 MB chunks
+    /// made bundles 0.85% smaller and the export's peak about 40 MB larger (decision 0007).
+    /// </remarks>
+    public const int ChunkSize = 1 << 20;
 
     // A final block of the fixed codes holding nothing but its end (BFINAL 1, BTYPE 01, code 256).
     private static readonly byte[] EmptyFinalBlock = [0x03, 0x00];

@@ -14,8 +14,9 @@ namespace Provenance.Integrity.Bundles;
 internal sealed class SpillingSorter<T> : IDisposable
     where T : unmanaged
 {
-    // Each run is read back in pieces of this size while runs are merged.
-    private const int ReadBytes = 64 * 1024;
+    // Each run is read back in pieces of this size while runs are merged: one piece per run is in
+    // memory at once (16 KB, so that the hundreds of runs of a 5M-event ledger stay a few MB).
+    private const int ReadBytes = 16 * 1024;
 
     private readonly IComparer<T> _order;
     private readonly int _runLength;
