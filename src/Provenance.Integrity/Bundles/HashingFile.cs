@@ -5,13 +5,15 @@ namespace Provenance.Integrity.Bundles;
 /// <summary>
 /// A new file written front to back, with its size and SHA-256 kept as it is written, so the
 /// manifest never reads it again; and, when asked, a deflated copy made as it is written (#22: a
-/// ZIP of the bundle then copies it instead of deflating the file after).
+/// ZIP of the bundle then copies it instead of deflating the file after). A file written for a ZIP
+/// alone can be kept only as its deflated copy: its size and hash are still those of its bytes.
 /// </summary>
 internal sealed class HashingFile : WriteOnlyStream
 {
     private const int BufferSize = 1 << 20;
 
-    private readonly FileStream _stream;
+    // Null when only the deflated copy is kept.
+    private readonly FileStream? _stream;
     private readonly IncrementalHash _sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private readonly FileStream? _copyFile;
     private readonly ParallelDeflate? _copy;
@@ -20,10 +22,16 @@ internal sealed class HashingFile : WriteOnlyStream
     /// <param name="directory">The folder of the new file.</param>
     /// <param name="name">Its name.</param>
     /// <param name="deflatedCopy">Where to write its deflated copy (a new file), or null for none.</param>
-    public HashingFile(string directory, string name, string? deflatedCopy = null)
+    /// <param name="deflatedOnly">Write the deflated copy alone, and no file in <paramref name="directory"/> (needs a copy).</param>
+    public HashingFile(string directory, string name, string? deflatedCopy = null, bool deflatedOnly = false)
     {
+        if (deflatedOnly && deflatedCopy is null)
+        {
+            throw new ArgumentException("Only a file with a deflated copy can be kept as its copy alone.", nameof(deflatedOnly));
+        }
+
         Name = name;
-        _stream = new FileStream(Path.Combine(directory, name), FileMode.CreateNew, FileAccess.Write, FileShare.None, BufferSize, FileOptions.Asynchronous);
+        _stream = deflatedOnly ? null : new FileStream(Path.Combine(directory, name), FileMode.CreateNew, FileAccess.Write, FileShare.None, BufferSize, FileOptions.Asynchronous);
         if (deflatedCopy is not null)
         {
             DeflatedCopy = deflatedCopy;
@@ -33,7 +41,7 @@ internal sealed class HashingFile : WriteOnlyStream
             }
             catch
             {
-                _stream.Dispose();
+                _stream?.Dispose();
                 throw;
             }
 
@@ -59,7 +67,11 @@ internal sealed class HashingFile : WriteOnlyStream
     {
         _sha256.AppendData(buffer.Span);
         Bytes += buffer.Length;
-        await _stream.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
+        if (_stream is not null)
+        {
+            await _stream.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
+        }
+
         if (_copy is not null)
         {
             await _copy.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
@@ -71,7 +83,7 @@ internal sealed class HashingFile : WriteOnlyStream
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
-        if (_copy is not null)
+        if (_copy is not null || _stream is null)
         {
             throw new NotSupportedException("A file with a deflated copy is written asynchronously.");
         }
@@ -86,8 +98,12 @@ internal sealed class HashingFile : WriteOnlyStream
     {
         if (_completed is null)
         {
-            await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
-            await _stream.DisposeAsync().ConfigureAwait(false);
+            if (_stream is not null)
+            {
+                await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+                await _stream.DisposeAsync().ConfigureAwait(false);
+            }
+
             if (_copy is not null && _copyFile is not null)
             {
                 Deflated = await _copy.CompleteAsync(cancellationToken).ConfigureAwait(false);
@@ -101,9 +117,9 @@ internal sealed class HashingFile : WriteOnlyStream
         return _completed;
     }
 
-    public override void Flush() => _stream.Flush();
+    public override void Flush() => _stream?.Flush();
 
-    public override Task FlushAsync(CancellationToken cancellationToken) => _stream.FlushAsync(cancellationToken);
+    public override Task FlushAsync(CancellationToken cancellationToken) => _stream?.FlushAsync(cancellationToken) ?? Task.CompletedTask;
 
     public override async ValueTask DisposeAsync()
     {
@@ -124,7 +140,7 @@ internal sealed class HashingFile : WriteOnlyStream
     {
         if (disposing)
         {
-            _stream.Dispose();
+            _stream?.Dispose();
             _sha256.Dispose();
             _copyFile?.Dispose();
         }

@@ -83,11 +83,13 @@ public sealed class ZipPackingTests : IDisposable
     }
 
     [Fact]
-    public async Task A_bundle_deflated_as_it_was_written_packs_to_the_zip_of_its_directory_byte_for_byte()
+    public async Task A_bundle_deflated_as_it_was_written_packs_to_the_zip_of_the_same_bundle_written_as_a_directory_byte_for_byte()
     {
         var asWritten = Path.Combine(_folder.Root, "as-written.zip");
         var temporary = Directory.GetDirectories(Path.GetTempPath(), "provenance-deflated-*").ToHashSet();
-        await _log.WriteModelBundleAsync(_folder.Bundle, zipPath: asWritten);
+        using var forZip = new BundleFolder();
+        await _log.WriteModelBundleAsync(forZip.Bundle, zipPath: asWritten);
+        await _log.WriteModelBundleAsync(_folder.Bundle);
         await ZipBundle.PackAsync(_folder.Bundle, _folder.Zip);
 
         Assert.Equal(File.ReadAllBytes(_folder.Zip), File.ReadAllBytes(asWritten));
@@ -96,10 +98,30 @@ public sealed class ZipPackingTests : IDisposable
         Assert.Subset(temporary, Directory.GetDirectories(Path.GetTempPath(), "provenance-deflated-*").ToHashSet());
 
         using var range = new BundleFolder();
+        using var rangeForZip = new BundleFolder();
         var rangeZip = Path.Combine(range.Root, "as-written.zip");
-        await _log.WriteTimeRangeBundleAsync(range.Bundle, 5, 60, rangeZip);
+        await _log.WriteTimeRangeBundleAsync(rangeForZip.Bundle, 5, 60, rangeZip);
+        await _log.WriteTimeRangeBundleAsync(range.Bundle, 5, 60);
         await ZipBundle.PackAsync(range.Bundle, range.Zip);
         Assert.Equal(File.ReadAllBytes(range.Zip), File.ReadAllBytes(rangeZip));
+    }
+
+    [Fact]
+    public async Task A_bundle_written_for_a_zip_keeps_its_large_files_only_deflated()
+    {
+        // #22: writing and deleting the plain large files was about a tenth of a large export's work.
+        var zip = Path.Combine(_folder.Root, "as-written.zip");
+        await _log.WriteModelBundleAsync(_folder.Bundle, zipPath: zip);
+
+        foreach (var large in new[] { AuditBundleFiles.Events, AuditBundleFiles.Proofs, AuditBundleFiles.Prov })
+        {
+            Assert.False(File.Exists(_folder.File(large)), $"{large} was written in full beside its deflated copy.");
+        }
+
+        Assert.True(File.Exists(_folder.File(AuditBundleFiles.Manifest)));
+        var packing = await Assert.ThrowsAsync<InvalidOperationException>(() => ZipBundle.PackAsync(_folder.Bundle, _folder.Zip));
+        Assert.Contains("missing", packing.Message, StringComparison.Ordinal);
+        Assert.True((await new AuditBundleVerifier(_log.VerifierKey).VerifyAsync(zip)).IsValid);
     }
 
     [Fact]
