@@ -108,7 +108,6 @@ public sealed class ProjectionRunner
             while (true)
             {
                 var page = await next!.ConfigureAwait(false);
-                next = null;
                 var full = page.Events.Count == batchSize;
                 next = full ? _store.ReadPageAsync(page.Through, batchSize, types, reading, cancellationToken) : null;
                 if (page.Events.Count > 0)

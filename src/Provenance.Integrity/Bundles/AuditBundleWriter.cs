@@ -96,8 +96,8 @@ public sealed class AuditBundleWriter : IAsyncDisposable
         _files = files;
         _memo = new InclusionProofMemo(checkpoint.TreeSize, checkpoint.RootHash.Span);
         _completeness = CompletenessTracker.ForWriter(header.Completeness);
-        _events = new HashingFile(directory, AuditBundleFiles.Events, DeflatedCopy(AuditBundleFiles.Events), deflatedOnly: _deflated is not null);
-        _proofs = new HashingFile(directory, AuditBundleFiles.Proofs, DeflatedCopy(AuditBundleFiles.Proofs), deflatedOnly: _deflated is not null);
+        _events = new HashingFile(directory, AuditBundleFiles.Events, DeflatedCopy(AuditBundleFiles.Events));
+        _proofs = new HashingFile(directory, AuditBundleFiles.Proofs, DeflatedCopy(AuditBundleFiles.Proofs));
     }
 
     /// <summary>The bundle's directory.</summary>
@@ -253,7 +253,7 @@ public sealed class AuditBundleWriter : IAsyncDisposable
 
         _files.Add(await CompleteFileAsync(_events, cancellationToken).ConfigureAwait(false));
         _files.Add(await CompleteFileAsync(_proofs, cancellationToken).ConfigureAwait(false));
-        var prov = new HashingFile(Directory, AuditBundleFiles.Prov, DeflatedCopy(AuditBundleFiles.Prov), deflatedOnly: _deflated is not null);
+        var prov = new HashingFile(Directory, AuditBundleFiles.Prov, DeflatedCopy(AuditBundleFiles.Prov));
         await using (prov.ConfigureAwait(false))
         {
             await _prov.WriteCanonicalAsync(prov, cancellationToken).ConfigureAwait(false);

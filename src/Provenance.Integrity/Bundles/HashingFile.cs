@@ -4,15 +4,15 @@ namespace Provenance.Integrity.Bundles;
 
 /// <summary>
 /// A new file written front to back, with its size and SHA-256 kept as it is written, so the
-/// manifest never reads it again; and, when asked, a deflated copy made as it is written (#22: a
-/// ZIP of the bundle then copies it instead of deflating the file after). A file written for a ZIP
-/// alone can be kept only as its deflated copy: its size and hash are still those of its bytes.
+/// manifest never reads it again; or, for a ZIP, kept only as a deflated copy made as it is written
+/// (#22: the ZIP then copies it instead of deflating the file after, and the plain file, written
+/// only to be deleted, is never written). Size and hash are those of its bytes either way.
 /// </summary>
 internal sealed class HashingFile : WriteOnlyStream
 {
     private const int BufferSize = 1 << 20;
 
-    // Null when only the deflated copy is kept.
+    // Exactly one of the two is written: the plain file, or its deflated copy.
     private readonly FileStream? _stream;
     private readonly IncrementalHash _sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private readonly FileStream? _copyFile;
@@ -21,30 +21,15 @@ internal sealed class HashingFile : WriteOnlyStream
 
     /// <param name="directory">The folder of the new file.</param>
     /// <param name="name">Its name.</param>
-    /// <param name="deflatedCopy">Where to write its deflated copy (a new file), or null for none.</param>
-    /// <param name="deflatedOnly">Write the deflated copy alone, and no file in <paramref name="directory"/> (needs a copy).</param>
-    public HashingFile(string directory, string name, string? deflatedCopy = null, bool deflatedOnly = false)
+    /// <param name="deflatedCopy">Where to write it deflated (a new file) instead of writing it in <paramref name="directory"/>, or null to write it plain.</param>
+    public HashingFile(string directory, string name, string? deflatedCopy = null)
     {
-        if (deflatedOnly && deflatedCopy is null)
-        {
-            throw new ArgumentException("Only a file with a deflated copy can be kept as its copy alone.", nameof(deflatedOnly));
-        }
-
         Name = name;
-        _stream = deflatedOnly ? null : new FileStream(Path.Combine(directory, name), FileMode.CreateNew, FileAccess.Write, FileShare.None, BufferSize, FileOptions.Asynchronous);
+        _stream = deflatedCopy is not null ? null : new FileStream(Path.Combine(directory, name), FileMode.CreateNew, FileAccess.Write, FileShare.None, BufferSize, FileOptions.Asynchronous);
         if (deflatedCopy is not null)
         {
             DeflatedCopy = deflatedCopy;
-            try
-            {
-                _copyFile = new FileStream(deflatedCopy, FileMode.CreateNew, FileAccess.Write, FileShare.None, BufferSize, FileOptions.Asynchronous);
-            }
-            catch
-            {
-                _stream?.Dispose();
-                throw;
-            }
-
+            _copyFile = new FileStream(deflatedCopy, FileMode.CreateNew, FileAccess.Write, FileShare.None, BufferSize, FileOptions.Asynchronous);
             _copy = new ParallelDeflate(_copyFile, ZipBundle.Level);
         }
     }
@@ -83,9 +68,9 @@ internal sealed class HashingFile : WriteOnlyStream
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
-        if (_copy is not null || _stream is null)
+        if (_stream is null)
         {
-            throw new NotSupportedException("A file with a deflated copy is written asynchronously.");
+            throw new NotSupportedException("A file kept as its deflated copy is written asynchronously.");
         }
 
         _sha256.AppendData(buffer);

@@ -143,6 +143,7 @@ public sealed class ZipPackingTests : IDisposable
         }
 
         var size = Assert.NotNull(file.Deflated);
+        Assert.False(File.Exists(Path.Combine(_folder.Root, "file.ndjson")), "The plain file was written beside its deflated copy.");
         Assert.Equal(new FileInfo(copyPath).Length, size.Compressed);
         Assert.Equal(bytes.Length, size.Uncompressed);
         Assert.Equal(BitwiseCrc32(bytes), size.Crc32);
