@@ -17,6 +17,9 @@ public sealed class StreamIndexBuilder
     private const int SetFrom = 16;
     private const int HashSize = StreamIndexHashing.HashSize;
 
+    // Buckets to hash again from which Root hashes them on every core.
+    internal const int ParallelFrom = 256;
+
     /// <summary>At most 65,536 buckets: a few leaves each at a million streams, a few hundred at a hundred million.</summary>
     internal const int MaxBucketBits = 16;
 
@@ -193,13 +196,33 @@ public sealed class StreamIndexBuilder
         }
 
         var names = _typeNames.ToArray();
+        var dirty = new List<int>();
         for (var bucket = 0; bucket < _bucketDirty.Length; bucket++)
         {
             if (_bucketDirty[bucket])
             {
-                HashBucket(bucket, names);
-                _bucketDirty[bucket] = false;
+                dirty.Add(bucket);
             }
+        }
+
+        // #22: the first root after a start hashes every bucket (about 130,000 streams at a million
+        // events); buckets share nothing they write (a bucket's streams' leaves, its own hash and
+        // flag), so many are hashed on every core. A checkpoint's few are hashed on this thread.
+        if (dirty.Count >= ParallelFrom && Environment.ProcessorCount > 1)
+        {
+            Parallel.For(0, dirty.Count, i => HashBucket(dirty[i], names));
+        }
+        else
+        {
+            foreach (var bucket in dirty)
+            {
+                HashBucket(bucket, names);
+            }
+        }
+
+        foreach (var bucket in dirty)
+        {
+            _bucketDirty[bucket] = false;
         }
 
         var root = new byte[HashSize];

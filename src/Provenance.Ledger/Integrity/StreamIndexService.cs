@@ -25,6 +25,9 @@ internal sealed partial class StreamIndexService(PostgresEventStore store, ILogg
     /// <summary>Where the index stands: the tree size it was last caught up to.</summary>
     public long Position => _index.Position;
 
+    /// <summary>The tree size whose root is kept (the next root is computed from it, where streams changed), or null.</summary>
+    internal long? RootKeptAt => _lastRoot?.TreeSize;
+
     /// <summary>Applies the log's events after the index's position up to <paramref name="treeSize"/> (never past it).</summary>
     public async Task CatchUpAsync(long treeSize, CancellationToken cancellationToken)
     {

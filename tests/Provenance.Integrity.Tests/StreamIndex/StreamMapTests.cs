@@ -142,6 +142,37 @@ public sealed class StreamMapTests
     }
 
     [Fact]
+    public void A_root_hashed_on_every_core_is_the_definitions_root()
+    {
+        // #22: the first root after a start (every bucket to hash, and every leaf: no map or root
+        // came before it) and a round that changes streams in most buckets are hashed on every
+        // core; each against the definition computed from every entry.
+        var builder = new StreamIndexBuilder();
+        var streams = Enumerable.Range(0, 6_000).Select(_ => Guid.CreateVersion7()).ToList();
+        void Apply(Guid stream, long version, string type, JsonElement data = default) => builder.Apply(builder.Position + 1, stream, version, type, data);
+        List<(byte[] Key, byte[] Leaf)> Leaves() => [.. streams.Select(id =>
+        {
+            var key = StreamIndexHashing.Key(id);
+            return (key, StreamIndexHashing.Leaf(key, builder.Find(id)!.Hash()));
+        })];
+
+        streams.ForEach(s => Apply(s, 1, "dataset.registered"));
+        streams.ForEach(s => Apply(s, 2, "dataset.version-contributed"));
+        // 6,000 streams make 512 buckets, all of them to hash.
+        Assert.True(streams.Count / 8 >= StreamIndexBuilder.ParallelFrom, "the first root hashes enough buckets to go parallel");
+        Assert.Equal(Reference(Leaves(), 0), builder.Root());
+
+        // Most buckets change: a new version for every other stream, and a protocol covering a hundred.
+        streams.Where((_, i) => i % 2 == 0).ToList().ForEach(s => Apply(s, 3, "dataset.version-contributed"));
+        var protocol = Guid.CreateVersion7();
+        Apply(protocol, 1, "irb.protocol-approved",
+            JsonSerializer.SerializeToElement(new { terms = new { coveredDatasetIds = streams.Take(100).Select(s => s.ToString("D")) } }));
+        streams.Add(protocol);
+        Assert.Equal(Reference(Leaves(), 0), builder.Root());
+        Assert.Equal(builder.ToMap().Root, builder.Root());
+    }
+
+    [Fact]
     public void A_map_keeps_the_index_as_it_stood_while_the_builder_goes_on()
     {
         var builder = LogOf(200, eventsPerStream: 2);
