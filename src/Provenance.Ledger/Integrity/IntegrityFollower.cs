@@ -41,7 +41,7 @@ internal sealed class IntegrityFollower(
             // #22: the index's root is kept between checkpoints and updated where streams changed; after a
             // start it is computed once in full here, so neither the next checkpoint nor an export (which
             // checks the root its checkpoint signed) waits for the whole computation.
-            await index.RootAtAsync(batch.Head.Size, cancellationToken);
+            await index.KeepRootAsync(batch.Head.Size, cancellationToken);
             _rootKept = true;
         }
 

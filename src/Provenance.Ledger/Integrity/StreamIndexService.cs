@@ -84,6 +84,17 @@ internal sealed partial class StreamIndexService(PostgresEventStore store, ILogg
         }
     }
 
+    /// <summary>
+    /// Computes the root at <paramref name="treeSize"/> in full and keeps it (#22: after a start, so the
+    /// next checkpoint or export finds it), saying in the log how long it took.
+    /// </summary>
+    public async Task KeepRootAsync(long treeSize, CancellationToken cancellationToken)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        await RootAtAsync(treeSize, cancellationToken);
+        LogRootKept(logger, treeSize, _index.Count, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+    }
+
     /// <summary>The stream index at <paramref name="treeSize"/>, as a map with its root and proofs.</summary>
     public async Task<StreamMap> MapAtAsync(long treeSize, CancellationToken cancellationToken)
     {
@@ -135,6 +146,9 @@ internal sealed partial class StreamIndexService(PostgresEventStore store, ILogg
                 $"The stream index could read the log only up to position {index.Position}, not to the tree size {treeSize}: the log has a gap.");
         }
     }
+
+    [LoggerMessage(LogLevel.Information, "Computed the stream index's root at tree size {TreeSize} ({Streams} streams) in {ElapsedMs:0} ms")]
+    private static partial void LogRootKept(ILogger logger, long treeSize, int streams, double elapsedMs);
 
     [LoggerMessage(LogLevel.Information, "Rebuilt the stream index at tree size {TreeSize} ({Streams} streams) in {ElapsedMs:0} ms")]
     private static partial void LogRebuilt(ILogger logger, long treeSize, int streams, double elapsedMs);
