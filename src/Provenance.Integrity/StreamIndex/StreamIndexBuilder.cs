@@ -220,6 +220,7 @@ public sealed class StreamIndexBuilder
             }
         }
 
+        // Cleared only now: hashing a bucket's leaves marks it dirty again.
         foreach (var bucket in dirty)
         {
             _bucketDirty[bucket] = false;

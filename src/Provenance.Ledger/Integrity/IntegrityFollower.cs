@@ -16,7 +16,6 @@ internal sealed class IntegrityFollower(
     public const string FollowerName = "merkle-tree";
 
     private DateTimeOffset _nextCheckpoint = DateTimeOffset.MinValue;
-    private bool _rootKept;
 
     public string Name => FollowerName;
 
@@ -36,20 +35,17 @@ internal sealed class IntegrityFollower(
         var full = batch.Integrated == batchSize;
         // #16: the stream index follows the tree, so a checkpoint finds it (nearly) level.
         await index.CatchUpAsync(batch.Head.Size, cancellationToken);
-        if (!_rootKept)
-        {
-            // #22: the index's root is kept between checkpoints and updated where streams changed; after a
-            // start it is computed once in full here, so neither the next checkpoint nor an export (which
-            // checks the root its checkpoint signed) waits for the whole computation.
-            await index.KeepRootAsync(batch.Head.Size, cancellationToken);
-            _rootKept = true;
-        }
-
         if (clock.GetUtcNow() >= _nextCheckpoint)
         {
             _nextCheckpoint = clock.GetUtcNow() + options.Value.CheckpointInterval;
             await checkpoints.CheckpointIfGrownAsync(cancellationToken);
         }
+
+        // #22: the index's root is kept between checkpoints and updated where streams changed. After a
+        // start, when no checkpoint has computed it (the log did not grow), it is computed once in full
+        // here, so neither the next checkpoint nor an export (which checks the root its checkpoint
+        // signed) waits for the whole computation.
+        await index.KeepRootAsync(cancellationToken);
 
         return full;
     }

@@ -85,14 +85,25 @@ internal sealed partial class StreamIndexService(PostgresEventStore store, ILogg
     }
 
     /// <summary>
-    /// Computes the root at <paramref name="treeSize"/> in full and keeps it (#22: after a start, so the
-    /// next checkpoint or export finds it), saying in the log how long it took.
+    /// Computes the root where the index stands and keeps it, when no root is kept yet (#22: after a
+    /// start, so the next checkpoint or export finds it), saying in the log how long it took.
     /// </summary>
-    public async Task KeepRootAsync(long treeSize, CancellationToken cancellationToken)
+    public async Task KeepRootAsync(CancellationToken cancellationToken)
     {
-        var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        await RootAtAsync(treeSize, cancellationToken);
-        LogRootKept(logger, treeSize, _index.Count, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (_lastRoot is null)
+            {
+                var started = System.Diagnostics.Stopwatch.GetTimestamp();
+                _lastRoot = (_index.Position, _index.Root());
+                LogRootKept(logger, _index.Position, _index.Count, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
     }
 
     /// <summary>The stream index at <paramref name="treeSize"/>, as a map with its root and proofs.</summary>
