@@ -9,6 +9,12 @@ public static class AuditBundleFiles
     /// <summary>The manifest's <c>format</c> for version 2 (#16): completeness proved against the signed stream index.</summary>
     public const string Format2 = "provenance-audit-bundle/2";
 
+    /// <summary>
+    /// The manifest's <c>format</c> for version 3 (#22): as version 2, with one multiproof of all
+    /// the events (<see cref="Multiproof"/>) instead of an inclusion proof for each.
+    /// </summary>
+    public const string Format3 = "provenance-audit-bundle/3";
+
     /// <summary>What the bundle claims, and the SHA-256 of every other file.</summary>
     public const string Manifest = "manifest.json";
 
@@ -23,6 +29,9 @@ public static class AuditBundleFiles
 
     /// <summary>One inclusion proof per line, for the event on the same line.</summary>
     public const string Proofs = "proofs.ndjson";
+
+    /// <summary>Version 3: the hashes of the subtrees that, with the events' leaves, fold to the checkpoint's root; one base64 hash per line.</summary>
+    public const string Multiproof = "multiproof.txt";
 
     /// <summary>Version 2: one stream index proof per line, for every stream the bundle claims complete.</summary>
     public const string Index = "index.ndjson";
@@ -51,12 +60,34 @@ public static class AuditBundleFiles
     /// <summary>Every file of a version 2 bundle, in the order a ZIP of the bundle stores them.</summary>
     public static IReadOnlyList<string> All2 { get; } = [Manifest, Checkpoint, PublicKey, Events, Proofs, Index, Edges, Prov, Report];
 
+    /// <summary>Every file of a version 3 bundle, in the order a ZIP of the bundle stores them.</summary>
+    public static IReadOnlyList<string> All3 { get; } = [Manifest, Checkpoint, PublicKey, Events, Multiproof, Index, Edges, Prov, Report];
+
+    /// <summary>The manifest's <c>format</c> of a bundle of <paramref name="version"/> (1, 2 or 3).</summary>
+    public static string FormatOf(int version) => version switch
+    {
+        1 => Format,
+        2 => Format2,
+        _ => Format3,
+    };
+
+    /// <summary>The file that proves the events are in the tree: <see cref="Proofs"/> up to version 2, <see cref="Multiproof"/> from version 3.</summary>
+    public static string ProofsOf(int version) => version >= 3 ? Multiproof : Proofs;
+
     /// <summary>The files the manifest of a version 1 bundle lists (all but itself), sorted by path as it lists them.</summary>
     public static IReadOnlyList<string> Listed { get; } = [.. All.Where(f => f != Manifest).Order(StringComparer.Ordinal)];
 
-    /// <summary>Every file of a bundle of <paramref name="version"/> (1 or 2), with the scope <see cref="Documents"/> when it carries them.</summary>
-    public static IReadOnlyList<string> AllOf(int version, bool withDocuments = false) =>
-        version >= 2 ? withDocuments ? [.. All2, .. Documents] : All2 : All;
+    /// <summary>Every file of a bundle of <paramref name="version"/> (1, 2 or 3), with the scope <see cref="Documents"/> when it carries them.</summary>
+    public static IReadOnlyList<string> AllOf(int version, bool withDocuments = false) => version switch
+    {
+        1 => All,
+        2 => withDocuments ? [.. All2, .. Documents] : All2,
+        _ => withDocuments ? [.. All3, .. Documents] : All3,
+    };
+
+    /// <summary>The format version a bundle's files show, without its manifest: 3 with a multiproof, 2 with a stream index file, else 1.</summary>
+    public static int VersionOf(IReadOnlyCollection<string> fileNames) =>
+        fileNames.Contains(Multiproof, StringComparer.Ordinal) ? 3 : fileNames.Contains(Index, StringComparer.Ordinal) ? 2 : 1;
 
     /// <summary>The files the manifest of a bundle of <paramref name="version"/> lists, sorted by path.</summary>
     public static IReadOnlyList<string> ListedOf(int version, bool withDocuments = false) =>

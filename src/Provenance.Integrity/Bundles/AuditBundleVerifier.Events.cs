@@ -17,11 +17,16 @@ public sealed partial class AuditBundleVerifier
     /// </summary>
     /// <returns>What the later checks need from the events, when the pass read both files to their end.</returns>
     private async Task<EventPassOutcome?> CheckEventsAsync(
-        AuditBundleSource bundle, BundleManifest? manifest, Checkpoint? checkpoint, HashSet<long>? proved, BundleVerificationResult result, CancellationToken cancellationToken)
+        AuditBundleSource bundle, int version, BundleManifest? manifest, Checkpoint? checkpoint, HashSet<long>? proved, BundleVerificationResult result, CancellationToken cancellationToken)
     {
-        if (!bundle.FileNames.Contains(AuditBundleFiles.Events, StringComparer.Ordinal) || !bundle.FileNames.Contains(AuditBundleFiles.Proofs, StringComparer.Ordinal))
+        if (!bundle.FileNames.Contains(AuditBundleFiles.Events, StringComparer.Ordinal) || !bundle.FileNames.Contains(AuditBundleFiles.ProofsOf(version), StringComparer.Ordinal))
         {
             return null;
+        }
+
+        if (version >= 3)
+        {
+            return await CheckEventsAgainstMultiproofAsync(bundle, manifest, checkpoint, proved, result, cancellationToken).ConfigureAwait(false);
         }
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -61,6 +66,67 @@ public sealed partial class AuditBundleVerifier
             {
                 CompareWithManifest(AuditBundleFiles.Events, eventsReader, manifest, result);
                 CompareWithManifest(AuditBundleFiles.Proofs, proofsReader, manifest, result);
+                foreach (var missing in pass.Finish())
+                {
+                    result.Fail(AuditBundleFiles.Manifest, 1, missing);
+                }
+            }
+
+            return complete ? new EventPassOutcome(pass.LastPositions(), pass.First?.RecordedAt, pass.Last?.RecordedAt) : null;
+        }
+    }
+
+    /// <summary>
+    /// Checks 3 and 4 of a version 3 bundle: <c>events.ndjson</c> as in version 2 (read, hashed and
+    /// checked in chunks on the thread pool), its leaves folded in order with the hashes of
+    /// <c>multiproof.txt</c>, which is read alongside, as the gaps between the events need them.
+    /// </summary>
+    private async Task<EventPassOutcome?> CheckEventsAgainstMultiproofAsync(
+        AuditBundleSource bundle, BundleManifest? manifest, Checkpoint? checkpoint, HashSet<long>? proved, BundleVerificationResult result, CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var eventsStream = bundle.OpenRead(AuditBundleFiles.Events);
+        var multiproofStream = bundle.OpenRead(AuditBundleFiles.Multiproof);
+        await using (eventsStream.ConfigureAwait(false))
+        await using (multiproofStream.ConfigureAwait(false))
+        {
+            using var eventsReader = new LineChunkReader(eventsStream);
+            using var multiproof = new MultiproofReader(multiproofStream);
+            var events = Channel.CreateBounded<Task<EventBatch>>(ChunksInFlight);
+            var reader = ProduceAsync(AuditBundleFiles.Events, eventsReader, EventBatch.Check, events.Writer, stop.Token);
+            var pass = new EventPass(manifest, checkpoint, result, Progress, multiproof) { Proved = proved };
+            var complete = false;
+            try
+            {
+                await pass.RunAsync(events.Reader, proofs: null, stop.Token).ConfigureAwait(false);
+                complete = true;
+                pass.FinishMultiproof();
+            }
+            catch (FileReadException e)
+            {
+                complete = false;
+                result.Fail(e.File, null, $"the file cannot be read to its end: {e.InnerException?.Message}");
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException)
+            {
+                complete = false;
+                result.Fail(AuditBundleFiles.Multiproof, null, $"the file cannot be read to its end: {e.Message}");
+            }
+            finally
+            {
+                await stop.CancelAsync().ConfigureAwait(false);
+                await reader.ConfigureAwait(false);
+            }
+
+            result.EventCount = eventsReader.Lines;
+            if (complete && manifest is not null)
+            {
+                CompareWithManifest(AuditBundleFiles.Events, eventsReader, manifest, result);
+                if (manifest.Files.FirstOrDefault(f => f.Path == AuditBundleFiles.Multiproof) is { } listed)
+                {
+                    CompareWithManifest(listed, multiproof.Bytes, multiproof.Sha256(), result);
+                }
+
                 foreach (var missing in pass.Finish())
                 {
                     result.Fail(AuditBundleFiles.Manifest, 1, missing);

@@ -79,7 +79,7 @@ public sealed partial class AuditBundleVerifier
         var result = new BundleVerificationResult(bundle.Location, Math.Max(1, MaxFailures));
         var manifest = await ReadManifestAsync(bundle, result, cancellationToken).ConfigureAwait(false);
         // The format version says which files a bundle holds; without a manifest, the files say it.
-        var version = manifest?.FormatVersion ?? (bundle.FileNames.Contains(AuditBundleFiles.Index, StringComparer.Ordinal) ? 2 : 1);
+        var version = manifest?.FormatVersion ?? AuditBundleFiles.VersionOf([.. bundle.FileNames]);
         result.FormatVersion = version;
         // #18: a model-version bundle of version 2 may carry the scope documents, both or neither.
         var documents = version >= 2 && (manifest?.Files.Any(f => AuditBundleFiles.Documents.Contains(f.Path, StringComparer.Ordinal)) ??
@@ -107,7 +107,7 @@ public sealed partial class AuditBundleVerifier
         {
             var checkpoint = await ReadCheckpointAsync(bundle, manifest, result, cancellationToken).ConfigureAwait(false);
             var proved = documents ? new HashSet<long>() : null;
-            var events = await CheckEventsAsync(bundle, manifest, checkpoint, proved, result, cancellationToken).ConfigureAwait(false);
+            var events = await CheckEventsAsync(bundle, version, manifest, checkpoint, proved, result, cancellationToken).ConfigureAwait(false);
             if (proved is not null)
             {
                 await CheckDocumentsAsync(bundle, proved, events is not null && checkpoint is not null, result, cancellationToken).ConfigureAwait(false);
@@ -202,7 +202,7 @@ public sealed partial class AuditBundleVerifier
             {
                 result.Fail(AuditBundleFiles.Manifest, 1, $"the manifest does not list {name}");
             }
-            else if (name is not AuditBundleFiles.Events and not AuditBundleFiles.Proofs && bundle.FileNames.Contains(name, StringComparer.Ordinal))
+            else if (name is not AuditBundleFiles.Events and not AuditBundleFiles.Proofs and not AuditBundleFiles.Multiproof && bundle.FileNames.Contains(name, StringComparer.Ordinal))
             {
                 try
                 {

@@ -44,7 +44,23 @@ public sealed record AuditBundleWriterOptions
     /// directory the same bundle written without this option.
     /// </summary>
     public bool DeflateForZip { get; init; }
+
+    /// <summary>
+    /// #22: write a version 3 bundle, whose events are proved by one multiproof
+    /// (<c>multiproof.txt</c>) instead of an inclusion proof each, its subtree hashes read from
+    /// this source (the log's stored subtrees). Its events are written with
+    /// <see cref="AuditBundleWriter.WriteEventAsync(ReadOnlyMemory{byte}, CancellationToken)"/>.
+    /// A checkpoint that carries no stream index still makes a version 1 bundle (see
+    /// <see cref="AuditBundleWriter.FormatVersion"/>), proved event by event.
+    /// </summary>
+    public ISubtreeHashSource? Multiproof { get; init; }
 }
+
+/// <summary>
+/// The events written to a version 3 bundle and the stored subtrees do not fold to the signed
+/// checkpoint's root: the log, or its stored tree, no longer matches what was signed.
+/// </summary>
+public sealed class BundleProofException(string message) : Exception(message);
 
 /// <summary>A model-version bundle's scope documents (#18), as the exporter rendered them: the model card's XML and the disclosure's JSON.</summary>
 public sealed record ScopeDocuments(byte[] ModelCardXml, byte[] DisclosureJson);
@@ -66,6 +82,9 @@ public sealed class AuditBundleWriter : IAsyncDisposable
 {
     private static readonly byte[] Newline = "\n"u8.ToArray();
 
+    // Version 3: leaves and gaps held until their gaps' hashes are read in one call.
+    private const int PendingLeaves = 8192;
+
     private readonly AuditBundleHeader _header;
     private readonly Checkpoint _checkpoint;
     private readonly HashingFile _events;
@@ -79,6 +98,13 @@ public sealed class AuditBundleWriter : IAsyncDisposable
     private readonly ProvDocumentBuilder _prov = new();
     private readonly ArrayBufferWriter<byte> _proofLine = new(4096);
     private readonly int _version;
+    private readonly ISubtreeHashSource? _subtrees;
+    private readonly MultiproofFold? _fold;
+    private readonly List<(ulong Begin, ulong End)> _gapNodes = [];
+    private readonly List<(ulong Begin, ulong End, bool Proved)> _pending = [];
+    private readonly byte[] _pendingLeaves = new byte[PendingLeaves * MerkleTree.HashSize];
+    private int _pendingLeafCount;
+    private ulong _nextLeaf;
     private readonly Dictionary<Guid, StreamIndexEntry> _indexed;
     private readonly Dictionary<string, long> _eventsByType = new(StringComparer.Ordinal);
     private long _lastPosition;
@@ -89,6 +115,12 @@ public sealed class AuditBundleWriter : IAsyncDisposable
     {
         _deflated = options.DeflateForZip ? System.IO.Directory.CreateTempSubdirectory("provenance-deflated-") : null;
         _version = version;
+        if (version >= 3)
+        {
+            _subtrees = options.Multiproof;
+            _fold = new MultiproofFold(checkpoint.TreeSize);
+        }
+
         _indexed = header.StreamIndex.ToDictionary(p => p.Stream, p => p.Entry!);
         Directory = directory;
         _header = header;
@@ -97,7 +129,7 @@ public sealed class AuditBundleWriter : IAsyncDisposable
         _memo = new InclusionProofMemo(checkpoint.TreeSize, checkpoint.RootHash.Span);
         _completeness = CompletenessTracker.ForWriter(header.Completeness);
         _events = new HashingFile(directory, AuditBundleFiles.Events, DeflatedCopy(AuditBundleFiles.Events));
-        _proofs = new HashingFile(directory, AuditBundleFiles.Proofs, DeflatedCopy(AuditBundleFiles.Proofs));
+        _proofs = new HashingFile(directory, AuditBundleFiles.ProofsOf(version), DeflatedCopy(AuditBundleFiles.ProofsOf(version)));
     }
 
     /// <summary>The bundle's directory.</summary>
@@ -111,6 +143,12 @@ public sealed class AuditBundleWriter : IAsyncDisposable
 
     /// <summary>The checkpoint's root hash.</summary>
     public ReadOnlyMemory<byte> RootHash => _checkpoint.RootHash;
+
+    /// <summary>
+    /// The bundle's format version: 1 when the checkpoint carries no stream index; else 3 when
+    /// written with <see cref="AuditBundleWriterOptions.Multiproof"/>, 2 without.
+    /// </summary>
+    public int FormatVersion => _version;
 
     /// <summary>How many events were written.</summary>
     public long EventCount { get; private set; }
@@ -162,7 +200,7 @@ public sealed class AuditBundleWriter : IAsyncDisposable
             throw new ArgumentException($"The checkpoint's stream index line is malformed: {e.Message}", nameof(header), e);
         }
 
-        var version = indexRoot is null ? 1 : 2;
+        var version = indexRoot is null ? 1 : options.Multiproof is null ? 2 : 3;
         if (indexRoot is null && (header.StreamIndex.Count > 0 || header.Edges.Count > 0))
         {
             throw new ArgumentException("The checkpoint carries no stream index: a version 1 bundle has no index proofs or edges.", nameof(header));
@@ -170,7 +208,7 @@ public sealed class AuditBundleWriter : IAsyncDisposable
 
         if (header.Documents is not null && (version < 2 || header.Scope.Kind != BundleScope.ModelVersionKind))
         {
-            throw new ArgumentException("Only a version 2 model-version bundle carries scope documents (model-card.xml, disclosure.json).", nameof(header));
+            throw new ArgumentException("Only a model-version bundle of version 2 or later carries scope documents (model-card.xml, disclosure.json).", nameof(header));
         }
 
         var indexLines = indexRoot is null ? null : IndexLines(header, indexRoot);
@@ -205,19 +243,65 @@ public sealed class AuditBundleWriter : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(inclusionProof);
         ThrowIfUnusable();
+        if (_version >= 3)
+        {
+            throw new InvalidOperationException("A version 3 bundle's events are proved by its multiproof: write them without a proof each.");
+        }
+
         _faulted = true;
-        var envelope = CheckEvent(canonicalEnvelope, inclusionProof);
+        var envelope = CheckEvent(canonicalEnvelope);
+        CheckProof(canonicalEnvelope, envelope, inclusionProof);
+        _proofLine.ResetWrittenCount();
+        ProofLine.Write(_proofLine, envelope.Position, inclusionProof);
+        _proofLine.Write(Newline);
+        await _proofs.WriteAsync(_proofLine.WrittenMemory, cancellationToken).ConfigureAwait(false);
+        await AddEventAsync(canonicalEnvelope, envelope, cancellationToken).ConfigureAwait(false);
+        _faulted = false;
+    }
+
+    /// <summary>
+    /// Appends one event to a version 3 bundle (<see cref="AuditBundleWriterOptions.Multiproof"/>):
+    /// a line of <c>events.ndjson</c>; the multiproof is written as the events come, and checked
+    /// against the checkpoint's root by <see cref="CompleteAsync"/>.
+    /// </summary>
+    /// <param name="canonicalEnvelope">The event's canonical envelope (its leaf input), without a newline.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <exception cref="ArgumentException">The envelope is not canonical, or its position does not follow the last one or is beyond the tree.</exception>
+    /// <exception cref="InvalidOperationException">The event contradicts the completeness claims, the bundle is not of version 3, or the writer is completed or faulted.</exception>
+    /// <exception cref="KeyNotFoundException">The source has not stored a subtree the multiproof needs.</exception>
+    public async ValueTask WriteEventAsync(ReadOnlyMemory<byte> canonicalEnvelope, CancellationToken cancellationToken = default)
+    {
+        ThrowIfUnusable();
+        if (_fold is null)
+        {
+            throw new InvalidOperationException($"A version {_version} bundle proves each event: write it with its inclusion proof.");
+        }
+
+        _faulted = true;
+        var envelope = CheckEvent(canonicalEnvelope);
+        var leaf = (ulong)envelope.Position - 1;
+        AddGap(leaf);
+        _pending.Add((leaf, leaf + 1, true));
+        MerkleTree.LeafHashInto(canonicalEnvelope.Span, _pendingLeaves.AsSpan(_pendingLeafCount++ * MerkleTree.HashSize, MerkleTree.HashSize));
+        _nextLeaf = leaf + 1;
+        if (_pendingLeafCount == PendingLeaves)
+        {
+            await FoldPendingAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await AddEventAsync(canonicalEnvelope, envelope, cancellationToken).ConfigureAwait(false);
+        _faulted = false;
+    }
+
+    private async ValueTask AddEventAsync(ReadOnlyMemory<byte> canonicalEnvelope, Envelope envelope, CancellationToken cancellationToken)
+    {
         if (_completeness.Observe(envelope) is { } contradiction)
         {
             throw new InvalidOperationException($"The event at position {envelope.Position} contradicts the bundle's completeness claims: {contradiction}.");
         }
 
-        _proofLine.ResetWrittenCount();
-        ProofLine.Write(_proofLine, envelope.Position, inclusionProof);
-        _proofLine.Write(Newline);
         await _events.WriteAsync(canonicalEnvelope, cancellationToken).ConfigureAwait(false);
         await _events.WriteAsync(Newline, cancellationToken).ConfigureAwait(false);
-        await _proofs.WriteAsync(_proofLine.WrittenMemory, cancellationToken).ConfigureAwait(false);
         if (ProvDocumentBuilder.Describes(envelope.Type))
         {
             _prov.Add(canonicalEnvelope);
@@ -226,7 +310,55 @@ public sealed class AuditBundleWriter : IAsyncDisposable
         _lastPosition = envelope.Position;
         _eventsByType[envelope.Type] = _eventsByType.GetValueOrDefault(envelope.Type) + 1;
         EventCount++;
-        _faulted = false;
+    }
+
+    // Version 3: the gap after the last event, then the fold must be the signed root.
+    private async ValueTask CompleteMultiproofAsync(CancellationToken cancellationToken)
+    {
+        AddGap(_checkpoint.TreeSize);
+        await FoldPendingAsync(cancellationToken).ConfigureAwait(false);
+        if (!_fold!.Root().AsSpan().SequenceEqual(_checkpoint.RootHash.Span))
+        {
+            throw new BundleProofException(
+                $"The {EventCount:N0} events written and the stored subtrees between them do not fold to the root of the checkpoint of {_checkpoint.TreeSize:N0} events.");
+        }
+    }
+
+    // Version 3: reads the pending gaps' hashes in one call, writes them to multiproof.txt and
+    // folds them with the pending leaves, left to right.
+    private async ValueTask FoldPendingAsync(CancellationToken cancellationToken)
+    {
+        var gaps = _pending.Where(n => !n.Proved).Select(n => (n.Begin, n.End)).ToList();
+        var hashes = await Multiproof.HashesAsync(_subtrees!, gaps, cancellationToken).ConfigureAwait(false);
+        int gap = 0, leaf = 0;
+        var line = new byte[MultiproofLine.Length];
+        foreach (var (begin, end, proved) in _pending)
+        {
+            if (proved)
+            {
+                _fold!.AddLeaf(begin, _pendingLeaves.AsSpan(leaf++ * MerkleTree.HashSize, MerkleTree.HashSize));
+            }
+            else
+            {
+                _fold!.Add(begin, end, hashes[gap]);
+                MultiproofLine.Write(hashes[gap++], line);
+                await _proofs.WriteAsync(line, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        _pending.Clear();
+        _pendingLeafCount = 0;
+    }
+
+    // The largest subtrees between the last leaf written and `end`, pending until their hashes are read.
+    private void AddGap(ulong end)
+    {
+        _gapNodes.Clear();
+        Multiproof.GapNodes(_nextLeaf, end, _checkpoint.TreeSize, _gapNodes);
+        foreach (var (begin, stop) in _gapNodes)
+        {
+            _pending.Add((begin, stop, false));
+        }
     }
 
     /// <summary>
@@ -249,6 +381,11 @@ public sealed class AuditBundleWriter : IAsyncDisposable
         if (_version >= 2)
         {
             CheckAgainstIndex();
+        }
+
+        if (_fold is not null)
+        {
+            await CompleteMultiproofAsync(cancellationToken).ConfigureAwait(false);
         }
 
         _files.Add(await CompleteFileAsync(_events, cancellationToken).ConfigureAwait(false));
@@ -417,7 +554,7 @@ public sealed class AuditBundleWriter : IAsyncDisposable
         return [.. lines];
     }
 
-    private Envelope CheckEvent(ReadOnlyMemory<byte> canonicalEnvelope, IReadOnlyList<byte[]> inclusionProof)
+    private Envelope CheckEvent(ReadOnlyMemory<byte> canonicalEnvelope)
     {
         if (_reader.Read(canonicalEnvelope.Span, out var envelope, out _) is { } problem)
         {
@@ -430,6 +567,11 @@ public sealed class AuditBundleWriter : IAsyncDisposable
                 $"Position {envelope.Position} does not follow position {_lastPosition} within the checkpoint's tree of {_checkpoint.TreeSize} events.", nameof(canonicalEnvelope));
         }
 
+        return envelope;
+    }
+
+    private void CheckProof(ReadOnlyMemory<byte> canonicalEnvelope, in Envelope envelope, IReadOnlyList<byte[]> inclusionProof)
+    {
         if (inclusionProof.Count > ProofLine.MaxHashes || inclusionProof.Any(h => h is not { Length: MerkleTree.HashSize }))
         {
             throw new ArgumentException("An inclusion proof is at most 64 hashes of 32 bytes.", nameof(inclusionProof));
@@ -447,8 +589,6 @@ public sealed class AuditBundleWriter : IAsyncDisposable
         {
             throw new ArgumentException($"The inclusion proof of position {envelope.Position} does not verify against the checkpoint ({failure}).", nameof(inclusionProof));
         }
-
-        return envelope;
     }
 
     private void ThrowIfUnusable()

@@ -30,7 +30,7 @@ internal sealed record BundleManifest(
         using (var writer = new Utf8JsonWriter(json))
         {
             writer.WriteStartObject();
-            writer.WriteString("format", FormatVersion >= 2 ? AuditBundleFiles.Format2 : AuditBundleFiles.Format);
+            writer.WriteString("format", AuditBundleFiles.FormatOf(FormatVersion));
             writer.WriteString("origin", Origin);
             writer.WriteNumber("treeSize", TreeSize);
             writer.WritePropertyName("scope");
@@ -123,14 +123,15 @@ internal sealed record BundleManifest(
             var format = Required(root, "format", JsonValueKind.String).GetString();
             var version = format switch
             {
+                AuditBundleFiles.Format3 => 3,
                 AuditBundleFiles.Format2 => 2,
                 AuditBundleFiles.Format => 1,
                 _ => 0,
             };
             if (version == 0)
             {
-                problems.Add($"the format is \"{format}\", neither \"{AuditBundleFiles.Format2}\" nor \"{AuditBundleFiles.Format}\"");
-                version = 2;
+                problems.Add($"the format is \"{format}\", none of \"{AuditBundleFiles.Format3}\", \"{AuditBundleFiles.Format2}\" and \"{AuditBundleFiles.Format}\"");
+                version = 3;
             }
 
             var origin = Required(root, "origin", JsonValueKind.String).GetString()!;

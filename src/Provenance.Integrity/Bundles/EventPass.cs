@@ -8,7 +8,8 @@ namespace Provenance.Integrity.Bundles;
 /// <summary>
 /// The in-order part of checking <c>events.ndjson</c> against <c>proofs.ndjson</c>: line i of
 /// each, positions increasing within the tree, proof line i naming that position and leading to
-/// the checkpoint's root, and the manifest's completeness claims.
+/// the checkpoint's root, and the manifest's completeness claims. In a version 3 bundle, the
+/// events' leaves and <c>multiproof.txt</c>'s subtrees fold, left to right, to that root instead.
 /// </summary>
 internal sealed class EventPass
 {
@@ -20,15 +21,39 @@ internal sealed class EventPass
     private readonly CompletenessTracker? _completeness;
     private readonly IProgress<BundleVerificationProgress>? _progress;
     private readonly long _expected;
+    private readonly ReadOnlyMemory<byte> _checkpointRoot;
+    private readonly MultiproofReader? _multiproof;
+    private readonly MultiproofFold? _fold;
+    private readonly List<(ulong Begin, ulong End)> _gapNodes = [];
+    private readonly byte[] _gapHash = new byte[MerkleTree.HashSize];
+    private readonly List<long>? _folded;
     private long _lines;
     private long _previousPosition;
 
+    // Version 3: why the fold stopped (a line that is no event, a position out of order, a bad or missing hash), once it has.
+    private bool _foldStopped;
+
     public EventPass(BundleManifest? manifest, Checkpoint? checkpoint, BundleVerificationResult result, IProgress<BundleVerificationProgress>? progress)
+        : this(manifest, checkpoint, result, progress, multiproof: null)
     {
+    }
+
+    /// <summary>A pass over a version 3 bundle's events, folded with the hashes <paramref name="multiproof"/> reads.</summary>
+    public EventPass(
+        BundleManifest? manifest, Checkpoint? checkpoint, BundleVerificationResult result, IProgress<BundleVerificationProgress>? progress, MultiproofReader? multiproof)
+    {
+        _multiproof = multiproof;
+        if (multiproof is not null)
+        {
+            _fold = checkpoint is null ? null : new MultiproofFold(checkpoint.TreeSize);
+            _folded = [];
+        }
+
         _result = result;
         _progress = progress;
         _expected = manifest?.EventCount ?? 0;
         _treeSize = checkpoint?.TreeSize;
+        _checkpointRoot = checkpoint?.RootHash ?? ReadOnlyMemory<byte>.Empty;
         _memo = checkpoint is null ? null : new InclusionProofMemo(checkpoint.TreeSize, checkpoint.RootHash.Span);
         _completeness = manifest is null ? null : CompletenessTracker.ForManifest(manifest.Streams, manifest.Positions);
     }
@@ -36,7 +61,8 @@ internal sealed class EventPass
     /// <summary>When set, collects the position of every event whose inclusion proof verified (for the scope documents' citations).</summary>
     public HashSet<long>? Proved { get; init; }
 
-    public async Task RunAsync(ChannelReader<Task<EventBatch>> events, ChannelReader<Task<ProofBatch>> proofs, CancellationToken cancellationToken)
+    /// <summary>Checks every line in order; <paramref name="proofs"/> is null for a version 3 bundle (its multiproof read as the events need it).</summary>
+    public async Task RunAsync(ChannelReader<Task<EventBatch>> events, ChannelReader<Task<ProofBatch>>? proofs, CancellationToken cancellationToken)
     {
         EventBatch? eventBatch = null;
         ProofBatch? proofBatch = null;
@@ -52,7 +78,7 @@ internal sealed class EventPass
                     e = 0;
                 }
 
-                if (proofBatch is null || p == proofBatch.Count)
+                if (proofs is not null && (proofBatch is null || p == proofBatch.Count))
                 {
                     proofBatch?.Dispose();
                     proofBatch = await NextAsync(proofs, cancellationToken).ConfigureAwait(false);
@@ -138,6 +164,7 @@ internal sealed class EventPass
         if (!checkedLine.HasMembers)
         {
             _result.Fail(AuditBundleFiles.Events, line, checkedLine.Problem!);
+            StopFold();
             return;
         }
 
@@ -152,11 +179,21 @@ internal sealed class EventPass
             _result.Fail(AuditBundleFiles.Events, line, $"the position is beyond the checkpoint's tree of {_treeSize:N0} events", position, id);
         }
 
+        var ordered = position > _previousPosition && (ulong)position <= _treeSize;
         _previousPosition = position;
+        if (_multiproof is not null)
+        {
+            Fold(events.LeafHash(e), ordered ? position : 0);
+        }
+
         if (checkedLine.Problem is { } problem)
         {
             // Not the bytes the ledger committed to, whatever its proof says.
             _result.Fail(AuditBundleFiles.Events, line, problem, position, id);
+        }
+        else if (_multiproof is not null)
+        {
+            // Version 3: a line the ledger could not have committed is reported above; its leaf is folded all the same, and the root shows it too.
         }
         else if (proofs is null)
         {
@@ -172,6 +209,100 @@ internal sealed class EventPass
             _result.Fail(AuditBundleFiles.Events, line, contradiction, position, id);
         }
     }
+
+    /// <summary>
+    /// Version 3, once every line is read: the multiproof's hashes after the last event, then the
+    /// fold must be the checkpoint's root and the file must hold nothing more. Adds the events to
+    /// <see cref="Proved"/> when it is.
+    /// </summary>
+    public void FinishMultiproof()
+    {
+        if (_multiproof is null)
+        {
+            return;
+        }
+
+        if (_fold is null)
+        {
+            // No checkpoint to fold against (reported already): the file is still read for its hash.
+            _multiproof.Finish();
+            return;
+        }
+
+        if (!_foldStopped)
+        {
+            FoldGap(_fold.TreeSize);
+        }
+
+        if (_foldStopped)
+        {
+            _multiproof.Finish();
+            _result.Fail(AuditBundleFiles.Multiproof, null, "the events were not proved: the multiproof could not be folded to the end (see the failures above)");
+            return;
+        }
+
+        var extra = _multiproof.Finish();
+        if (extra > 0)
+        {
+            _result.Fail(AuditBundleFiles.Multiproof, _multiproof.Lines - extra + 1, $"the file has {extra:N0} more line(s) than the events' gaps need");
+        }
+        else if (!_fold.Root().AsSpan().SequenceEqual(_checkpointRoot.Span))
+        {
+            _result.Fail(AuditBundleFiles.Events, null,
+                "the events and multiproof.txt do not fold to the checkpoint's root: an event was changed, added or left out, or a hash of the multiproof was changed " +
+                "(ask the ledger for an event's own inclusion proof to find which)");
+        }
+        else
+        {
+            _result.ProofsVerified += _folded!.Count;
+            Proved?.UnionWith(_folded);
+        }
+    }
+
+    // Version 3: the gap since the last event, from the multiproof, then this event's leaf (position 0: out of order, which stops the fold).
+    private void Fold(ReadOnlySpan<byte> leafHash, long position)
+    {
+        if (_fold is null || _foldStopped)
+        {
+            return;
+        }
+
+        if (position == 0)
+        {
+            StopFold();
+            return;
+        }
+
+        var leaf = (ulong)position - 1;
+        if (FoldGap(leaf))
+        {
+            _fold.AddLeaf(leaf, leafHash);
+            _folded!.Add(position);
+        }
+    }
+
+    private bool FoldGap(ulong end)
+    {
+        _gapNodes.Clear();
+        Multiproof.GapNodes(_fold!.Next, end, _fold.TreeSize, _gapNodes);
+        foreach (var (begin, stop) in _gapNodes)
+        {
+            if (!_multiproof!.TryRead(_gapHash, out var problem))
+            {
+                // A line that is no hash is named; a missing one is the line after the last.
+                _result.Fail(AuditBundleFiles.Multiproof, problem is null ? _multiproof.Lines + 1 : _multiproof.Lines,
+                    problem ?? $"the file ends before the hash of leaves {begin:N0} to {stop - 1:N0} (positions {begin + 1:N0} to {stop:N0})");
+                StopFold();
+                return false;
+            }
+
+            _fold.Add(begin, stop, _gapHash);
+        }
+
+        return true;
+    }
+
+    private void StopFold() => _foldStopped = true;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void CheckProof(EventBatch events, int e, ProofBatch proofs, int p, in Envelope envelope, long line)

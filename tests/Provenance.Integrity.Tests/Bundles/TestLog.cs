@@ -4,6 +4,7 @@ using System.Text.Json;
 using Provenance.Integrity.Bundles;
 using Provenance.Integrity.Checkpoints;
 using Provenance.Integrity.Merkle;
+using Provenance.Integrity.StreamIndex;
 
 namespace Provenance.Integrity.Tests.Bundles;
 
@@ -18,6 +19,7 @@ internal sealed class TestLog : IDisposable
 
     private readonly InMemorySubtreeHashSource _subtrees = new();
     private readonly Dictionary<ulong, string> _checkpoints = [];
+    private readonly Dictionary<ulong, string> _indexedCheckpoints = [];
 
     public TestLog(int events = 160, int seed = 5)
     {
@@ -102,6 +104,80 @@ internal sealed class TestLog : IDisposable
         }
     }
 
+    /// <summary>
+    /// Writes a bundle against a checkpoint that signs the log's stream index (format 2 or, with
+    /// <paramref name="multiproof"/>, 3): an index proof for each claimed stream, and a time range's
+    /// edge events with their inclusion proofs.
+    /// </summary>
+    public async Task WriteIndexedAsync(
+        string directory, BundleScope scope, BundleCompleteness completeness, IEnumerable<LedgerEvent> events, bool multiproof,
+        ulong? treeSize = null, string? zipPath = null, ISubtreeHashSource? subtrees = null)
+    {
+        var size = treeSize ?? Size;
+        var map = StreamMapAt(size);
+        var edges = new List<BundleEdge>();
+        if (completeness.Positions is { } range)
+        {
+            edges.AddRange(new[] { range.First - 1, range.Last + 1 }
+                .Where(p => p >= 1 && (ulong)p <= size)
+                .Select(p => new BundleEdge(Events[(int)p - 1].Envelope, Proof(Events[(int)p - 1], size))));
+        }
+
+        var header = new AuditBundleHeader(scope, completeness, IndexedCheckpoint(size), VerifierKey.ToString())
+        {
+            StreamIndex = [.. completeness.Streams.Select(map.Prove)],
+            Edges = edges,
+        };
+        var options = new AuditBundleWriterOptions { DeflateForZip = zipPath is not null, Multiproof = multiproof ? subtrees ?? _subtrees : null };
+        await using var writer = await AuditBundleWriter.CreateAsync(directory, header, options);
+        foreach (var e in events.Where(e => (ulong)e.Position <= size))
+        {
+            if (multiproof)
+            {
+                await writer.WriteEventAsync(e.Envelope);
+            }
+            else
+            {
+                await writer.WriteEventAsync(e.Envelope, Proof(e, size));
+            }
+        }
+
+        await writer.CompleteAsync(Report);
+        if (zipPath is not null)
+        {
+            await writer.PackAsync(zipPath);
+        }
+    }
+
+    /// <summary>The time range of the events at positions first to last, as a scope.</summary>
+    public BundleScope TimeRange(long first, long last) => BundleScope.ForTimeRange(RecordedAt(first), RecordedAt(last).AddTicks(10));
+
+    /// <summary>The stream index of the log's first events, as the ledger's follower keeps it.</summary>
+    public StreamMap StreamMapAt(ulong size)
+    {
+        var builder = new StreamIndexBuilder();
+        foreach (var e in Events.Take((int)size))
+        {
+            using var document = JsonDocument.Parse(e.Envelope);
+            builder.ApplyEnvelope(document.RootElement);
+        }
+
+        return builder.ToMap();
+    }
+
+    /// <summary>The checkpoint of the log's first events with its stream index line, signed once and kept.</summary>
+    public string IndexedCheckpoint(ulong size)
+    {
+        if (!_indexedCheckpoints.TryGetValue(size, out var note))
+        {
+            var root = MerkleTree.RootHashAsync(_subtrees, size).AsTask().GetAwaiter().GetResult();
+            note = Signer.Sign(new Checkpoint(Origin, size, root, [StreamIndexCheckpoint.Line(StreamMapAt(size).Root)]));
+            _indexedCheckpoints[size] = note;
+        }
+
+        return note;
+    }
+
     /// <summary>A bundle of the first model's lineage: the streams of the scope, complete.</summary>
     public async Task<IReadOnlyList<Guid>> WriteModelBundleAsync(string directory, ulong? treeSize = null, string? zipPath = null)
     {
@@ -113,7 +189,7 @@ internal sealed class TestLog : IDisposable
 
     /// <summary>A bundle of the events at positions first to last.</summary>
     public Task WriteTimeRangeBundleAsync(string directory, long first, long last, string? zipPath = null) =>
-        WriteAsync(directory, BundleScope.ForTimeRange(RecordedAt(first), RecordedAt(last).AddTicks(10)), BundleCompleteness.ForPositions(first, last),
+        WriteAsync(directory, TimeRange(first, last), BundleCompleteness.ForPositions(first, last),
             Events.Where(e => e.Position >= first && e.Position <= last), zipPath: zipPath);
 
     public void Dispose()
