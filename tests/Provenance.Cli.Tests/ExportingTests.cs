@@ -38,6 +38,32 @@ public sealed class ExportingTests(CliFixture api) : IClassFixture<CliFixture>
     }
 
     [Fact]
+    public async Task Export_writes_format_3_unless_format_2_is_asked_for_and_both_verify()
+    {
+        using var files = new ImportFiles();
+        var dataset = await ImportedDatasetAsync(files, "dataset in two formats");
+        using var http = api.CreateClient();
+        (await http.PostAsync("/checkpoints", null)).EnsureSuccessStatusCode();
+        var key = (await http.GetFromJsonAsync<JsonElement>("/checkpoints/public-key")).GetProperty("verifierKey").GetString()!;
+
+        var three = await Cli.RunAsync(uri => api.CreateClient(uri), "export", "--dataset", dataset.ToString(), "--out", files.Path("three"));
+        var two = await Cli.RunAsync(uri => api.CreateClient(uri), "export", "--dataset", dataset.ToString(), "--format", "2", "--out", files.Path("two"));
+        var four = await Cli.RunAsync(uri => api.CreateClient(uri), "export", "--dataset", dataset.ToString(), "--format", "4", "--out", files.Path("four"));
+
+        Assert.True(three.ExitCode == 0 && two.ExitCode == 0, three.Errors + two.Errors);
+        Assert.True(File.Exists(System.IO.Path.Combine(files.Path("three"), "multiproof.txt")) && !File.Exists(System.IO.Path.Combine(files.Path("three"), "proofs.ndjson")));
+        Assert.True(File.Exists(System.IO.Path.Combine(files.Path("two"), "proofs.ndjson")) && !File.Exists(System.IO.Path.Combine(files.Path("two"), "multiproof.txt")));
+        foreach (var bundle in new[] { "three", "two" })
+        {
+            var verify = await Cli.RunAsync(_ => throw new InvalidOperationException("verify is offline"), "verify", files.Path(bundle), "--key", key);
+            Assert.True(verify.ExitCode == 0, verify.Errors + verify.Output);
+        }
+
+        Assert.Equal(2, four.ExitCode);
+        Assert.False(Directory.Exists(files.Path("four")));
+    }
+
+    [Fact]
     public async Task Export_needs_exactly_one_scope()
     {
         using var files = new ImportFiles();

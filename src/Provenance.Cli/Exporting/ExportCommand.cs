@@ -21,10 +21,15 @@ internal static class ExportCommand
         var from = new Option<DateTimeOffset?>("--from") { Description = "Export the events recorded from this instant (with --to)" };
         var to = new Option<DateTimeOffset?>("--to") { Description = "… up to, not including, this instant" };
         var treeSize = new Option<long?>("--tree-size") { Description = "Prove against the signed checkpoint of this tree size instead of the latest" };
+        var format = new Option<int?>("--format")
+        {
+            Description = "The bundle format: 3 (the default: one multiproof of all the events) or 2 (an inclusion proof for each event, so that one can be excerpted)",
+        };
+        format.AcceptOnlyFromAmong("2", "3");
         var output = new Option<string>("--out") { Description = "Where to write the bundle: a new or empty directory, or a path ending in .zip", Required = true };
         var command = new Command("export", "Download an audit bundle (docs/audit-bundle-format.md), then check it with `provenance verify`")
         {
-            model, version, dataset, protocol, from, to, treeSize, output,
+            model, version, dataset, protocol, from, to, treeSize, format, output,
         };
         // #19: the standard documents, beside the audit bundle.
         command.Subcommands.Add(StandardExportCommands.Dps(api, host));
@@ -43,6 +48,11 @@ internal static class ExportCommand
             {
                 host.Error.WriteError(usage!);
                 return ExitCodes.UsageOrConnectionError;
+            }
+
+            if (parseResult.GetValue(format) is { } asked)
+            {
+                query += $"&format={asked.ToString(CultureInfo.InvariantCulture)}";
             }
 
             var target = Path.GetFullPath(parseResult.GetRequiredValue(output));

@@ -54,6 +54,9 @@ public sealed record AuditBundleWriterOptions
     /// <see cref="AuditBundleWriter.FormatVersion"/>), proved event by event.
     /// </summary>
     public ISubtreeHashSource? Multiproof { get; init; }
+
+    /// <summary>Version 3: how many events' gaps are read from <see cref="Multiproof"/> in one call (at least 1; the bytes are the same whatever it is).</summary>
+    public int MultiproofBatch { get; init; } = 8192;
 }
 
 /// <summary>
@@ -82,8 +85,6 @@ public sealed class AuditBundleWriter : IAsyncDisposable
 {
     private static readonly byte[] Newline = "\n"u8.ToArray();
 
-    // Version 3: leaves and gaps held until their gaps' hashes are read in one call.
-    private const int PendingLeaves = 8192;
 
     private readonly AuditBundleHeader _header;
     private readonly Checkpoint _checkpoint;
@@ -102,7 +103,7 @@ public sealed class AuditBundleWriter : IAsyncDisposable
     private readonly MultiproofFold? _fold;
     private readonly List<(ulong Begin, ulong End)> _gapNodes = [];
     private readonly List<(ulong Begin, ulong End, bool Proved)> _pending = [];
-    private readonly byte[] _pendingLeaves = new byte[PendingLeaves * MerkleTree.HashSize];
+    private readonly byte[] _pendingLeaves;
     private int _pendingLeafCount;
     private ulong _nextLeaf;
     private readonly Dictionary<Guid, StreamIndexEntry> _indexed;
@@ -115,6 +116,8 @@ public sealed class AuditBundleWriter : IAsyncDisposable
     {
         _deflated = options.DeflateForZip ? System.IO.Directory.CreateTempSubdirectory("provenance-deflated-") : null;
         _version = version;
+        // Version 3: leaves and gaps held until their gaps' hashes are read in one call.
+        _pendingLeaves = new byte[(version >= 3 ? Math.Max(1, options.MultiproofBatch) : 0) * MerkleTree.HashSize];
         if (version >= 3)
         {
             _subtrees = options.Multiproof;
@@ -284,7 +287,7 @@ public sealed class AuditBundleWriter : IAsyncDisposable
         _pending.Add((leaf, leaf + 1, true));
         MerkleTree.LeafHashInto(canonicalEnvelope.Span, _pendingLeaves.AsSpan(_pendingLeafCount++ * MerkleTree.HashSize, MerkleTree.HashSize));
         _nextLeaf = leaf + 1;
-        if (_pendingLeafCount == PendingLeaves)
+        if (_pendingLeafCount * MerkleTree.HashSize == _pendingLeaves.Length)
         {
             await FoldPendingAsync(cancellationToken).ConfigureAwait(false);
         }

@@ -17,9 +17,11 @@ public sealed record ExportSummary(string Scope, long TreeSize, long EventCount,
 /// <summary>
 /// Writes an audit bundle (docs/audit-bundle-format.md) for a scope, proved against a stored signed
 /// checkpoint: the latest one, or the one of the size asked for. Streams the events page by page
-/// (a million events never sit in memory); fetches each page's inclusion proofs from the stored
-/// subtrees in one query. The same scope and checkpoint give the same bytes: the report judges
-/// clearance on the day the tree's last event was recorded, never on today.
+/// (a million events never sit in memory) and proves them together with one multiproof (format 3,
+/// #22), whose subtrees between the events are read from the stored tree in batches; a checkpoint
+/// without a stream index (format 1) proves each page's events from the stored subtrees in one
+/// query. The same scope and checkpoint give the same bytes: the report judges clearance on the
+/// day the tree's last event was recorded, never on today.
 /// </summary>
 internal sealed class AuditExporter(
     CheckpointService checkpoints, StreamIndexService streamIndex, SigningKey signingKey, PostgresEventStore store, ISubtreeHashSource subtrees,
@@ -32,14 +34,18 @@ internal sealed class AuditExporter(
     // Pages prepared ahead of the writer (each about 1 MB of envelopes and its proofs).
     private const int PagesInFlight = 2;
 
-    /// <summary>Writes the bundle of <paramref name="scope"/> into <paramref name="directory"/> and, when <paramref name="zipPath"/> is given, packs it there too.</summary>
+    /// <summary>
+    /// Writes the bundle of <paramref name="scope"/> into <paramref name="directory"/> and, when
+    /// <paramref name="zipPath"/> is given, packs it there too: of <paramref name="format"/> 3 (one
+    /// multiproof) or 2 (an inclusion proof each); a checkpoint without a stream index gives format 1.
+    /// </summary>
     public async Task<ExportSummary> ExportAsync(
-        BundleScope scope, long? treeSize, string directory, string? zipPath, IProgress<long>? progress, CancellationToken cancellationToken)
+        BundleScope scope, long? treeSize, string directory, string? zipPath, IProgress<long>? progress, CancellationToken cancellationToken, int format = 3)
     {
         using var activity = LedgerTelemetry.Source.StartActivity("provenance.export");
         activity?.SetTag("provenance.export.scope", scope.Kind);
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var summary = await ExportCoreAsync(scope, treeSize, directory, zipPath, progress, cancellationToken);
+        var summary = await ExportCoreAsync(scope, treeSize, format, directory, zipPath, progress, cancellationToken);
         var kind = new KeyValuePair<string, object?>("provenance.export.scope", scope.Kind);
         activity?.SetTag("provenance.export.events", summary.EventCount);
         LedgerTelemetry.ExportedEvents.Add(summary.EventCount, kind);
@@ -48,7 +54,7 @@ internal sealed class AuditExporter(
     }
 
     private async Task<ExportSummary> ExportCoreAsync(
-        BundleScope scope, long? treeSize, string directory, string? zipPath, IProgress<long>? progress, CancellationToken cancellationToken)
+        BundleScope scope, long? treeSize, int format, string directory, string? zipPath, IProgress<long>? progress, CancellationToken cancellationToken)
     {
         // #14: without a size, the log as it stands now, in a checkpoint signed for this export (or the
         // one already signed at that size), so a scope written since the last periodic checkpoint is
@@ -88,15 +94,25 @@ internal sealed class AuditExporter(
             header = header with { Documents = new ScopeDocuments(set.ModelCardXml(), set.DisclosureJson()) };
         }
 
-        // #22: for a ZIP, the large files are deflated as they are written, on the cores the writing leaves idle.
-        await using var writer = await AuditBundleWriter.CreateAsync(directory, header, new AuditBundleWriterOptions { DeflateForZip = zipPath is not null }, cancellationToken);
+        // #22: for a ZIP, the large files are deflated as they are written, on the cores the writing leaves idle;
+        // the events are proved by one multiproof (format 3), read from the stored subtrees between them.
+        var options = new AuditBundleWriterOptions { DeflateForZip = zipPath is not null, Multiproof = format >= 3 ? subtrees : null };
+        await using var writer = await AuditBundleWriter.CreateAsync(directory, header, options, cancellationToken);
         var events = resolved.Positions is { } span
             ? store.ReadAllRawAsync(span.First - 1, checked((int)(span.Last - span.First + 1)), cancellationToken)
             : store.ReadStreamsRawAsync(resolved.Streams, checkpoint.TreeSize, cancellationToken);
         await WriteEventsAsync(writer, events, (ulong)checkpoint.TreeSize, progress, cancellationToken);
         var report = AuditReport.Render(new AuditReportContent(resolved.Title, resolved.Description, writer.Origin, checkpoint.TreeSize,
             Convert.ToBase64String(checkpoint.RootHash), day, writer.EventCountsByType, resolved.Nodes));
-        await writer.CompleteAsync(report, cancellationToken);
+        try
+        {
+            await writer.CompleteAsync(report, cancellationToken);
+        }
+        catch (Exception e) when (e is BundleProofException or KeyNotFoundException)
+        {
+            // The events read from the log and the stored subtrees between them must fold to the signed root.
+            throw new LogIntegrityException($"The log does not match the checkpoint of {checkpoint.TreeSize} events: {e.Message}", e);
+        }
         if (zipPath is not null)
         {
             await writer.PackAsync(zipPath, cancellationToken);
@@ -139,7 +155,7 @@ internal sealed class AuditExporter(
 
     /// <summary>
     /// Writes the events with their proofs in two stages (#22): one task reads the rows and prepares
-    /// each page (its canonical envelopes and their proofs) while this one writes the page before it,
+    /// each page (its canonical envelopes and, for format 1, their proofs) while this one writes the page before it,
     /// so reading, canonicalizing and hashing run beside the writer's checks, files and PROV
     /// document. A few pages are in flight at once, each in a buffer used again and again.
     /// </summary>
@@ -154,7 +170,8 @@ internal sealed class AuditExporter(
         }
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var preparing = Task.Run(() => PreparePagesAsync(events, treeSize, free.Reader, ready.Writer, stop.Token), CancellationToken.None);
+        var multiproof = writer.FormatVersion >= 3;
+        var preparing = Task.Run(() => PreparePagesAsync(events, treeSize, multiproof, free.Reader, ready.Writer, stop.Token), CancellationToken.None);
         try
         {
             await foreach (var page in ready.Reader.ReadAllAsync(cancellationToken))
@@ -163,9 +180,16 @@ internal sealed class AuditExporter(
                 {
                     try
                     {
-                        await writer.WriteEventAsync(page.Envelope(i), page.Proofs[i], cancellationToken);
+                        if (multiproof)
+                        {
+                            await writer.WriteEventAsync(page.Envelope(i), cancellationToken);
+                        }
+                        else
+                        {
+                            await writer.WriteEventAsync(page.Envelope(i), page.Proofs[i], cancellationToken);
+                        }
                     }
-                    catch (ArgumentException e)
+                    catch (Exception e) when (e is ArgumentException or KeyNotFoundException)
                     {
                         // The writer checks each event as a verifier would: what it refuses, read from
                         // the log and the stored subtrees, means they no longer match what was signed.
@@ -188,7 +212,7 @@ internal sealed class AuditExporter(
 
     // The rows in pages: at most one aligned block of ProofBatch leaves each, ended early where a block ends.
     private async Task PreparePagesAsync(
-        IAsyncEnumerable<RawEvent> events, ulong treeSize, ChannelReader<PreparedPage> free, ChannelWriter<PreparedPage> ready, CancellationToken cancellationToken)
+        IAsyncEnumerable<RawEvent> events, ulong treeSize, bool multiproof, ChannelReader<PreparedPage> free, ChannelWriter<PreparedPage> ready, CancellationToken cancellationToken)
     {
         try
         {
@@ -198,14 +222,14 @@ internal sealed class AuditExporter(
                 rows.Add(raw);
                 if (rows.Count == ProofBatch || EventEnvelope.LeafIndex(raw.Position) % ProofBatch == ProofBatch - 1)
                 {
-                    await ready.WriteAsync(await PrepareAsync(await free.ReadAsync(cancellationToken), rows, treeSize, cancellationToken), cancellationToken);
+                    await ready.WriteAsync(await PrepareAsync(await free.ReadAsync(cancellationToken), rows, treeSize, multiproof, cancellationToken), cancellationToken);
                     rows.Clear();
                 }
             }
 
             if (rows.Count > 0)
             {
-                await ready.WriteAsync(await PrepareAsync(await free.ReadAsync(cancellationToken), rows, treeSize, cancellationToken), cancellationToken);
+                await ready.WriteAsync(await PrepareAsync(await free.ReadAsync(cancellationToken), rows, treeSize, multiproof, cancellationToken), cancellationToken);
             }
 
             ready.Complete();
@@ -217,12 +241,18 @@ internal sealed class AuditExporter(
     }
 
     /// <summary>A page's canonical envelopes, side by side in the page's buffer, and their proofs, read from the stored subtrees in one query.</summary>
-    private async Task<PreparedPage> PrepareAsync(PreparedPage page, List<RawEvent> rows, ulong treeSize, CancellationToken cancellationToken)
+    private async Task<PreparedPage> PrepareAsync(PreparedPage page, List<RawEvent> rows, ulong treeSize, bool multiproof, CancellationToken cancellationToken)
     {
         page.Clear();
         foreach (var raw in rows)
         {
             page.Add(raw);
+        }
+
+        if (multiproof)
+        {
+            // Format 3: the writer proves the events together, reading only the subtrees between them.
+            return page;
         }
 
         var firstLeaf = EventEnvelope.LeafIndex(rows[0].Position);
@@ -262,7 +292,7 @@ internal sealed class AuditExporter(
         return page;
     }
 
-    /// <summary>A page of events ready to write: their canonical envelopes end to end in one buffer, kept from page to page, and a proof for each.</summary>
+    /// <summary>A page of events ready to write: their canonical envelopes end to end in one buffer, kept from page to page, and (format 1) a proof for each.</summary>
     private sealed class PreparedPage
     {
         private readonly ArrayBufferWriter<byte> _envelopes = new(1 << 20);

@@ -87,10 +87,10 @@ public sealed class ExportTests(ApiFixture api) : IClassFixture<ApiFixture>, IDi
     }
 
     [Fact]
-    public async Task A_time_range_over_whole_aligned_blocks_of_events_verifies_with_every_proof()
+    public async Task A_time_range_of_thousands_of_events_is_proved_by_the_few_subtrees_around_it()
     {
-        // #22: the exporter proves a whole aligned block of 1,024 leaves from its own leaf hashes and
-        // the rest leaf by leaf; 2,600 events in range hold at least one whole block and two partial ones.
+        // #22: format 3 proves the 2,600 events of the range with one multiproof: the largest subtrees
+        // before and after them, read from the stored tree, and nothing between them.
         var store = api.Service<Provenance.EventStore.PostgresEventStore>();
         var metadata = new Provenance.EventStore.EventMetadata("export-test", "admin", "export-blocks");
         var before = DateTimeOffset.UtcNow;
@@ -117,10 +117,14 @@ public sealed class ExportTests(ApiFixture api) : IClassFixture<ApiFixture>, IDi
         Assert.Equal(appended, positions.Count);
         Assert.Equal(appended.ToString(System.Globalization.CultureInfo.InvariantCulture), response.Headers.GetValues("X-Provenance-Event-Count").Single());
         Assert.Equal(Enumerable.Range(0, appended).Select(i => positions[0] + i), positions);
-        Assert.Equal(appended, ReadLines(zip, AuditBundleFiles.Proofs).Count);
-        var leaves = positions.Select(p => p - 1).ToList();
-        Assert.True(leaves.Any(l => l % 1_024 == 0 && leaves[^1] >= l + 1_023), $"leaves {leaves[0]} to {leaves[^1]} hold no whole block");
-        Assert.True(leaves[0] % 1_024 != 0 || leaves[^1] % 1_024 != 1_023, "the range has a partial block too");
+        Assert.Equal(3, result.FormatVersion);
+        Assert.Equal(appended, result.ProofsVerified);
+        var treeSize = (ulong)result.TreeSize!;
+        var around = new List<(ulong Begin, ulong End)>();
+        Provenance.Integrity.Merkle.Multiproof.GapNodes(0, (ulong)positions[0] - 1, treeSize, around);
+        Provenance.Integrity.Merkle.Multiproof.GapNodes((ulong)positions[^1], treeSize, treeSize, around);
+        Assert.Equal(around.Count, ReadLines(zip, AuditBundleFiles.Multiproof).Count);
+        Assert.InRange(around.Count, 1, 2 * (int)Math.Ceiling(Math.Log2(treeSize)));
     }
 
     [Fact]
@@ -154,12 +158,14 @@ public sealed class ExportTests(ApiFixture api) : IClassFixture<ApiFixture>, IDi
         Assert.True(result.IsValid, string.Join("\n", result.Failures));
     }
 
-    [Fact]
-    public async Task A_tampered_export_fails_verification_naming_the_line()
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    public async Task A_tampered_export_fails_verification_and_format_2_names_the_line(int format)
     {
         var dataset = await _ledger.DatasetAsync("tampered");
         await Checkpoints.SignAsync(api.Client);
-        var (zip, _) = await DownloadAsync($"/audit-bundles?kind=dataset&datasetId={dataset}");
+        var (zip, _) = await DownloadAsync($"/audit-bundles?kind=dataset&datasetId={dataset}&format={format}");
         var directory = Path.Combine(_work.FullName, "extracted");
         ZipFile.ExtractToDirectory(zip, directory);
         var eventsPath = Path.Combine(directory, AuditBundleFiles.Events);
@@ -169,7 +175,19 @@ public sealed class ExportTests(ApiFixture api) : IClassFixture<ApiFixture>, IDi
         var result = await VerifyAsync(directory);
 
         Assert.False(result.IsValid);
-        Assert.Contains(result.Failures, f => f.File == AuditBundleFiles.Events && f.Line == 1);
+        Assert.Equal(format, result.FormatVersion);
+        Assert.True(result.ProofsVerified < result.EventCount, $"{result.ProofsVerified} of {result.EventCount} events proved");
+        if (format == 2)
+        {
+            // Each event is proved on its own: the one that was changed is named.
+            Assert.Contains(result.Failures, f => f.File == AuditBundleFiles.Events && f.Line == 1 && f.Reason.Contains("is not the one the checkpoint's tree holds", StringComparison.Ordinal));
+        }
+        else
+        {
+            // One multiproof for all: the events as a whole do not lead to the signed root, and none is proved.
+            Assert.Equal(0, result.ProofsVerified);
+            Assert.Contains(result.Failures, f => f.File == AuditBundleFiles.Events && f.Line is null && f.Reason.Contains("do not fold to the checkpoint's root", StringComparison.Ordinal));
+        }
     }
 
     [Fact]
@@ -207,6 +225,16 @@ public sealed class ExportTests(ApiFixture api) : IClassFixture<ApiFixture>, IDi
         var problem = await Problems.AssertAsync(noModel, HttpStatusCode.UnprocessableEntity, "validation-failed");
         Assert.Single(Problems.Reasons(problem, "modelId"));
         Assert.Single(Problems.Reasons(await Problems.AssertAsync(backwards, HttpStatusCode.UnprocessableEntity, "validation-failed"), "to"));
+    }
+
+    [Fact]
+    public async Task A_format_other_than_2_or_3_is_a_422_naming_it()
+    {
+        var dataset = await _ledger.DatasetAsync("format");
+        using var unknown = await api.Client.GetAsync($"/audit-bundles?kind=dataset&datasetId={dataset}&format=1");
+
+        var reason = Assert.Single(Problems.Reasons(await Problems.AssertAsync(unknown, HttpStatusCode.UnprocessableEntity, "validation-failed"), "format"));
+        Assert.Contains("must be 3", reason, StringComparison.Ordinal);
     }
 
     private async Task<(string Zip, HttpResponseMessage Response)> DownloadAsync(string path)

@@ -99,7 +99,8 @@ public sealed class TamperedEventTests(ApiFixture api) : IClassFixture<ApiFixtur
 /// <summary>
 /// #22: the exporter prepares pages of events on one task while it writes the page before on
 /// another. An event changed behind the ledger's back, pages into a bundle, stops the export with
-/// an integrity violation naming its block; neither stage is left waiting, and the next export works.
+/// an integrity violation (in format 2, naming its block); neither stage is left waiting, and the
+/// next export works.
 /// </summary>
 public sealed class TamperedExportTests(ApiFixture api) : IClassFixture<ApiFixture>
 {
@@ -133,10 +134,14 @@ public sealed class TamperedExportTests(ApiFixture api) : IClassFixture<ApiFixtu
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
         var everything = $"/audit-bundles?kind=time-range&from=2000-01-01T00:00:00Z&to=2100-01-01T00:00:00Z&treeSize={size}";
-        var problem = await Problems.AssertAsync(await api.Client.GetAsync(everything, timeout.Token), HttpStatusCode.InternalServerError, "integrity-violation");
+        var problem = await Problems.AssertAsync(await api.Client.GetAsync(everything + "&format=2", timeout.Token), HttpStatusCode.InternalServerError, "integrity-violation");
         // A whole block's proofs are built from its own leaves, so the first event of the block that
         // holds the changed one is the first whose proof no longer leads to the signed root.
         Assert.Contains($"position {((tampered - 1) / 1_024 * 1_024) + 1} does not verify", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+
+        // Format 3 proves the events together: the whole range no longer folds to the signed root.
+        var folded = await Problems.AssertAsync(await api.Client.GetAsync(everything, timeout.Token), HttpStatusCode.InternalServerError, "integrity-violation");
+        Assert.Contains("do not fold to the root of the checkpoint", folded.GetProperty("detail").GetString(), StringComparison.Ordinal);
 
         using var before = await api.Client.GetAsync(
             $"/audit-bundles?kind=time-range&from=2000-01-01T00:00:00Z&to=2100-01-01T00:00:00Z&treeSize={earlier}", timeout.Token);

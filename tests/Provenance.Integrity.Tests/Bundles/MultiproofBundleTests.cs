@@ -99,6 +99,25 @@ public sealed class MultiproofBundleTests : IDisposable
     }
 
     [Fact]
+    public async Task The_multiproof_is_the_same_whatever_the_batch_its_gaps_are_read_in()
+    {
+        // The first model's lineage: events of a few dozen streams scattered through the log.
+        var (model, version, lineage) = _log.ModelLineage();
+        var events = _log.Events.Where(e => lineage.Contains(e.Stream)).ToList();
+        var scope = BundleScope.ForModelVersion(model, version);
+        var one = Path.Combine(_folder.Root, "one-call");
+        await _log.WriteIndexedAsync(one, scope, BundleCompleteness.ForStreams(lineage), events, multiproof: true);
+        await _log.WriteIndexedAsync(_folder.Bundle, scope, BundleCompleteness.ForStreams(lineage), events, multiproof: true, multiproofBatch: 3);
+
+        Assert.True(events.Count > 3 * 4, $"{events.Count} events make several batches of 3");
+        Assert.Equal(File.ReadAllBytes(Path.Combine(one, Multiproof)), File.ReadAllBytes(_folder.File(Multiproof)));
+        Assert.Equal(File.ReadAllBytes(Path.Combine(one, AuditBundleFiles.Manifest)), File.ReadAllBytes(_folder.File(AuditBundleFiles.Manifest)));
+        var result = await VerifyAsync();
+        Assert.True(result.IsValid, Describe(result));
+        Assert.Equal(events.Count, result.ProofsVerified);
+    }
+
+    [Fact]
     public async Task A_zip_written_as_it_deflates_holds_the_format_3_files_in_order_and_verifies()
     {
         await WriteRangeAsync(10, 200, zipPath: _folder.Zip);

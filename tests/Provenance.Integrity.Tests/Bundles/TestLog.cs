@@ -111,7 +111,7 @@ internal sealed class TestLog : IDisposable
     /// </summary>
     public async Task WriteIndexedAsync(
         string directory, BundleScope scope, BundleCompleteness completeness, IEnumerable<LedgerEvent> events, bool multiproof,
-        ulong? treeSize = null, string? zipPath = null, ISubtreeHashSource? subtrees = null)
+        ulong? treeSize = null, string? zipPath = null, ISubtreeHashSource? subtrees = null, int multiproofBatch = 8192)
     {
         var size = treeSize ?? Size;
         var map = StreamMapAt(size);
@@ -128,7 +128,7 @@ internal sealed class TestLog : IDisposable
             StreamIndex = [.. completeness.Streams.Select(map.Prove)],
             Edges = edges,
         };
-        var options = new AuditBundleWriterOptions { DeflateForZip = zipPath is not null, Multiproof = multiproof ? subtrees ?? _subtrees : null };
+        var options = new AuditBundleWriterOptions { DeflateForZip = zipPath is not null, Multiproof = multiproof ? subtrees ?? _subtrees : null, MultiproofBatch = multiproofBatch };
         await using var writer = await AuditBundleWriter.CreateAsync(directory, header, options);
         foreach (var e in events.Where(e => (ulong)e.Position <= size))
         {

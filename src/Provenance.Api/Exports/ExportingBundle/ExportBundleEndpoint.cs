@@ -16,7 +16,8 @@ internal static class ExportBundleEndpoint
         routes.MapGet("/audit-bundles", Handle)
             .WithName("ExportAuditBundle")
             .WithSummary("An audit bundle (docs/audit-bundle-format.md) as a ZIP: the events of a model version's lineage, a dataset and what derives from it, " +
-                         "an IRB protocol and what relied on it, or a time range, each with its inclusion proof, proved against the latest signed checkpoint (or ?treeSize=)")
+                         "an IRB protocol and what relied on it, or a time range, proved against the latest signed checkpoint (or ?treeSize=) by one multiproof " +
+                         "(format 3), or with an inclusion proof for each event (?format=2)")
             .Produces(StatusCodes.Status200OK, contentType: "application/zip")
             .AddOpenApiOperationTransformer((operation, _, _) =>
             {
@@ -32,10 +33,10 @@ internal static class ExportBundleEndpoint
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
 
     public static async Task<PhysicalFileHttpResult> Handle(
-        string? kind, Guid? modelId, string? modelVersion, Guid? datasetId, Guid? protocolId, DateTimeOffset? from, DateTimeOffset? to, long? treeSize,
+        string? kind, Guid? modelId, string? modelVersion, Guid? datasetId, Guid? protocolId, DateTimeOffset? from, DateTimeOffset? to, long? treeSize, int? format,
         IMediator mediator, HttpContext context, CancellationToken cancellationToken)
     {
-        var bundle = await mediator.Send(new ExportBundleQuery(kind, modelId, modelVersion, datasetId, protocolId, from, to, treeSize), cancellationToken);
+        var bundle = await mediator.Send(new ExportBundleQuery(kind, modelId, modelVersion, datasetId, protocolId, from, to, treeSize, format), cancellationToken);
         context.Response.Headers["X-Provenance-Tree-Size"] = bundle.Summary.TreeSize.ToString(CultureInfo.InvariantCulture);
         context.Response.Headers["X-Provenance-Event-Count"] = bundle.Summary.EventCount.ToString(CultureInfo.InvariantCulture);
         context.Response.RegisterForDispose(new TemporaryFolder(Path.GetDirectoryName(bundle.ZipPath)!));

@@ -4,9 +4,12 @@ using Provenance.Integrity.Bundles;
 
 namespace Provenance.Ledger.Exports.ExportingBundle;
 
-/// <summary>An audit bundle request: exactly one scope, and optionally the checkpoint size to prove against.</summary>
+/// <summary>
+/// An audit bundle request: exactly one scope, and optionally the checkpoint size to prove against
+/// and the format (3 unless 2 is asked for: an inclusion proof for each event).
+/// </summary>
 internal sealed record ExportBundleQuery(
-    string? Kind, Guid? ModelId, string? ModelVersion, Guid? DatasetId, Guid? ProtocolId, DateTimeOffset? From, DateTimeOffset? To, long? TreeSize)
+    string? Kind, Guid? ModelId, string? ModelVersion, Guid? DatasetId, Guid? ProtocolId, DateTimeOffset? From, DateTimeOffset? To, long? TreeSize, int? Format = null)
     : IRequest<ExportedBundle>
 {
     public BundleScope Scope() => Kind switch
@@ -60,6 +63,11 @@ internal sealed class ExportBundleValidator : IValidator<ExportBundleQuery>
         {
             errors.Add("treeSize", "must be the size of a signed checkpoint, 1 or more");
         }
+
+        if (request.Format is { } format && format is not (2 or 3))
+        {
+            errors.Add("format", "must be 3 (one multiproof of all the events, the default) or 2 (an inclusion proof for each event)");
+        }
     }
 
     private static void Require(FieldErrors errors, string field, bool present)
@@ -81,7 +89,7 @@ internal sealed class HandleExportBundle(AuditExporter exporter) : IRequestHandl
         {
             var directory = Path.Combine(work.FullName, "bundle");
             var zip = Path.Combine(work.FullName, "bundle.zip");
-            var summary = await exporter.ExportAsync(scope, request.TreeSize, directory, zip, progress: null, cancellationToken);
+            var summary = await exporter.ExportAsync(scope, request.TreeSize, directory, zip, progress: null, cancellationToken, request.Format ?? 3);
             Directory.Delete(directory, recursive: true);
             return new ExportedBundle(zip, $"audit-bundle-{scope.Kind}-{summary.TreeSize}.zip", summary);
         }
