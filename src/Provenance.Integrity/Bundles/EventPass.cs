@@ -26,7 +26,9 @@ internal sealed class EventPass
     private readonly MultiproofFold? _fold;
     private readonly List<(ulong Begin, ulong End)> _gapNodes = [];
     private readonly byte[] _gapHash = new byte[MerkleTree.HashSize];
-    private readonly List<long>? _folded;
+    // Version 3: the events folded so far, and their positions when Proved wants them (a scope's documents cite them).
+    private readonly List<long> _folded = [];
+    private long _foldedCount;
     private long _lines;
     private long _previousPosition;
 
@@ -46,7 +48,6 @@ internal sealed class EventPass
         if (multiproof is not null)
         {
             _fold = checkpoint is null ? null : new MultiproofFold(checkpoint.TreeSize);
-            _folded = [];
         }
 
         _result = result;
@@ -254,7 +255,7 @@ internal sealed class EventPass
         }
         else
         {
-            _result.ProofsVerified += _folded!.Count;
+            _result.ProofsVerified += _foldedCount;
             Proved?.UnionWith(_folded);
         }
     }
@@ -277,7 +278,11 @@ internal sealed class EventPass
         if (FoldGap(leaf))
         {
             _fold.AddLeaf(leaf, leafHash);
-            _folded!.Add(position);
+            _foldedCount++;
+            if (Proved is not null)
+            {
+                _folded.Add(position);
+            }
         }
     }
 
