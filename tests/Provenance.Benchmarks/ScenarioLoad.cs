@@ -45,8 +45,7 @@ internal static class ScenarioLoad
                 await inFlight.Dequeue();
             }
 
-            inFlight.Enqueue(store.AppendAsync(append.StreamId, append.StreamType,
-                append.ExpectedVersion == 0 ? ExpectedVersion.NoStream : ExpectedVersion.Exactly(append.ExpectedVersion), append.Events, metadata));
+            inFlight.Enqueue(append.AppendToAsync(store, metadata));
             if (generator.EventCount - lastReport >= 100_000)
             {
                 lastReport = generator.EventCount;

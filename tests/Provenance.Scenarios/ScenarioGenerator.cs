@@ -12,7 +12,13 @@ using Provenance.Domain.Models;
 namespace Provenance.Scenarios;
 
 /// <summary>One append the scenario makes: events for one stream, at the stream version it expects.</summary>
-public sealed record ScenarioAppend(Guid StreamId, string StreamType, int ExpectedVersion, IReadOnlyList<object> Events);
+public sealed record ScenarioAppend(Guid StreamId, string StreamType, int ExpectedVersion, IReadOnlyList<object> Events)
+{
+    /// <summary>Appends the events through the ledger's event store, the stream expected new (version 0) or at its version.</summary>
+    public Task<Provenance.EventStore.Appending.AppendResult> AppendToAsync(Provenance.EventStore.PostgresEventStore store, Provenance.EventStore.EventMetadata metadata) =>
+        store.AppendAsync(StreamId, StreamType,
+            ExpectedVersion == 0 ? Provenance.EventStore.ExpectedVersion.NoStream : Provenance.EventStore.ExpectedVersion.Exactly(ExpectedVersion), Events, metadata);
+}
 
 /// <summary>
 /// The shape of the flagship model: one training run whose inputs are <c>Chains × Depth</c> dataset

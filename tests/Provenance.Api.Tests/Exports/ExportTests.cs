@@ -98,9 +98,7 @@ public sealed class ExportTests(ApiFixture api) : IClassFixture<ApiFixture>, IDi
         var appended = 0;
         foreach (var append in new Provenance.Scenarios.ScenarioGenerator(17, 2_600, new Provenance.Scenarios.FlagshipShape(3, 2)).Generate())
         {
-            await store.AppendAsync(append.StreamId, append.StreamType,
-                append.ExpectedVersion == 0 ? Provenance.EventStore.ExpectedVersion.NoStream : Provenance.EventStore.ExpectedVersion.Exactly(append.ExpectedVersion),
-                append.Events, metadata);
+            await append.AppendToAsync(store, metadata);
             appended += append.Events.Count;
         }
 

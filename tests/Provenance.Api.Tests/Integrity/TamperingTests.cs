@@ -112,9 +112,7 @@ public sealed class TamperedExportTests(ApiFixture api) : IClassFixture<ApiFixtu
         long earlier = 0;
         foreach (var append in new Provenance.Scenarios.ScenarioGenerator(23, 8_000, new Provenance.Scenarios.FlagshipShape(3, 2)).Generate())
         {
-            var appended = await store.AppendAsync(append.StreamId, append.StreamType,
-                append.ExpectedVersion == 0 ? Provenance.EventStore.ExpectedVersion.NoStream : Provenance.EventStore.ExpectedVersion.Exactly(append.ExpectedVersion),
-                append.Events, metadata);
+            var appended = await append.AppendToAsync(store, metadata);
             if (earlier == 0 && appended.LastPosition >= 2_000)
             {
                 earlier = (await Checkpoints.SignAsync(api.Client)).Size;

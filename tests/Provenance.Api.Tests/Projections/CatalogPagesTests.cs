@@ -31,8 +31,7 @@ public sealed class CatalogPagesTests(ApiFixture api) : IClassFixture<ApiFixture
         var store = api.Service<PostgresEventStore>();
         foreach (var append in new ScenarioGenerator(13, 3_000, new FlagshipShape(3, 2)).Generate())
         {
-            await store.AppendAsync(append.StreamId, append.StreamType,
-                append.ExpectedVersion == 0 ? ExpectedVersion.NoStream : ExpectedVersion.Exactly(append.ExpectedVersion), append.Events, Metadata);
+            await append.AppendToAsync(store, Metadata);
         }
 
         var (dataset, model) = await AppendEveryKindOfChangeAsync(store);

@@ -63,8 +63,7 @@ public sealed class ScenarioTests(ApiFixture api) : IClassFixture<ApiFixture>
         var metadata = new EventMetadata("scenario-generator", "admin", "scenario-test");
         foreach (var append in generator.Generate())
         {
-            await store.AppendAsync(append.StreamId, append.StreamType,
-                append.ExpectedVersion == 0 ? ExpectedVersion.NoStream : ExpectedVersion.Exactly(append.ExpectedVersion), append.Events, metadata);
+            await append.AppendToAsync(store, metadata);
         }
 
         var lineage = await api.Client.GetFromJsonAsync<JsonElement>(

@@ -28,8 +28,7 @@ public sealed class StreamIndexRecomputeTests(SliceFixture ledger) : IClassFixtu
         var generator = new ScenarioGenerator(16, 100_000, new FlagshipShape(10, 5));
         foreach (var append in generator.Generate())
         {
-            inFlight.Enqueue(store.AppendAsync(append.StreamId, append.StreamType,
-                append.ExpectedVersion == 0 ? ExpectedVersion.NoStream : ExpectedVersion.Exactly(append.ExpectedVersion), append.Events, metadata));
+            inFlight.Enqueue(append.AppendToAsync(store, metadata));
             if (inFlight.Count >= 256)
             {
                 await inFlight.Dequeue();

@@ -25,8 +25,7 @@ public sealed class StreamIndexRootAfterStartTests(SliceFixture ledger) : IClass
         var generator = new ScenarioGenerator(22, 3_000, new FlagshipShape(5, 3));
         foreach (var append in generator.Generate())
         {
-            await store.AppendAsync(append.StreamId, append.StreamType,
-                append.ExpectedVersion == 0 ? ExpectedVersion.NoStream : ExpectedVersion.Exactly(append.ExpectedVersion), append.Events, metadata);
+            await append.AppendToAsync(store, metadata);
         }
 
         var signed = (await checkpoints.CheckpointLogHeadAsync(CancellationToken.None)).Checkpoint;
