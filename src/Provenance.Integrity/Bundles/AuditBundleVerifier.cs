@@ -79,7 +79,7 @@ public sealed partial class AuditBundleVerifier
         var result = new BundleVerificationResult(bundle.Location, Math.Max(1, MaxFailures));
         var manifest = await ReadManifestAsync(bundle, result, cancellationToken).ConfigureAwait(false);
         // The format version says which files a bundle holds; without a manifest, the files say it.
-        var version = manifest?.FormatVersion ?? AuditBundleFiles.VersionOf([.. bundle.FileNames]);
+        var version = manifest?.FormatVersion ?? AuditBundleFiles.VersionOf(bundle.FileNames);
         result.FormatVersion = version;
         // #18: a model-version bundle of version 2 may carry the scope documents, both or neither.
         var documents = version >= 2 && (manifest?.Files.Any(f => AuditBundleFiles.Documents.Contains(f.Path, StringComparer.Ordinal)) ??

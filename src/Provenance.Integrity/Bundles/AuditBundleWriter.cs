@@ -85,7 +85,6 @@ public sealed class AuditBundleWriter : IAsyncDisposable
 {
     private static readonly byte[] Newline = "\n"u8.ToArray();
 
-
     private readonly AuditBundleHeader _header;
     private readonly Checkpoint _checkpoint;
     private readonly HashingFile _events;
@@ -105,7 +104,6 @@ public sealed class AuditBundleWriter : IAsyncDisposable
     private readonly List<(ulong Begin, ulong End, bool Proved)> _pending = [];
     private readonly byte[] _pendingLeaves;
     private int _pendingLeafCount;
-    private ulong _nextLeaf;
     private readonly Dictionary<Guid, StreamIndexEntry> _indexed;
     private readonly Dictionary<string, long> _eventsByType = new(StringComparer.Ordinal);
     private long _lastPosition;
@@ -286,7 +284,6 @@ public sealed class AuditBundleWriter : IAsyncDisposable
         AddGap(leaf);
         _pending.Add((leaf, leaf + 1, true));
         MerkleTree.LeafHashInto(canonicalEnvelope.Span, _pendingLeaves.AsSpan(_pendingLeafCount++ * MerkleTree.HashSize, MerkleTree.HashSize));
-        _nextLeaf = leaf + 1;
         if (_pendingLeafCount * MerkleTree.HashSize == _pendingLeaves.Length)
         {
             await FoldPendingAsync(cancellationToken).ConfigureAwait(false);
@@ -353,11 +350,11 @@ public sealed class AuditBundleWriter : IAsyncDisposable
         _pendingLeafCount = 0;
     }
 
-    // The largest subtrees between the last leaf written and `end`, pending until their hashes are read.
+    // The largest subtrees between the last event written (leaf _lastPosition − 1) and leaf `end`, pending until their hashes are read.
     private void AddGap(ulong end)
     {
         _gapNodes.Clear();
-        Multiproof.GapNodes(_nextLeaf, end, _checkpoint.TreeSize, _gapNodes);
+        Multiproof.GapNodes((ulong)_lastPosition, end, _checkpoint.TreeSize, _gapNodes);
         foreach (var (begin, stop) in _gapNodes)
         {
             _pending.Add((begin, stop, false));

@@ -32,7 +32,7 @@ internal sealed class EventPass
     private long _lines;
     private long _previousPosition;
 
-    // Version 3: why the fold stopped (a line that is no event, a position out of order, a bad or missing hash), once it has.
+    // Version 3: the fold cannot go on (a line that is no event, a position out of order, a bad or missing hash).
     private bool _foldStopped;
 
     public EventPass(BundleManifest? manifest, Checkpoint? checkpoint, BundleVerificationResult result, IProgress<BundleVerificationProgress>? progress)
@@ -165,7 +165,7 @@ internal sealed class EventPass
         if (!checkedLine.HasMembers)
         {
             _result.Fail(AuditBundleFiles.Events, line, checkedLine.Problem!);
-            StopFold();
+            _foldStopped = true;
             return;
         }
 
@@ -184,7 +184,7 @@ internal sealed class EventPass
         _previousPosition = position;
         if (_multiproof is not null)
         {
-            Fold(events.LeafHash(e), ordered ? position : 0);
+            Fold(events.LeafHash(e), position, ordered);
         }
 
         if (checkedLine.Problem is { } problem)
@@ -194,7 +194,7 @@ internal sealed class EventPass
         }
         else if (_multiproof is not null)
         {
-            // Version 3: a line the ledger could not have committed is reported above; its leaf is folded all the same, and the root shows it too.
+            // Version 3: the event's leaf was folded above; the root proves the events together.
         }
         else if (proofs is null)
         {
@@ -260,17 +260,17 @@ internal sealed class EventPass
         }
     }
 
-    // Version 3: the gap since the last event, from the multiproof, then this event's leaf (position 0: out of order, which stops the fold).
-    private void Fold(ReadOnlySpan<byte> leafHash, long position)
+    // Version 3: the gap since the last event, from the multiproof, then this event's leaf; an event out of order stops the fold.
+    private void Fold(ReadOnlySpan<byte> leafHash, long position, bool ordered)
     {
         if (_fold is null || _foldStopped)
         {
             return;
         }
 
-        if (position == 0)
+        if (!ordered)
         {
-            StopFold();
+            _foldStopped = true;
             return;
         }
 
@@ -297,7 +297,7 @@ internal sealed class EventPass
                 // A line that is no hash is named; a missing one is the line after the last.
                 _result.Fail(AuditBundleFiles.Multiproof, problem is null ? _multiproof.Lines + 1 : _multiproof.Lines,
                     problem ?? $"the file ends before the hash of leaves {begin:N0} to {stop - 1:N0} (positions {begin + 1:N0} to {stop:N0})");
-                StopFold();
+                _foldStopped = true;
                 return false;
             }
 
@@ -306,8 +306,6 @@ internal sealed class EventPass
 
         return true;
     }
-
-    private void StopFold() => _foldStopped = true;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void CheckProof(EventBatch events, int e, ProofBatch proofs, int p, in Envelope envelope, long line)

@@ -17,19 +17,13 @@ internal static class MultiproofLine
         line[Length - 1] = (byte)'\n';
     }
 
-    /// <summary>Reads a line (<see cref="Length"/> bytes, its LF included) into <paramref name="hash"/>; false when it is not one.</summary>
+    /// <summary>
+    /// Reads a line (<see cref="Length"/> bytes, its LF included) into <paramref name="hash"/>; false
+    /// when it is not one. The decoder refuses a last character whose two unused bits are set, so a
+    /// hash has exactly one spelling.
+    /// </summary>
     public static bool TryRead(ReadOnlySpan<byte> line, Span<byte> hash) =>
         line.Length == Length && line[Length - 1] == (byte)'\n'
         && Base64.DecodeFromUtf8(line[..(Length - 1)], hash, out var consumed, out var written) == OperationStatus.Done
-        && consumed == Length - 1 && written == MerkleTree.HashSize
-        && IsCanonical(line[..(Length - 1)], hash);
-
-    // Base64 of 32 bytes ends in one '=' and its last character carries two unused bits, which must be zero:
-    // a hash has exactly one spelling.
-    private static bool IsCanonical(ReadOnlySpan<byte> text, ReadOnlySpan<byte> hash)
-    {
-        Span<byte> again = stackalloc byte[Length - 1];
-        Base64.EncodeToUtf8(hash, again, out _, out _);
-        return again.SequenceEqual(text);
-    }
+        && consumed == Length - 1 && written == MerkleTree.HashSize;
 }

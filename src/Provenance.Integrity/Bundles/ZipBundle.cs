@@ -32,7 +32,7 @@ public static class ZipBundle
         IReadOnlyList<string> files;
         using (var source = AuditBundleSource.FromDirectory(bundleDirectory))
         {
-            files = AuditBundleFiles.AllOf(AuditBundleFiles.VersionOf([.. source.FileNames]),
+            files = AuditBundleFiles.AllOf(AuditBundleFiles.VersionOf(source.FileNames),
                 withDocuments: source.FileNames.Contains(AuditBundleFiles.Disclosure, StringComparer.Ordinal));
             var missing = files.Except(source.FileNames, StringComparer.Ordinal).ToList();
             var extra = source.FileNames.Except(files, StringComparer.Ordinal).ToList();

@@ -177,9 +177,11 @@ public sealed class MultiproofBundleTests : IDisposable
         _folder.Reseal();
         Failure(await VerifyAsync(), Multiproof, lines.Count + 1, "more line(s) than the events' gaps need");
 
-        // The same hash with the unused bits of its last character set: another spelling, refused.
+        // The same hash with the unused bits of its last character set: it decodes to the same bytes, but is another spelling, refused.
+        const string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
         var misspelled = Text(lines[1]).ToCharArray();
-        misspelled[42] = misspelled[42] == 'A' ? 'B' : (char)(misspelled[42] ^ 1);
+        misspelled[42] = alphabet[alphabet.IndexOf(misspelled[42], StringComparison.Ordinal) | 3];
+        Assert.Equal(Convert.FromBase64String(Text(lines[1])), Convert.FromBase64String(new string(misspelled)));
         _folder.SetLines(Multiproof, [lines[0], Utf8(new string(misspelled)), .. lines.Skip(2)]);
         _folder.Reseal();
         Failure(await VerifyAsync(), Multiproof, 2, "the line is not a base64 hash of 32 bytes");
@@ -196,6 +198,20 @@ public sealed class MultiproofBundleTests : IDisposable
 
         // The next event stands where the multiproof expects the dropped one's leaf: the fold runs out of hashes.
         Failure(result, Events, 51, "position 91 is missing");
+        Failure(result, Multiproof, null, "the events were not proved");
+        Assert.Equal(0, result.ProofsVerified);
+    }
+
+    [Fact]
+    public async Task Events_out_of_order_are_named_and_not_proved()
+    {
+        await WriteRangeAsync(41, 250);
+        _folder.EditLines(Events, lines => (lines[10], lines[11]) = (lines[11], lines[10]));
+        _folder.Reseal();
+
+        var result = await VerifyAsync();
+
+        Failure(result, Events, 12, "the position is not after the line before's");
         Failure(result, Multiproof, null, "the events were not proved");
         Assert.Equal(0, result.ProofsVerified);
     }
